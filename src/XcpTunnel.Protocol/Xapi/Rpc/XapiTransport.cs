@@ -1,0 +1,14 @@
+namespace XcpTunnel.Protocol.Xapi.Rpc;
+
+/// <summary>Which XAPI RPC wire format to use (XAPI.md §5).</summary>
+public enum XapiTransport
+{
+    /// <summary>JSON-RPC at <c>/jsonrpc</c>, falling back to XML-RPC for hosts without it (old XCP).</summary>
+    Auto,
+
+    /// <summary>JSON-RPC only (<c>POST /jsonrpc</c>).</summary>
+    JsonRpc,
+
+    /// <summary>XML-RPC only (<c>POST /</c>).</summary>
+    XmlRpc,
+}

@@ -1,0 +1,32 @@
+namespace XcpTunnel.Protocol.Xapi;
+
+/// <summary>The XAPI error codes the library reacts to (XAPI.md §5).</summary>
+public static class XapiErrorCodes
+{
+    /// <summary><c>SESSION_INVALID [ref]</c>: the session expired or was destroyed; log in again once.</summary>
+    public const string SessionInvalid = "SESSION_INVALID";
+
+    /// <summary><c>SESSION_AUTHENTICATION_FAILED [user; msg]</c>, sent after a deliberate 5 s delay.</summary>
+    public const string SessionAuthenticationFailed = "SESSION_AUTHENTICATION_FAILED";
+
+    /// <summary><c>HOST_IS_SLAVE [coordinator address]</c>: log in on the coordinator instead.</summary>
+    public const string HostIsSlave = "HOST_IS_SLAVE";
+
+    /// <summary><c>HANDLE_INVALID [class; ref]</c>: the object is gone (consoles die on reboot and migration).</summary>
+    public const string HandleInvalid = "HANDLE_INVALID";
+
+    /// <summary><c>UUID_INVALID [class; uuid]</c>: no object with that uuid.</summary>
+    public const string UuidInvalid = "UUID_INVALID";
+
+    /// <summary><c>VM_BAD_POWER_STATE [vm; expected; actual]</c>.</summary>
+    public const string VmBadPowerState = "VM_BAD_POWER_STATE";
+
+    /// <summary><c>RBAC_PERMISSION_DENIED [permission; msg]</c>.</summary>
+    public const string RbacPermissionDenied = "RBAC_PERMISSION_DENIED";
+
+    /// <summary><c>MESSAGE_METHOD_UNKNOWN [method]</c>.</summary>
+    public const string MessageMethodUnknown = "MESSAGE_METHOD_UNKNOWN";
+
+    /// <summary><c>MESSAGE_PARAMETER_COUNT_MISMATCH [method; expected; got]</c>.</summary>
+    public const string MessageParameterCountMismatch = "MESSAGE_PARAMETER_COUNT_MISMATCH";
+}

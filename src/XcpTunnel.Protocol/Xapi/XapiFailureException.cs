@@ -1,0 +1,36 @@
+namespace XcpTunnel.Protocol.Xapi;
+
+/// <summary>
+/// XAPI answered the call with a failure: an error code and its parameters
+/// (<c>ErrorDescription</c> in XML-RPC, <c>error</c> in JSON-RPC).
+/// </summary>
+public sealed class XapiFailureException : XcpTunnelException
+{
+    /// <summary>Creates the failure; parameters that would carry a session reference are redacted here.</summary>
+    public XapiFailureException(string errorCode, IReadOnlyList<string> parameters)
+        : base(Describe(errorCode, Redact(errorCode, parameters)))
+    {
+        ErrorCode = errorCode;
+        Parameters = Redact(errorCode, parameters);
+    }
+
+    /// <summary>The XAPI error code, such as <c>SESSION_INVALID</c>.</summary>
+    public string ErrorCode { get; }
+
+    /// <summary>The error's parameters, with any session reference redacted.</summary>
+    public IReadOnlyList<string> Parameters { get; }
+
+    // SESSION_INVALID's only parameter is the dead session's ref: a bearer credential, never kept.
+    private static string[] Redact(string errorCode, IReadOnlyList<string> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return errorCode == XapiErrorCodes.SessionInvalid
+            ? [.. parameters.Select(_ => "<redacted>")]
+            : [.. parameters];
+    }
+
+    private static string Describe(string errorCode, string[] parameters) =>
+        parameters.Length == 0
+            ? $"XAPI failure {errorCode}"
+            : $"XAPI failure {errorCode} [{string.Join("; ", parameters)}]";
+}

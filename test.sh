@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs the Debian packages the tests talk to (real peers such
+# as openssl's s_server), then `dotnet test`. Under CI=true a missing peer fails its tests, never skips.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Real peers used by the tests, from Debian.
+packages=(openssl ca-certificates)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "test.sh: missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+fi
+
+dotnet test XcpTunnel.sln --nologo "$@"
