@@ -1,0 +1,129 @@
+using System.Buffers;
+using System.Text;
+using XcpTunnel.Protocol.Streams;
+using XcpTunnel.Protocol.Xapi;
+
+namespace XcpTunnel.Protocol.Consoles;
+
+/// <summary>
+/// XAPI's console handshake (XAPI.md §1.4, §3): <c>CONNECT /console?… HTTP/1.0</c> on a TLS stream to
+/// the console's host, then the reply head; on 200 the stream carries raw RFB.
+/// </summary>
+internal static class ConsoleConnectHandshake
+{
+    /// <summary>
+    /// Bound on the reply head. xapi's replies are a few hundred bytes (401's HTML body follows the
+    /// head and is never read); anything longer is not xapi.
+    /// </summary>
+    public const int MaxReplyHeadBytes = 4096;
+
+    /// <summary>Default deadline for the complete reply head.</summary>
+    public static readonly TimeSpan DefaultReplyTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Sends the CONNECT and reads the reply. Returns a stream that yields any RFB bytes that came with
+    /// the reply before reading on from <paramref name="tls"/>; the caller owns both.
+    /// </summary>
+    /// <exception cref="ConsoleConnectException">Any reply but 200, or no usable reply in time.</exception>
+    public static async Task<Stream> ConnectAsync(
+        Stream tls, ConsoleLocation location, XapiSessionRef session, TimeSpan replyTimeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(replyTimeout);
+        try
+        {
+            await tls.WriteAsync(FormatRequest(location, session), deadline.Token).ConfigureAwait(false);
+            await tls.FlushAsync(deadline.Token).ConfigureAwait(false);
+            var (head, leftover) = await ReadReplyHeadAsync(tls, location, deadline.Token).ConfigureAwait(false);
+            if (head.StatusCode != 200)
+            {
+                throw Failure(head, location);
+            }
+
+            return new PrefixedStream(leftover, tls);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ConsoleConnectException(
+                ConsoleConnectFailure.Timeout,
+                $"{location.HostHeader} did not answer the console CONNECT within {replyTimeout.TotalSeconds:0.#} s");
+        }
+        catch (IOException ex)
+        {
+            throw new ConsoleConnectException(
+                ConsoleConnectFailure.ClosedEarly, $"{location.HostHeader} broke the connection during the console CONNECT", innerException: ex);
+        }
+    }
+
+    // CONNECT /console?uuid=…&session_id=… HTTP/1.0
+    // Host: 10.0.0.5
+    // Cookie: session_id=OpaqueRef:…
+    //
+    // The cookie is what current xapi reads (and it must be the first cookie: xapi splits on ';'
+    // without trimming); the query parameter is what old XCP reads. HTTP/1.0, like every console
+    // client, so xapi's error replies come back as 1.0 and nothing is pipelined.
+    internal static byte[] FormatRequest(ConsoleLocation location, XapiSessionRef session)
+    {
+        var separator = location.PathAndQuery.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        var sessionId = Uri.EscapeDataString(session.Value);
+        return Encoding.ASCII.GetBytes(
+            $"CONNECT {location.PathAndQuery}{separator}session_id={sessionId} HTTP/1.0\r\n" +
+            $"Host: {location.HostHeader}\r\n" +
+            $"Cookie: session_id={session.Value}\r\n" +
+            "\r\n");
+    }
+
+    private static async Task<(HttpResponseHead Head, ReadOnlyMemory<byte> Leftover)> ReadReplyHeadAsync(
+        Stream tls, ConsoleLocation location, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxReplyHeadBytes];
+        var filled = 0;
+        while (true)
+        {
+            var read = await tls.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new ConsoleConnectException(
+                    ConsoleConnectFailure.ClosedEarly,
+                    $"{location.HostHeader} closed the connection before answering the console CONNECT");
+            }
+
+            filled += read;
+            try
+            {
+                if (HttpResponseHead.TryParse(buffer.AsSpan(0, filled), out var head, out var consumed))
+                {
+                    return (head!, buffer.AsMemory(consumed, filled - consumed));
+                }
+            }
+            catch (FormatException ex)
+            {
+                throw new ConsoleConnectException(
+                    ConsoleConnectFailure.MalformedReply, $"{location.HostHeader} answered the console CONNECT with {ex.Message}", innerException: ex);
+            }
+
+            if (filled == buffer.Length)
+            {
+                throw new ConsoleConnectException(
+                    ConsoleConnectFailure.MalformedReply,
+                    $"{location.HostHeader} sent a console CONNECT reply head longer than {MaxReplyHeadBytes} bytes");
+            }
+        }
+    }
+
+    private static ConsoleConnectException Failure(HttpResponseHead head, ConsoleLocation location)
+    {
+        var host = location.HostHeader;
+        var status = head.StatusCode;
+        var (failure, message) = status switch
+        {
+            401 => (ConsoleConnectFailure.SessionRejected, $"{host} rejected the XAPI session for the console (401 Unauthorised)"),
+            403 => (ConsoleConnectFailure.Forbidden, $"the XAPI user may not open consoles on {host} (403 Forbidden: vm-operator or above is needed)"),
+            404 => (ConsoleConnectFailure.BackendNotReady, $"the console on {host} has no VNC server yet (404 Not Found): the VM may still be starting"),
+            500 => (ConsoleConnectFailure.HostRefused, $"{host} refused the console (500 Internal Error): the VM is not running there or has just moved"),
+            503 => (ConsoleConnectFailure.ConsoleInUse, "console in use by another viewer (503: the pool limits consoles to one session)"),
+            _ => (ConsoleConnectFailure.UnexpectedStatus, $"{host} answered the console CONNECT with HTTP {status} {HttpResponseHead.Printable(head.ReasonPhrase)}"),
+        };
+        return new ConsoleConnectException(failure, message, status);
+    }
+}
