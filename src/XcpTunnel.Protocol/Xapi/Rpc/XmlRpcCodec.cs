@@ -152,9 +152,8 @@ internal static class XmlRpcCodec
     {
         if (value.TryGetValue(out JsonElement element))
         {
-            string text = element.GetRawText();
-            real = element.GetDouble();
-            return text.AsSpan().IndexOfAny(".eE") >= 0;
+            real = 0;
+            return element.GetRawText().AsSpan().IndexOfAny(".eE") >= 0 && element.TryGetDouble(out real);
         }
 
         if (value.TryGetValue(out real))
