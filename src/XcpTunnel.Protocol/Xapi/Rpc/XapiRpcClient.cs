@@ -20,8 +20,7 @@ internal sealed partial class XapiRpcClient : IDisposable
     /// <summary>Largest reply body read; <c>VM.get_all_records</c> on a big pool runs to megabytes.</summary>
     internal const int MaxReplyBytes = 16 * 1024 * 1024;
 
-    // Below xapi's own idle cut-off for keep-alive connections, so a pooled connection is not reused
-    // just as the host closes it.
+    // Short, so the pool rarely hands out a connection the host (or a firewall) dropped while idle.
     private static readonly TimeSpan PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
 
     private const int ReadChunkBytes = 64 * 1024;
