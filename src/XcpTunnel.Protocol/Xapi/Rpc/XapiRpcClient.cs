@@ -1,0 +1,233 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+
+namespace XcpTunnel.Protocol.Xapi.Rpc;
+
+/// <summary>
+/// Calls XAPI methods on one host over JSON-RPC or XML-RPC (XAPI.md §5), on pooled HTTP/1.1
+/// keep-alive connections opened through an <see cref="XapiStreamConnector"/>.
+/// </summary>
+/// <remarks>
+/// Parameters are never logged or put into a message: they carry passwords and session references.
+/// Failures are <see cref="XapiFailureException"/> (XAPI said no), <see cref="XapiTransportException"/>
+/// (the host could not be asked), whatever <see cref="XcpTunnelException"/> the connector threw, or an
+/// <see cref="OperationCanceledException"/> for the caller's own cancellation.
+/// </remarks>
+internal sealed partial class XapiRpcClient : IDisposable
+{
+    /// <summary>Largest reply body read; <c>VM.get_all_records</c> on a big pool runs to megabytes.</summary>
+    internal const int MaxReplyBytes = 16 * 1024 * 1024;
+
+    // Short, so the pool rarely hands out a connection the host (or a firewall) dropped while idle.
+    private static readonly TimeSpan PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
+
+    private const int ReadChunkBytes = 64 * 1024;
+
+    private readonly HttpClient http;
+    private readonly Uri jsonRpcUri;
+    private readonly Uri xmlRpcUri;
+    private readonly string hostHeader;
+    private readonly string hostDisplay;
+    private readonly TimeSpan callTimeout;
+    private volatile XapiTransport transport;
+    private long lastRequestId;
+    private volatile bool disposed;
+
+    /// <summary>Creates a client for the XAPI host at <paramref name="hostUrl"/>.</summary>
+    /// <param name="hostUrl">
+    /// <c>https://HOST[:port]</c> (or <c>http://</c>); port 443 (80) unless it names one. The path is
+    /// not used: the endpoints are <c>/jsonrpc</c> and <c>/</c>.
+    /// </param>
+    /// <param name="transport">The wire format; <see cref="XapiTransport.Auto"/> detects it on the first call.</param>
+    /// <param name="connect">
+    /// Opens the byte stream to the host (TCP and, for https, verified TLS): HTTP runs over it as is.
+    /// </param>
+    /// <param name="callTimeout">Deadline for one call, connecting included; <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
+    public XapiRpcClient(Uri hostUrl, XapiTransport transport, XapiStreamConnector connect, TimeSpan callTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(hostUrl);
+        ArgumentNullException.ThrowIfNull(connect);
+        if (!hostUrl.IsAbsoluteUri || (hostUrl.Scheme != Uri.UriSchemeHttps && hostUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ArgumentException("The XAPI host URL must be an absolute https:// or http:// URL.", nameof(hostUrl));
+        }
+
+        if (hostUrl.UserInfo.Length != 0)
+        {
+            // Not quoted: user information is usually a password.
+            throw new ArgumentException("The XAPI host URL must not carry user information.", nameof(hostUrl));
+        }
+
+        if (!Enum.IsDefined(transport))
+        {
+            throw new ArgumentOutOfRangeException(nameof(transport));
+        }
+
+        if (callTimeout != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(callTimeout, TimeSpan.Zero);
+        }
+
+        HostUrl = hostUrl;
+        this.transport = transport;
+        this.callTimeout = callTimeout;
+
+        // Uri.Port is already 443/80 when the URL names no port.
+        int port = hostUrl.Port;
+        string connectHost = hostUrl.IdnHost;
+        string hostPart = hostUrl.HostNameType == UriHostNameType.IPv6 ? hostUrl.Host : hostUrl.IdnHost;
+        hostHeader = hostUrl.IsDefaultPort ? hostPart : $"{hostPart}:{port}";
+        hostDisplay = $"{hostUrl.Scheme}://{hostUrl.Authority}";
+
+        // The connector already did TLS: HttpClient must speak plain HTTP over its stream, so requests
+        // are addressed with http:// and the real Host header is set per request.
+        var origin = new UriBuilder(Uri.UriSchemeHttp, hostPart, port).Uri;
+        jsonRpcUri = new Uri(origin, "/jsonrpc");
+        xmlRpcUri = new Uri(origin, "/");
+
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = (_, cancellationToken) => connect(connectHost, port, cancellationToken),
+            ConnectTimeout = callTimeout,
+            PooledConnectionIdleTimeout = PooledConnectionIdleTimeout,
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>The host this client calls.</summary>
+    public Uri HostUrl { get; }
+
+    /// <summary>
+    /// The transport in effect: as configured, except that <see cref="XapiTransport.Auto"/> turns into
+    /// <see cref="XapiTransport.JsonRpc"/> or <see cref="XapiTransport.XmlRpc"/> once a host has answered.
+    /// </summary>
+    public XapiTransport EffectiveTransport => transport;
+
+    /// <summary>Calls <paramref name="method"/> and returns its result (XAPI's <c>Value</c>).</summary>
+    /// <param name="method">Such as <c>session.login_with_password</c>.</param>
+    /// <param name="parameters">In XAPI's order, session reference first; see <see cref="XmlRpcCodec"/> for how values map.</param>
+    /// <param name="cancellationToken">Cancels the call; it then ends with <see cref="OperationCanceledException"/>.</param>
+    public async Task<JsonNode?> CallAsync(string method, IReadOnlyList<JsonNode?> parameters, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ObjectDisposedException.ThrowIf(disposed, this);
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(callTimeout);
+        try
+        {
+            XapiTransport current = transport;
+            if (current != XapiTransport.XmlRpc)
+            {
+                long id = Interlocked.Increment(ref lastRequestId);
+                byte[] request = JsonRpcCodec.WriteRequest(method, parameters, id);
+                ReadOnlyMemory<byte>? reply = await ExchangeAsync(
+                    jsonRpcUri, request, "application/json", method, allowMissingEndpoint: current == XapiTransport.Auto, deadline.Token).ConfigureAwait(false);
+                if (reply is { } body)
+                {
+                    transport = XapiTransport.JsonRpc;
+                    return JsonRpcCodec.ParseReply(body, id, hostDisplay);
+                }
+
+                // Auto and no /jsonrpc (old XCP): the call was not executed, so it is safe to repeat.
+                transport = XapiTransport.XmlRpc;
+            }
+
+            byte[] xmlRequest = XmlRpcCodec.WriteRequest(method, parameters);
+            ReadOnlyMemory<byte> xmlReply = (await ExchangeAsync(
+                xmlRpcUri, xmlRequest, "text/xml", method, allowMissingEndpoint: false, deadline.Token).ConfigureAwait(false))!.Value;
+            return XmlRpcCodec.ParseReply(xmlReply, hostDisplay);
+        }
+        catch (Exception e) when (e is not XcpTunnelException && IsTransportException(e))
+        {
+            throw Translate(e, method, deadline.IsCancellationRequested, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        disposed = true;
+        http.Dispose();
+    }
+
+    // POSTs one request and returns the reply body, or null when the endpoint does not exist and the
+    // caller may fall back (404, 405, 501 under Auto).
+    private async Task<ReadOnlyMemory<byte>?> ExchangeAsync(
+        Uri uri, byte[] body, string contentType, string method, bool allowMissingEndpoint, CancellationToken cancellationToken)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        content.Headers.ContentLength = body.Length;
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = content,
+        };
+        request.Headers.Host = hostHeader;
+
+        using HttpResponseMessage response = await http
+            .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+            .ConfigureAwait(false);
+
+        int status = (int)response.StatusCode;
+        if (status == 200)
+        {
+            return await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (allowMissingEndpoint && status is 404 or 405 or 501)
+        {
+            return null;
+        }
+
+        throw new XapiTransportException(
+            XapiTransportFailure.HttpStatus, $"XAPI at {hostDisplay} answered {method} with HTTP {status}", httpStatus: status);
+    }
+
+    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        long? declared = content.Headers.ContentLength;
+        if (declared > MaxReplyBytes)
+        {
+            throw ReplyTooLarge();
+        }
+
+        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var body = new MemoryStream(declared is long length ? (int)length : ReadChunkBytes);
+            byte[] chunk = ArrayPool<byte>.Shared.Rent(ReadChunkBytes);
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (body.Length + read > MaxReplyBytes)
+                    {
+                        throw ReplyTooLarge();
+                    }
+
+                    body.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+
+            return body.GetBuffer().AsMemory(0, (int)body.Length);
+        }
+    }
+
+    private XapiTransportException ReplyTooLarge() =>
+        new(XapiTransportFailure.MalformedReply, $"XAPI at {hostDisplay} sent a reply larger than {MaxReplyBytes / (1024 * 1024)} MiB");
+}
