@@ -1,0 +1,75 @@
+using XcpTunnel.Protocol.Xapi.Sessions;
+
+namespace XcpTunnel.Protocol.Consoles;
+
+/// <summary>
+/// The whole path to a VM's console: resolve through the shared session, TLS to the console's host,
+/// CONNECT. Repeats the CONNECT once after logging in again on a 401 (expired session), and once after
+/// resolving again on a 500 (the VM moved between resolution and CONNECT).
+/// </summary>
+public sealed class ConsoleDialer
+{
+    private readonly ConsoleResolver _resolver;
+    private readonly TimeSpan _replyTimeout;
+
+    /// <summary>Creates a dialer for one pool.</summary>
+    public ConsoleDialer(XapiPoolSession pool, TimeSpan? connectReplyTimeout = null)
+        : this(new ConsoleResolver(pool), connectReplyTimeout)
+    {
+    }
+
+    /// <summary>Creates a dialer over a given resolver.</summary>
+    public ConsoleDialer(ConsoleResolver resolver, TimeSpan? connectReplyTimeout = null)
+    {
+        _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver));
+        _replyTimeout = connectReplyTimeout ?? ConsoleConnectHandshake.DefaultReplyTimeout;
+    }
+
+    /// <summary>The pool.</summary>
+    public XapiPoolSession Pool => _resolver.Pool;
+
+    /// <summary>Opens a tunnel to the RFB console of <paramref name="vm"/> (a name-label or UUID).</summary>
+    /// <exception cref="XcpTunnelException">
+    /// <see cref="ConsoleResolutionException"/>, <see cref="ConsoleConnectException"/>,
+    /// <see cref="Tls.CertificateTrustException"/>, <see cref="Xapi.XapiTransportException"/>,
+    /// <see cref="Xapi.Sessions.XapiLoginException"/> or <see cref="Xapi.XapiFailureException"/>.
+    /// </exception>
+    public async Task<ConsoleConnection> DialAsync(string vm, CancellationToken cancellationToken)
+    {
+        var console = await _resolver.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
+        var session = await Pool.GetSessionAsync(cancellationToken).ConfigureAwait(false);
+        bool renewed = false, reresolved = false;
+        while (true)
+        {
+            try
+            {
+                var stream = await ConnectAsync(console.Location, session, cancellationToken).ConfigureAwait(false);
+                return new ConsoleConnection(stream, console);
+            }
+            catch (ConsoleConnectException ex) when (ex.Failure == ConsoleConnectFailure.SessionRejected && !renewed)
+            {
+                renewed = true;
+                session = await Pool.RenewSessionAsync(session, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConsoleConnectException ex) when (ex.Failure == ConsoleConnectFailure.HostRefused && !reresolved)
+            {
+                reresolved = true;
+                console = await _resolver.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<Stream> ConnectAsync(ConsoleLocation location, Xapi.XapiSessionRef session, CancellationToken cancellationToken)
+    {
+        var tls = await Pool.Tls.ConnectAsync(location.Host, location.Port, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ConsoleConnectHandshake.ConnectAsync(tls, location, session, _replyTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}

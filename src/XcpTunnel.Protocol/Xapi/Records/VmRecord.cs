@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using XcpTunnel.Protocol.Xapi.Rpc;
+
+namespace XcpTunnel.Protocol.Xapi.Records;
+
+/// <summary>The fields of a <c>VM</c> record that console access needs.</summary>
+/// <param name="Ref">The VM's opaque reference (not a secret).</param>
+/// <param name="Uuid">The VM's UUID.</param>
+/// <param name="NameLabel">The VM's name.</param>
+/// <param name="PowerState">On the wire: <c>Halted</c>, <c>Paused</c>, <c>Running</c> or <c>Suspended</c>.</param>
+/// <param name="ResidentOn">The host ref it runs on, <c>OpaqueRef:NULL</c> when not running.</param>
+/// <param name="Consoles">Console refs; consoles exist only while the VM runs.</param>
+/// <param name="IsTemplate">Templates share names with VMs but are never consoles.</param>
+/// <param name="IsSnapshot">Snapshots, likewise.</param>
+/// <param name="IsControlDomain">dom0: its console needs pool-admin rights.</param>
+public sealed record VmRecord(
+    string Ref,
+    string Uuid,
+    string NameLabel,
+    string PowerState,
+    string ResidentOn,
+    IReadOnlyList<string> Consoles,
+    bool IsTemplate,
+    bool IsSnapshot,
+    bool IsControlDomain)
+{
+    /// <summary>The power state in which a VM has a console.</summary>
+    public const string Running = "Running";
+
+    internal static VmRecord Parse(string reference, JsonNode? node)
+    {
+        var record = node.GetXapiObject("a VM record");
+        return new VmRecord(
+            reference,
+            Field(record, "uuid").GetXapiString("VM uuid"),
+            Field(record, "name_label").GetXapiString("VM name_label"),
+            Field(record, "power_state").GetXapiString("VM power_state"),
+            Field(record, "resident_on").GetXapiString("VM resident_on"),
+            Field(record, "consoles").GetXapiStringArray("VM consoles"),
+            Flag(record, "is_a_template"),
+            Flag(record, "is_a_snapshot"),
+            Flag(record, "is_control_domain"));
+    }
+
+    private static JsonNode? Field(JsonObject record, string name) => record.GetXapiMember(name, "a VM record");
+
+    // Flags absent from older hosts' records count as false.
+    private static bool Flag(JsonObject record, string name) => record[name] is { } value && value.GetXapiBool($"VM {name}");
+}

@@ -1,0 +1,50 @@
+using XcpTunnel.Protocol.Xapi.Records;
+using XcpTunnel.Protocol.Xapi.Rpc;
+using XcpTunnel.Protocol.Xapi.Sessions;
+
+namespace XcpTunnel.Protocol.Xapi;
+
+/// <summary>The typed XAPI calls XcpTunnel makes, over a pool's shared session.</summary>
+public static class XapiCalls
+{
+    /// <summary><c>VM.get_by_uuid</c>: the VM's ref; fails with <c>UUID_INVALID</c> when there is none.</summary>
+    public static async Task<string> GetVmByUuidAsync(this XapiPoolSession pool, string uuid, CancellationToken cancellationToken) =>
+        (await Pool(pool).CallAsync("VM.get_by_uuid", [uuid], cancellationToken).ConfigureAwait(false)).GetXapiString("VM.get_by_uuid");
+
+    /// <summary><c>VM.get_by_name_label</c>: every VM, template or snapshot with that name (0, 1 or many).</summary>
+    public static async Task<IReadOnlyList<string>> GetVmsByNameLabelAsync(this XapiPoolSession pool, string nameLabel, CancellationToken cancellationToken) =>
+        (await Pool(pool).CallAsync("VM.get_by_name_label", [nameLabel], cancellationToken).ConfigureAwait(false)).GetXapiStringArray("VM.get_by_name_label");
+
+    /// <summary><c>VM.get_record</c>.</summary>
+    public static async Task<VmRecord> GetVmRecordAsync(this XapiPoolSession pool, string vmRef, CancellationToken cancellationToken) =>
+        VmRecord.Parse(vmRef, await Pool(pool).CallAsync("VM.get_record", [vmRef], cancellationToken).ConfigureAwait(false));
+
+    /// <summary><c>VM.get_all_records</c>: every VM, template, snapshot and control domain.</summary>
+    public static async Task<IReadOnlyList<VmRecord>> GetAllVmRecordsAsync(this XapiPoolSession pool, CancellationToken cancellationToken)
+    {
+        var all = (await Pool(pool).CallAsync("VM.get_all_records", [], cancellationToken).ConfigureAwait(false)).GetXapiObject("VM.get_all_records");
+        return [.. all.Select(pair => VmRecord.Parse(pair.Key, pair.Value))];
+    }
+
+    /// <summary><c>console.get_record</c>.</summary>
+    public static async Task<ConsoleRecord> GetConsoleRecordAsync(this XapiPoolSession pool, string consoleRef, CancellationToken cancellationToken) =>
+        ConsoleRecord.Parse(consoleRef, await Pool(pool).CallAsync("console.get_record", [consoleRef], cancellationToken).ConfigureAwait(false));
+
+    /// <summary><c>host.get_address</c>: the host's management address.</summary>
+    public static async Task<string> GetHostAddressAsync(this XapiPoolSession pool, string hostRef, CancellationToken cancellationToken) =>
+        (await Pool(pool).CallAsync("host.get_address", [hostRef], cancellationToken).ConfigureAwait(false)).GetXapiString("host.get_address");
+
+    /// <summary><c>pool.get_all</c> then <c>pool.get_master</c>: the coordinator's host ref.</summary>
+    public static async Task<string> GetPoolMasterAsync(this XapiPoolSession pool, CancellationToken cancellationToken)
+    {
+        var pools = (await Pool(pool).CallAsync("pool.get_all", [], cancellationToken).ConfigureAwait(false)).GetXapiStringArray("pool.get_all");
+        if (pools.Count == 0)
+        {
+            throw new XapiTransportException(XapiTransportFailure.MalformedReply, "unexpected XAPI reply: pool.get_all returned no pool");
+        }
+
+        return (await Pool(pool).CallAsync("pool.get_master", [pools[0]], cancellationToken).ConfigureAwait(false)).GetXapiString("pool.get_master");
+    }
+
+    private static XapiPoolSession Pool(XapiPoolSession pool) => pool ?? throw new ArgumentNullException(nameof(pool));
+}
