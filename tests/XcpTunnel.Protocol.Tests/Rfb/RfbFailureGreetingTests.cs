@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using XcpTunnel.Protocol.Rfb;
+using XcpTunnel.Protocol.Tests.Support;
 using static XcpTunnel.Protocol.Tests.Rfb.RfbTestMessages;
 
 namespace XcpTunnel.Protocol.Tests.Rfb;
@@ -68,7 +69,7 @@ public class RfbFailureGreetingTests
     {
         await using LoopbackPair pair = await LoopbackPair.CreateAsync(CancellationToken.None).WaitAsync(TestTimeout);
 
-        bool sent = await RfbFailureGreeting.TellViewerAsync(pair.Daemon, VmNotRunning, TimeSpan.FromMilliseconds(200), CancellationToken.None).WaitAsync(TestTimeout);
+        bool sent = await RfbFailureGreeting.TellViewerAsync(pair.Near, VmNotRunning, TimeSpan.FromMilliseconds(200), CancellationToken.None).WaitAsync(TestTimeout);
 
         Assert.False(sent);
     }
@@ -77,10 +78,10 @@ public class RfbFailureGreetingTests
     public async Task TellViewerAsync_ViewerClosesBeforeReplying_ReturnsFalse()
     {
         await using LoopbackPair pair = await LoopbackPair.CreateAsync(CancellationToken.None).WaitAsync(TestTimeout);
-        Task<bool> tell = RfbFailureGreeting.TellViewerAsync(pair.Daemon, VmNotRunning, TestTimeout, CancellationToken.None);
+        Task<bool> tell = RfbFailureGreeting.TellViewerAsync(pair.Near, VmNotRunning, TestTimeout, CancellationToken.None);
 
-        await pair.Viewer.ReadExactlyAsync(new byte[12]).AsTask().WaitAsync(TestTimeout);
-        pair.Viewer.Socket.Shutdown(SocketShutdown.Send);
+        await pair.Far.ReadExactlyAsync(new byte[12]).AsTask().WaitAsync(TestTimeout);
+        pair.Far.Socket.Shutdown(SocketShutdown.Send);
 
         Assert.False(await tell.WaitAsync(TestTimeout));
     }
@@ -90,9 +91,9 @@ public class RfbFailureGreetingTests
     {
         await using LoopbackPair pair = await LoopbackPair.CreateAsync(CancellationToken.None).WaitAsync(TestTimeout);
         using var cancellation = new CancellationTokenSource();
-        Task<bool> tell = RfbFailureGreeting.TellViewerAsync(pair.Daemon, VmNotRunning, TestTimeout, cancellation.Token);
+        Task<bool> tell = RfbFailureGreeting.TellViewerAsync(pair.Near, VmNotRunning, TestTimeout, cancellation.Token);
 
-        await pair.Viewer.ReadExactlyAsync(new byte[12]).AsTask().WaitAsync(TestTimeout);
+        await pair.Far.ReadExactlyAsync(new byte[12]).AsTask().WaitAsync(TestTimeout);
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => tell.WaitAsync(TestTimeout));
@@ -105,17 +106,17 @@ public class RfbFailureGreetingTests
     private static async Task<byte[]> TalkToFakeViewerAsync(string viewerReply, bool expectSent)
     {
         await using LoopbackPair pair = await LoopbackPair.CreateAsync(CancellationToken.None).WaitAsync(TestTimeout);
-        Task<bool> tell = RfbFailureGreeting.TellViewerAsync(pair.Daemon, VmNotRunning, TestTimeout, CancellationToken.None);
+        Task<bool> tell = RfbFailureGreeting.TellViewerAsync(pair.Near, VmNotRunning, TestTimeout, CancellationToken.None);
 
         byte[] serverVersion = new byte[RfbProtocolVersion.WireLength];
-        await pair.Viewer.ReadExactlyAsync(serverVersion).AsTask().WaitAsync(TestTimeout);
-        await pair.Viewer.WriteAsync(Ascii(viewerReply)).AsTask().WaitAsync(TestTimeout);
+        await pair.Far.ReadExactlyAsync(serverVersion).AsTask().WaitAsync(TestTimeout);
+        await pair.Far.WriteAsync(Ascii(viewerReply)).AsTask().WaitAsync(TestTimeout);
 
         Assert.Equal(expectSent, await tell.WaitAsync(TestTimeout));
-        pair.Daemon.Socket.Shutdown(SocketShutdown.Send);
+        pair.Near.Socket.Shutdown(SocketShutdown.Send);
 
         using var rest = new MemoryStream();
-        await pair.Viewer.CopyToAsync(rest).WaitAsync(TestTimeout);
+        await pair.Far.CopyToAsync(rest).WaitAsync(TestTimeout);
         return [.. serverVersion, .. rest.ToArray()];
     }
 }
