@@ -1,0 +1,45 @@
+using XcpTunnel.Simulator.Backends;
+
+namespace XcpTunnel.Simulator;
+
+/// <summary>
+/// What answers on the far side of a VM's CONNECT tunnel: the VNC server xapi would splice to. The built-in
+/// backends behave like vncterm (PV guests, dom0 text) and qemu (HVM guests); <see cref="Tcp"/> forwards to a
+/// real RFB server and <see cref="Custom"/> runs any code.
+/// </summary>
+public abstract class ConsoleBackend
+{
+    private protected ConsoleBackend()
+    {
+    }
+
+    /// <summary>
+    /// A vncterm-like server: greets with <c>RFB 003.003</c>, accepts only a 3.3 or 3.4 reply (closes on 3.8),
+    /// security type None with no SecurityResult, a 640×384 8-bpp true-colour framebuffer named
+    /// <c>XenServer Virtual Terminal</c>, filled with one colour.
+    /// </summary>
+    /// <param name="colour">The fill colour as a pixel of the server's BGR233 format (red bits 0–2, green 3–5, blue 6–7).</param>
+    public static ConsoleBackend Vncterm(byte colour = 0x88) => new VnctermBackend(colour);
+
+    /// <summary>
+    /// A qemu-like server: greets with <c>RFB 003.008</c>, accepts 3.3, 3.7 and 3.8, security type None, a
+    /// 32-bpp framebuffer named <c>QEMU (&lt;vm name&gt;)</c> filled with one colour. A ClientInit with shared-flag 0
+    /// disconnects every other viewer of the same VM on this backend.
+    /// </summary>
+    /// <param name="rgb">The fill colour as 0xRRGGBB.</param>
+    /// <param name="width">Framebuffer width in pixels (1–4096).</param>
+    /// <param name="height">Framebuffer height in pixels (1–4096).</param>
+    public static ConsoleBackend Qemu(int rgb = 0x2E7D32, int width = 1024, int height = 768) => new QemuBackend(rgb, width, height);
+
+    /// <summary>Forwards the tunnel over plain TCP to a real RFB server (e.g. Xvnc); a refused connection shows as 200 then EOF.</summary>
+    /// <param name="host">Host name or address of the RFB server.</param>
+    /// <param name="port">Its TCP port.</param>
+    public static ConsoleBackend Tcp(string host, int port) => new TcpBackend(host, port);
+
+    /// <summary>Runs <paramref name="serve"/> on the tunnel stream (after the 200); the tunnel closes when it returns.</summary>
+    /// <param name="serve">Receives the viewer's byte stream and a token cancelled when the tunnel must close.</param>
+    public static ConsoleBackend Custom(Func<Stream, CancellationToken, Task> serve) => new CustomBackend(serve);
+
+    /// <summary>Serves one viewer until either side closes. <paramref name="viewer"/> is owned by the caller.</summary>
+    internal abstract Task ServeAsync(Stream viewer, SimulatedVm vm, CancellationToken cancellationToken);
+}

@@ -1,0 +1,29 @@
+namespace XcpTunnel.Simulator.Backends;
+
+/// <summary>
+/// vncterm (XAPI.md §4): greets with 3.3, accepts only a 3.3 or 3.4 reply, then u32 security type 1 (None) with
+/// no SecurityResult; 640×384, 8 bpp BGR233, <c>XenServer Virtual Terminal</c>.
+/// </summary>
+internal sealed class VnctermBackend(byte colour)
+    : RfbBackend(Expand(colour & 7, 7), Expand((colour >> 3) & 7, 7), Expand((colour >> 6) & 3, 3), 640, 384, RfbPixelFormat.Bgr233)
+{
+    public const string Name = "XenServer Virtual Terminal";
+
+    private protected override async Task<bool> NegotiateAsync(Stream viewer, CancellationToken cancellationToken)
+    {
+        await viewer.WriteAsync("RFB 003.003\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        await viewer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        (int major, int minor) = await ReadProtocolVersionAsync(viewer, cancellationToken).ConfigureAwait(false);
+        if (major != 3 || minor is not (3 or 4))
+        {
+            return false; // e.g. a 3.8 reply: vncterm hangs up.
+        }
+
+        await WriteU32Async(viewer, 1, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private protected override string DesktopName(SimulatedVm vm) => Name;
+
+    private static byte Expand(int value, int max) => (byte)(value * 255 / max);
+}

@@ -1,0 +1,150 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Security.Authentication;
+using XcpTunnel.Simulator.Connect;
+using XcpTunnel.Simulator.Logging;
+using XcpTunnel.Simulator.Rpc;
+
+namespace XcpTunnel.Simulator.Http;
+
+/// <summary>
+/// One accepted connection: TLS with xapi's policy, then requests until the client closes, a request says close,
+/// or a CONNECT turns the connection into a tunnel. Every failure ends this connection only.
+/// </summary>
+internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socket socket, SslServerAuthenticationOptions tls, RpcEndpoint rpc, ConnectConsoleHandler console)
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var remote = socket.RemoteEndPoint;
+        try
+        {
+            var network = new NetworkStream(socket, ownsSocket: true);
+            await using ConfiguredAsyncDisposable networkScope = network.ConfigureAwait(false);
+            var ssl = new SslStream(network, leaveInnerStreamOpen: false);
+            await using ConfiguredAsyncDisposable sslScope = ssl.ConfigureAwait(false);
+            if (!await AuthenticateAsync(ssl, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await ServeRequestsAsync(ssl, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or AuthenticationException)
+        {
+            SimulatorLog.ConnectionAborted(pool.Logger, host.NameLabel, remote, e);
+        }
+    }
+
+    private async Task<bool> AuthenticateAsync(SslStream ssl, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(pool.Options.HeaderTimeout, pool.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(tls, linked.Token).ConfigureAwait(false);
+            pool.Counters.TlsHandshakeCompleted();
+            return true;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+        {
+            pool.Counters.TlsHandshakeFailed();
+            return false;
+        }
+    }
+
+    private async Task ServeRequestsAsync(SslStream ssl, CancellationToken cancellationToken)
+    {
+        var reader = new HttpHeadReader(ssl);
+        bool first = true;
+        while (true)
+        {
+            (HeadReadStatus status, HttpRequestHead? head) = await reader
+                .ReadHeadAsync(pool.Options.HeaderTimeout, pool.TimeProvider, waitIdle: !first, cancellationToken).ConfigureAwait(false);
+            first = false;
+            switch (status)
+            {
+                case HeadReadStatus.EndOfStream:
+                    return;
+                case HeadReadStatus.Timeout:
+                    await WriteAsync(ssl, HttpResponses.RequestTimeout(), cancellationToken).ConfigureAwait(false);
+                    return;
+                case HeadReadStatus.TooLarge:
+                    await WriteAsync(ssl, HttpResponses.HeaderFieldsTooLarge(), cancellationToken).ConfigureAwait(false);
+                    return;
+                case HeadReadStatus.Malformed:
+                    await WriteAsync(ssl, HttpResponses.InternalError("1.1", "The HTTP headers could not be parsed."), cancellationToken).ConfigureAwait(false);
+                    return;
+            }
+
+            if (head!.Method == "CONNECT")
+            {
+                if (head.Path == "/console")
+                {
+                    await console.HandleAsync(host, head, ssl, reader, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await WriteAsync(ssl, HttpResponses.NotFound(), cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            if (head.Method != "POST")
+            {
+                await WriteAsync(ssl, HttpResponses.MethodNotImplemented(head.ReplyVersion, head.Method), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (!await ServeRpcAsync(ssl, reader, head, cancellationToken).ConfigureAwait(false) || head.Close)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One RPC request; false when the connection must close.</summary>
+    private async Task<bool> ServeRpcAsync(SslStream ssl, HttpHeadReader reader, HttpRequestHead head, CancellationToken cancellationToken)
+    {
+        RpcTransport? transport = head.Path switch
+        {
+            "/jsonrpc" when host.JsonRpcEnabled => RpcTransport.Json,
+            "/" or "/RPC2" when host.XmlRpcEnabled => RpcTransport.Xml,
+            _ => null,
+        };
+        if (transport is null)
+        {
+            await WriteAsync(ssl, HttpResponses.NotFound(), cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        if (head.ContentLength is not { } length)
+        {
+            await WriteAsync(ssl, HttpResponses.LengthRequired(head.ReplyVersion), cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        if (length > RpcEndpoint.MaxBodyBytes)
+        {
+            await WriteAsync(ssl, HttpResponses.PayloadTooLarge(head.ReplyVersion), cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        byte[] body = await reader.ReadBodyAsync((int)length, cancellationToken).ConfigureAwait(false);
+        byte[]? reply = await rpc.HandleAsync(host, head, transport.Value, body, cancellationToken).ConfigureAwait(false);
+        if (reply is null)
+        {
+            return false;
+        }
+
+        await WriteAsync(ssl, reply, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static async Task WriteAsync(Stream stream, byte[] bytes, CancellationToken cancellationToken)
+    {
+        await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,199 @@
+namespace XcpTunnel.Simulator;
+
+/// <summary>
+/// The pool's object tables (hosts, VMs, consoles) and its event log. One lock guards everything: the simulator
+/// is small, and one lock keeps every RPC answer a consistent snapshot, like xapi's database.
+/// </summary>
+internal sealed class PoolDatabase
+{
+    private readonly List<SimulatedHost> _hosts = [];
+    private readonly Dictionary<string, SimulatedVm> _vmsByRef = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SimulatedConsole> _consolesByRef = new(StringComparer.Ordinal);
+    private long _nextDomId = 1;
+
+    public PoolDatabase(TimeProvider timeProvider) => Events = new EventLog(timeProvider);
+
+    public Lock Sync { get; } = new();
+
+    public string PoolUuid { get; } = Guid.NewGuid().ToString();
+
+    public string PoolRef { get; } = "OpaqueRef:" + Guid.NewGuid().ToString();
+
+    public EventLog Events { get; }
+
+    public bool LimitConsoleSessions { get; set; }
+
+    /// <summary>Guarded by <see cref="Sync"/>.</summary>
+    public SimulatedHost Coordinator { get; private set; } = null!;
+
+    public IReadOnlyList<SimulatedHost> Hosts => _hosts;
+
+    public IEnumerable<SimulatedVm> Vms => _vmsByRef.Values;
+
+    public IEnumerable<SimulatedConsole> Consoles => _consolesByRef.Values;
+
+    public void AddHost(SimulatedHost host)
+    {
+        lock (Sync)
+        {
+            _hosts.Add(host);
+            Coordinator ??= host;
+            Events.Append(EventLog.HostClass, EventLog.Add, host.Ref, Records.Host(this, host));
+        }
+    }
+
+    public void SetCoordinator(SimulatedHost host)
+    {
+        lock (Sync)
+        {
+            if (!_hosts.Contains(host))
+            {
+                throw new ArgumentException($"{host} is not a host of this pool.", nameof(host));
+            }
+
+            Coordinator = host;
+            Events.Append(EventLog.PoolClass, EventLog.Mod, PoolRef, Records.Pool(this));
+        }
+    }
+
+    public void AddVm(SimulatedVm vm, SimulatedPowerState powerState)
+    {
+        lock (Sync)
+        {
+            if (_vmsByRef.Values.Any(v => string.Equals(v.Uuid, vm.Uuid, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new ArgumentException($"A VM with uuid {vm.Uuid} exists already.", nameof(vm));
+            }
+
+            _vmsByRef.Add(vm.Ref, vm);
+            vm.PowerState = powerState;
+            Events.Append(EventLog.VmClass, EventLog.Add, vm.Ref, Records.Vm(this, vm));
+            if (powerState is SimulatedPowerState.Running or SimulatedPowerState.Paused)
+            {
+                Place(vm, vm.HomeHost);
+            }
+        }
+    }
+
+    public void Migrate(SimulatedVm vm, SimulatedHost destination)
+    {
+        lock (Sync)
+        {
+            RequireVm(vm);
+            if (!_hosts.Contains(destination))
+            {
+                throw new ArgumentException($"{destination} is not a host of this pool.", nameof(destination));
+            }
+
+            if (vm.ResidentOn is null)
+            {
+                throw new InvalidOperationException($"VM {vm} is {vm.PowerState}: only a resident VM can migrate.");
+            }
+
+            vm.HomeHost = destination;
+            Unplace(vm);
+            Place(vm, destination);
+        }
+    }
+
+    public void Reboot(SimulatedVm vm)
+    {
+        lock (Sync)
+        {
+            RequireVm(vm);
+            SimulatedHost host = vm.ResidentOn ?? vm.HomeHost;
+            Unplace(vm);
+            vm.PowerState = SimulatedPowerState.Running;
+            Place(vm, host);
+        }
+    }
+
+    public void SetPowerState(SimulatedVm vm, SimulatedPowerState state)
+    {
+        lock (Sync)
+        {
+            RequireVm(vm);
+            bool resident = state is SimulatedPowerState.Running or SimulatedPowerState.Paused;
+            vm.PowerState = state;
+            if (!resident)
+            {
+                Unplace(vm);
+            }
+            else if (vm.ResidentOn is null)
+            {
+                Place(vm, vm.HomeHost);
+            }
+            else
+            {
+                Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+            }
+        }
+    }
+
+    public SimulatedVm? FindVmByRef(string opaqueRef) => _vmsByRef.GetValueOrDefault(opaqueRef);
+
+    public SimulatedVm? FindVmByUuid(string uuid) =>
+        _vmsByRef.Values.FirstOrDefault(v => string.Equals(v.Uuid, uuid, StringComparison.OrdinalIgnoreCase));
+
+    public SimulatedConsole? FindConsoleByRef(string opaqueRef) => _consolesByRef.GetValueOrDefault(opaqueRef);
+
+    public SimulatedConsole? FindConsoleByUuid(string uuid) =>
+        _consolesByRef.Values.FirstOrDefault(c => string.Equals(c.Uuid, uuid, StringComparison.OrdinalIgnoreCase));
+
+    public SimulatedHost? FindHostByRef(string opaqueRef) => _hosts.FirstOrDefault(h => h.Ref == opaqueRef);
+
+    /// <summary>The VM's consoles in <c>VM.consoles</c> order: vt100 first, so a client has to pick by protocol.</summary>
+    public static IEnumerable<SimulatedConsole> ConsolesOf(SimulatedVm vm)
+    {
+        if (vm.Vt100Console is { } vt100)
+        {
+            yield return vt100;
+        }
+
+        if (vm.RfbConsole is { } rfb)
+        {
+            yield return rfb;
+        }
+    }
+
+    private void RequireVm(SimulatedVm vm)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        if (!_vmsByRef.ContainsKey(vm.Ref))
+        {
+            throw new ArgumentException($"VM {vm} is not part of this pool.", nameof(vm));
+        }
+    }
+
+    /// <summary>Starts the VM's domain on <paramref name="host"/>: new domid, new console objects there.</summary>
+    private void Place(SimulatedVm vm, SimulatedHost host)
+    {
+        vm.ResidentOn = host;
+        vm.DomId = _nextDomId++;
+        vm.Vt100Console = new SimulatedConsole(vm, host, SimulatedConsole.Vt100);
+        vm.RfbConsole = new SimulatedConsole(vm, host, SimulatedConsole.Rfb);
+        foreach (SimulatedConsole console in ConsolesOf(vm))
+        {
+            _consolesByRef.Add(console.Ref, console);
+            Events.Append(EventLog.ConsoleClass, EventLog.Add, console.Ref, Records.Console(console));
+        }
+
+        Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+    }
+
+    /// <summary>Destroys the VM's domain: its consoles are deleted and it is resident nowhere.</summary>
+    private void Unplace(SimulatedVm vm)
+    {
+        foreach (SimulatedConsole console in ConsolesOf(vm).ToList())
+        {
+            _consolesByRef.Remove(console.Ref);
+            Events.Append(EventLog.ConsoleClass, EventLog.Del, console.Ref, Records.Console(console));
+        }
+
+        vm.RfbConsole = null;
+        vm.Vt100Console = null;
+        vm.ResidentOn = null;
+        vm.DomId = -1;
+        Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace XcpTunnel.Simulator;
+
+/// <summary>One host of a <see cref="SimulatedPool"/>: an HTTPS endpoint with its own address and certificate.</summary>
+public sealed class SimulatedHost
+{
+    internal SimulatedHost(string nameLabel, IPAddress address, X509Certificate2 certificate)
+    {
+        NameLabel = nameLabel;
+        Address = address;
+        Certificate = certificate;
+        Uuid = Guid.NewGuid().ToString();
+        Ref = "OpaqueRef:" + Guid.NewGuid().ToString();
+        CertificateSha256Hex = Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256));
+    }
+
+    /// <summary><c>host1</c>, <c>host2</c> …; also the host name in the default certificate.</summary>
+    public string NameLabel { get; }
+
+    /// <summary>The host's <c>uuid</c>.</summary>
+    public string Uuid { get; }
+
+    /// <summary>The host's <c>OpaqueRef:…</c>.</summary>
+    public string Ref { get; }
+
+    /// <summary>The address the host listens on (and its <c>address</c> field).</summary>
+    public IPAddress Address { get; }
+
+    /// <summary>The TCP port; every host of a pool shares it.</summary>
+    public int Port { get; internal set; }
+
+    /// <summary><c>https://ADDRESS:PORT</c> (IPv6 in brackets).</summary>
+    public Uri Url => new("https://" + FormatAuthority(includePort: true));
+
+    /// <summary>The certificate the host presents.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>SHA-256 of the DER certificate, upper-case hex without separators (what a pin compares).</summary>
+    public string CertificateSha256Hex { get; }
+
+    /// <summary>Serves <c>POST /jsonrpc</c>; false makes it 404, like an old XCP without JSON-RPC.</summary>
+    public bool JsonRpcEnabled { get; set; } = true;
+
+    /// <summary>Serves XML-RPC on <c>POST /</c> and <c>POST /RPC2</c>; false makes them 404.</summary>
+    public bool XmlRpcEnabled { get; set; } = true;
+
+    /// <summary>Whether console locations on this host name the port (<c>https://HOST:PORT/…</c>) or not (<c>https://HOST/…</c>, i.e. 443).</summary>
+    public bool LocationIncludesPort { get; set; } = true;
+
+    /// <inheritdoc />
+    public override string ToString() => NameLabel + " (" + FormatAuthority(includePort: true) + ")";
+
+    /// <summary>HOST or HOST:PORT as a URL authority.</summary>
+    internal string FormatAuthority(bool includePort)
+    {
+        string host = Address.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + Address + "]" : Address.ToString();
+        return includePort ? host + ":" + Port.ToString(CultureInfo.InvariantCulture) : host;
+    }
+}

@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using XcpTunnel.Simulator.Connect;
+using XcpTunnel.Simulator.Http;
+using XcpTunnel.Simulator.Rpc;
+
+namespace XcpTunnel.Simulator;
+
+/// <summary>
+/// An in-process XAPI pool: one HTTPS endpoint per host (all on one port, host <c>i</c> on <c>127.0.0.(i+1)</c>)
+/// with xapi's TLS policy, JSON-RPC and XML-RPC, <c>CONNECT /console</c> with xapi's replies, and RFB backends.
+/// It behaves as /work/shared/XAPI.md describes, byte for byte where that page says so.
+/// </summary>
+public sealed class SimulatedPool : IAsyncDisposable
+{
+    private const int BindAttempts = 20;
+
+    private readonly PoolContext _pool;
+    private readonly List<HostListener> _listeners;
+    private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
+
+    private SimulatedPool(PoolContext pool, List<SimulatedHost> hosts, List<HostListener> listeners)
+    {
+        _pool = pool;
+        Hosts = hosts;
+        _listeners = listeners;
+    }
+
+    /// <summary>Every host, coordinator first at start; the IPv6 host (if any) last.</summary>
+    public IReadOnlyList<SimulatedHost> Hosts { get; }
+
+    /// <summary>The pool coordinator (master): the only host that accepts logins. Change it with <see cref="SetCoordinator"/>.</summary>
+    public SimulatedHost Coordinator
+    {
+        get
+        {
+            lock (_pool.Database.Sync)
+            {
+                return _pool.Database.Coordinator;
+            }
+        }
+    }
+
+    /// <summary><c>https://ADDRESS:PORT</c> of the current coordinator.</summary>
+    public Uri CoordinatorUrl => Coordinator.Url;
+
+    /// <summary>The port every host listens on.</summary>
+    public int Port => Hosts[0].Port;
+
+    /// <summary>Every VM, in the order added.</summary>
+    public IReadOnlyList<SimulatedVm> Vms
+    {
+        get
+        {
+            lock (_pool.Database.Sync)
+            {
+                return _pool.Database.Vms.ToList();
+            }
+        }
+    }
+
+    /// <summary><c>pool.limit_console_sessions</c>: while true, a CONNECT to a VM someone is connected to gets 503.</summary>
+    public bool LimitConsoleSessions
+    {
+        get
+        {
+            lock (_pool.Database.Sync)
+            {
+                return _pool.Database.LimitConsoleSessions;
+            }
+        }
+
+        set
+        {
+            lock (_pool.Database.Sync)
+            {
+                _pool.Database.LimitConsoleSessions = value;
+                _pool.Database.Events.Append(EventLog.PoolClass, EventLog.Mod, _pool.Database.PoolRef, Records.Pool(_pool.Database));
+            }
+        }
+    }
+
+    /// <summary>What the pool has seen (logins, calls, CONNECT statuses …).</summary>
+    public SimulatedCounters Counters => _pool.Counters;
+
+    /// <summary>Fault injection knobs.</summary>
+    public SimulatedFaults Faults => _pool.Faults;
+
+    /// <summary>Creates the hosts, binds them and starts serving.</summary>
+    /// <exception cref="NotSupportedException">IPv6 was asked for and the machine has no <c>::1</c>.</exception>
+    public static Task<SimulatedPool> StartAsync(SimulatedPoolOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.HostCount, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.HostCount, 250);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        ILogger logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("XcpTunnel.Simulator");
+        var pool = new PoolContext(options, logger);
+        Func<SimulatedHostIdentity, X509Certificate2> makeCertificate = options.CertificateFactory ?? SimulatedCertificates.CreateDefault;
+
+        var addresses = Enumerable.Range(0, options.HostCount).Select(i => new IPAddress([127, 0, 0, (byte)(i + 1)])).ToList();
+        if (options.IncludeIpv6Host)
+        {
+            addresses.Add(IPAddress.IPv6Loopback);
+        }
+
+        var hosts = addresses
+            .Select((address, i) =>
+            {
+                string name = "host" + (i + 1).ToString(CultureInfo.InvariantCulture);
+                return new SimulatedHost(name, address, makeCertificate(new SimulatedHostIdentity(name, address)));
+            })
+            .ToList();
+
+        List<HostListener> listeners = BindAll(addresses);
+        var result = new SimulatedPool(pool, hosts, listeners);
+        var rpc = new RpcEndpoint(pool);
+        var console = new ConnectConsoleHandler(pool);
+        for (int i = 0; i < hosts.Count; i++)
+        {
+            hosts[i].Port = listeners[i].LocalEndPoint.Port;
+            pool.Database.AddHost(hosts[i]);
+        }
+
+        pool.Sessions.AddUser(options.UserName, options.Password, SimulatedRole.PoolAdmin);
+        for (int i = 0; i < hosts.Count; i++)
+        {
+            listeners[i].Start(pool, hosts[i], rpc, console);
+        }
+
+        return Task.FromResult(result);
+    }
+
+    /// <summary>
+    /// Adds a VM. Running and Paused VMs are resident on <paramref name="residentOn"/> (default: the first host) and
+    /// get two consoles, vt100 then rfb. The default backend is <see cref="ConsoleBackend.Qemu"/>.
+    /// </summary>
+    public SimulatedVm AddVm(
+        string nameLabel,
+        SimulatedHost? residentOn = null,
+        ConsoleBackend? backend = null,
+        SimulatedPowerState powerState = SimulatedPowerState.Running,
+        string? uuid = null,
+        ConsoleLocationForm locationForm = ConsoleLocationForm.Uuid)
+    {
+        ArgumentNullException.ThrowIfNull(nameLabel);
+        SimulatedHost home = residentOn ?? Hosts[0];
+        RequireHost(home);
+        var vm = new SimulatedVm(uuid ?? Guid.NewGuid().ToString(), nameLabel, backend ?? ConsoleBackend.Qemu(), locationForm, home);
+        _pool.Database.AddVm(vm, powerState);
+        return vm;
+    }
+
+    /// <summary>Adds (or replaces) a user. The options' user exists from the start as pool-admin.</summary>
+    public void AddUser(string userName, string password, SimulatedRole role) => _pool.Sessions.AddUser(userName, password, role);
+
+    /// <summary>
+    /// Live-migrates a resident VM: its consoles are destroyed and recreated on <paramref name="destination"/> (new
+    /// uuids and refs, location on the new host) and tunnels to the old display close. A CONNECT to the old host now
+    /// gets 500: xapi does not forward.
+    /// </summary>
+    public void Migrate(SimulatedVm vm, SimulatedHost destination)
+    {
+        _pool.Database.Migrate(vm, destination);
+        _pool.Tunnels.CloseAll(vm.Ref);
+    }
+
+    /// <summary>Reboots the VM on its host: consoles are recreated (new uuids and refs) and open tunnels close.</summary>
+    public void Reboot(SimulatedVm vm)
+    {
+        _pool.Database.Reboot(vm);
+        _pool.Tunnels.CloseAll(vm.Ref);
+    }
+
+    /// <summary>
+    /// Sets the power state. Halted and Suspended: <c>resident_on = OpaqueRef:NULL</c>, no consoles, tunnels close.
+    /// Running or Paused from there: resident again on the VM's last host, with new consoles.
+    /// </summary>
+    public void SetPowerState(SimulatedVm vm, SimulatedPowerState state)
+    {
+        _pool.Database.SetPowerState(vm, state);
+        if (state is SimulatedPowerState.Halted or SimulatedPowerState.Suspended)
+        {
+            _pool.Tunnels.CloseAll(vm.Ref);
+        }
+    }
+
+    /// <summary>Makes <paramref name="host"/> the coordinator; logins elsewhere get <c>HOST_IS_SLAVE</c> naming it.</summary>
+    public void SetCoordinator(SimulatedHost host) => _pool.Database.SetCoordinator(host);
+
+    /// <summary>Kills every session: later calls get <c>SESSION_INVALID</c>, later CONNECTs 401. Open tunnels stay.</summary>
+    public void ExpireAllSessions() => _pool.Sessions.ExpireAll();
+
+    /// <summary>Stops every host and closes every connection and tunnel.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (HostListener listener in _listeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private void RequireHost(SimulatedHost host)
+    {
+        if (!Hosts.Contains(host))
+        {
+            throw new ArgumentException($"{host} is not a host of this pool.", nameof(host));
+        }
+    }
+
+    /// <summary>Host 1 on an ephemeral port, every other host on the same port; a taken port means start over.</summary>
+    private static List<HostListener> BindAll(List<IPAddress> addresses)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var bound = new List<HostListener>();
+            try
+            {
+                bound.Add(HostListener.Bind(addresses[0], 0));
+                int port = bound[0].LocalEndPoint.Port;
+                foreach (IPAddress address in addresses.Skip(1))
+                {
+                    bound.Add(HostListener.Bind(address, port));
+                }
+
+                return bound;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < BindAttempts)
+            {
+                DisposeAll(bound);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressFamilyNotSupported or SocketError.AddressNotAvailable)
+            {
+                DisposeAll(bound);
+                throw new NotSupportedException($"Cannot listen on every simulated host address: {e.Message}", e);
+            }
+            catch
+            {
+                DisposeAll(bound);
+                throw;
+            }
+        }
+    }
+
+    private static void DisposeAll(List<HostListener> listeners)
+    {
+        foreach (HostListener l in listeners)
+        {
+            l.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}

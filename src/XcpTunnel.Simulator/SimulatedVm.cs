@@ -1,0 +1,64 @@
+namespace XcpTunnel.Simulator;
+
+/// <summary>
+/// A VM of a <see cref="SimulatedPool"/>. Change it through the pool (<see cref="SimulatedPool.Migrate"/>,
+/// <see cref="SimulatedPool.Reboot"/>, <see cref="SimulatedPool.SetPowerState"/>) so events and consoles follow.
+/// </summary>
+public sealed class SimulatedVm
+{
+    internal SimulatedVm(string uuid, string nameLabel, ConsoleBackend backend, ConsoleLocationForm locationForm, SimulatedHost homeHost)
+    {
+        Uuid = uuid;
+        Ref = "OpaqueRef:" + Guid.NewGuid().ToString();
+        NameLabel = nameLabel;
+        Backend = backend;
+        LocationForm = locationForm;
+        HomeHost = homeHost;
+    }
+
+    /// <summary>The VM's <c>uuid</c>.</summary>
+    public string Uuid { get; }
+
+    /// <summary>The VM's <c>OpaqueRef:…</c>.</summary>
+    public string Ref { get; }
+
+    /// <summary>The VM's <c>name_label</c> (several VMs may share one).</summary>
+    public string NameLabel { get; }
+
+    /// <summary>The current <c>power_state</c>.</summary>
+    public SimulatedPowerState PowerState { get; internal set; }
+
+    /// <summary>The host the VM runs on; null (<c>OpaqueRef:NULL</c> on the wire) when Halted or Suspended.</summary>
+    public SimulatedHost? ResidentOn { get; internal set; }
+
+    /// <summary>The <c>uuid</c> of the current <c>rfb</c> console; changes on reboot and migration.</summary>
+    public string? ConsoleUuid => RfbConsole?.Uuid;
+
+    /// <summary>The <c>OpaqueRef:…</c> of the current <c>rfb</c> console.</summary>
+    public string? ConsoleRef => RfbConsole?.Ref;
+
+    /// <summary>The current <c>rfb</c> console's <c>location</c>.</summary>
+    public string? ConsoleLocation => RfbConsole?.Location;
+
+    /// <summary>The <c>OpaqueRef:…</c> of the VM's <c>vt100</c> console (listed first, so clients must pick by protocol).</summary>
+    public string? Vt100ConsoleRef => Vt100Console?.Ref;
+
+    /// <summary>What serves the VM's rfb console.</summary>
+    public ConsoleBackend Backend { get; }
+
+    /// <summary>Which location form the VM's consoles use.</summary>
+    public ConsoleLocationForm LocationForm { get; }
+
+    /// <summary>The <c>domid</c>: positive while resident, -1 otherwise.</summary>
+    public long DomId { get; internal set; } = -1;
+
+    /// <inheritdoc />
+    public override string ToString() => NameLabel + " (" + Uuid + ")";
+
+    internal SimulatedConsole? RfbConsole { get; set; }
+
+    internal SimulatedConsole? Vt100Console { get; set; }
+
+    /// <summary>Where the VM starts when it goes from Halted/Suspended to Running.</summary>
+    internal SimulatedHost HomeHost { get; set; }
+}
