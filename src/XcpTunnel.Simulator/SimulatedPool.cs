@@ -21,7 +21,6 @@ public sealed class SimulatedPool : IAsyncDisposable
 
     private readonly PoolContext _pool;
     private readonly List<HostListener> _listeners;
-    private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
     private SimulatedPool(PoolContext pool, List<SimulatedHost> hosts, List<HostListener> listeners)
@@ -205,13 +204,10 @@ public sealed class SimulatedPool : IAsyncDisposable
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (HostListener listener in _listeners)
         {
             await listener.DisposeAsync().ConfigureAwait(false);
         }
-
-        _stopping.Dispose();
     }
 
     private void RequireHost(SimulatedHost host)
