@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
-using XcpTunnel.Simulator.Connect;
+using XcpTunnel.Protocol.Streams;
 
 namespace XcpTunnel.Simulator.Backends;
 

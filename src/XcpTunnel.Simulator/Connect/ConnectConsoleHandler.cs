@@ -2,6 +2,7 @@ using System.Diagnostics;
 using XcpTunnel.Simulator.Backends;
 using XcpTunnel.Simulator.Http;
 using XcpTunnel.Simulator.Logging;
+using XcpTunnel.Protocol.Streams;
 
 namespace XcpTunnel.Simulator.Connect;
 
