@@ -1,10 +1,13 @@
 using System.Net.Sockets;
+using XcpTunnel.Protocol.Streams;
 
 namespace XcpTunnel.Simulator.Backends;
 
 /// <summary>Splices the tunnel to a real RFB server over plain TCP, as xapi splices to qemu's or vncterm's port.</summary>
 internal sealed class TcpBackend : ConsoleBackend
 {
+    private static readonly SpliceOptions SpliceOptions = new();
+
     private readonly string _host;
     private readonly int _port;
 
@@ -29,6 +32,7 @@ internal sealed class TcpBackend : ConsoleBackend
             return; // xapi has already said 200: the viewer sees EOF.
         }
 
-        await StreamSplice.RunAsync(viewer, client.GetStream(), cancellationToken).ConfigureAwait(false);
+        // How it ended does not matter here: every end closes the tunnel, as xapi's splice does.
+        _ = await StreamSplicer.SpliceAsync(viewer, client.GetStream(), SpliceOptions, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,149 @@
+using System.Buffers;
+using System.Net.Security;
+using System.Net.Sockets;
+
+namespace XcpTunnel.Protocol.Streams;
+
+/// <summary>
+/// Joins a viewer's connection to a console's: bytes are copied both ways until both directions have
+/// ended, the tunnel goes idle, the caller cancels, or one side fails.
+/// </summary>
+public static class StreamSplicer
+{
+    /// <summary>
+    /// Copies <paramref name="viewer"/> to <paramref name="console"/> and back until the splice ends, and
+    /// says how it ended.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// When one side sends EOF, the other side's write direction is half-closed (a
+    /// <see cref="NetworkStream"/>'s socket is shut down for sending; an <see cref="SslStream"/> sends
+    /// close_notify; a stream wrapping the console's bytes
+    /// passes it on to its inner stream; other streams are left as they are) and the other direction is
+    /// copied until it ends too.
+    /// </para>
+    /// <para>
+    /// Each direction waits for data with a zero-byte read before it rents a buffer, so an idle tunnel
+    /// holds no buffer. Every write is flushed.
+    /// </para>
+    /// <para>
+    /// I/O errors are results, not exceptions: a failure on either side stops both directions and comes
+    /// back as <see cref="SpliceOutcome.ViewerFailed"/> or <see cref="SpliceOutcome.ConsoleFailed"/> with
+    /// the first failure in <see cref="SpliceResult.Error"/>; cancellation comes back as
+    /// <see cref="SpliceOutcome.Cancelled"/>. Stopping relies on the streams honouring cancellation, as
+    /// sockets and TLS streams do.
+    /// </para>
+    /// <para>
+    /// The splice does not dispose either stream: the caller owns them and disposes them afterwards.
+    /// </para>
+    /// </remarks>
+    /// <param name="viewer">The viewer's connection; readable and writable.</param>
+    /// <param name="console">The console's connection; readable and writable.</param>
+    /// <param name="options">Buffer size, idle timeout and its clock, live counters.</param>
+    /// <param name="cancellationToken">Ends the splice with <see cref="SpliceOutcome.Cancelled"/>.</param>
+    /// <returns>The bytes carried each way and who ended the splice.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A stream cannot both read and write.</exception>
+    public static async Task<SpliceResult> SpliceAsync(Stream viewer, Stream console, SpliceOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(options);
+        RequireDuplex(viewer, nameof(viewer));
+        RequireDuplex(console, nameof(console));
+
+        // A failure, the idle timer or the caller's token stop both loops through the session's token; the
+        // loops return values instead of throwing, so both can simply be awaited to the end.
+        var session = new SpliceSession(options, cancellationToken);
+        await using (session.ConfigureAwait(false))
+        {
+            Task<long> viewerToConsole = CopyAsync(viewer, console, SpliceSide.Viewer, session, options);
+            Task<long> consoleToViewer = CopyAsync(console, viewer, SpliceSide.Console, session, options);
+            await Task.WhenAll(viewerToConsole, consoleToViewer).ConfigureAwait(false);
+            return session.Finish(await viewerToConsole.ConfigureAwait(false), await consoleToViewer.ConfigureAwait(false));
+        }
+    }
+
+    private static void RequireDuplex(Stream stream, string parameterName)
+    {
+        if (!stream.CanRead || !stream.CanWrite)
+        {
+            throw new ArgumentException("The stream must be readable and writable.", parameterName);
+        }
+    }
+
+    /// <summary>One direction: returns the bytes written to <paramref name="destination"/>; never throws.</summary>
+    private static async Task<long> CopyAsync(Stream source, Stream destination, SpliceSide from, SpliceSession session, SpliceOptions options)
+    {
+        SpliceSide to = from == SpliceSide.Viewer ? SpliceSide.Console : SpliceSide.Viewer;
+        CancellationToken cancellationToken = session.Token;
+        int bufferSize = options.BufferSize;
+        long copied = 0;
+
+        // Which side an exception is blamed on: the source while reading, the destination while writing.
+        SpliceSide blame = from;
+        try
+        {
+            while (true)
+            {
+                blame = from;
+
+                // Wait for data before renting: VNC consoles are idle most of the time.
+                await source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+
+                byte[] buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+                try
+                {
+                    int read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    session.Touch();
+                    blame = to;
+                    await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    copied += read;
+                    session.Touch();
+                    options.Counters?.Add(from, read);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+
+            session.Closed(from);
+            blame = to;
+            await HalfCloseAsync(destination).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever a stream throws is a result of the splice (SpliceAsync's contract), blamed on its side.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            session.Failed(blame, e);
+        }
+
+        return copied;
+    }
+
+    /// <summary>Ends the write direction of <paramref name="stream"/> where its type allows; reading stays open.</summary>
+    private static async ValueTask HalfCloseAsync(Stream stream)
+    {
+        switch (stream)
+        {
+            case PrefixedStream prefixed:
+                await HalfCloseAsync(prefixed.Inner).ConfigureAwait(false);
+                break;
+            case SslStream tls:
+                // close_notify: the TLS peer reads EOF. The transport stays open (SslStream hides it), which
+                // TLS peers do not need.
+                await tls.ShutdownAsync().ConfigureAwait(false);
+                break;
+            case NetworkStream network:
+                network.Socket.Shutdown(SocketShutdown.Send);
+                break;
+        }
+    }
+}

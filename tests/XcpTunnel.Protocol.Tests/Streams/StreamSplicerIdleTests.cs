@@ -1,0 +1,127 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
+using XcpTunnel.Protocol.Streams;
+
+namespace XcpTunnel.Protocol.Tests.Streams;
+
+public sealed class StreamSplicerIdleTests
+{
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task IdleTimeout_FiresAfterTheTimeout_AndNotBefore()
+    {
+        var clock = new FakeTimeProvider();
+        await using var rig = await SpliceRig.CreateAsync();
+        rig.Start(new SpliceOptions { IdleTimeout = IdleTimeout, TimeProvider = clock });
+
+        clock.Advance(IdleTimeout - TimeSpan.FromMilliseconds(1));
+        await AssertStillRunningAsync(rig);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(new SpliceResult(0, 0, SpliceOutcome.IdleTimeout, null), await rig.CompletionAsync());
+    }
+
+    [Fact]
+    public async Task IdleTimeout_CountsFromTheLastByte_EitherWay()
+    {
+        var clock = new FakeTimeProvider();
+        await using var rig = await SpliceRig.CreateAsync();
+        rig.Start(new SpliceOptions { IdleTimeout = IdleTimeout, TimeProvider = clock });
+
+        clock.Advance(TimeSpan.FromSeconds(6));
+        await SpliceRig.SendAsync(rig.ConsolePeer, "update");
+        Assert.Equal("update", await SpliceRig.ReceiveAsync(rig.ViewerPeer, 6));
+        await rig.CountersReachAsync(0, 6);
+
+        clock.Advance(TimeSpan.FromSeconds(4)); // The first deadline passes: 4 s idle, not 10.
+        await AssertStillRunningAsync(rig);
+        clock.Advance(TimeSpan.FromSeconds(6) - TimeSpan.FromMilliseconds(1));
+        await AssertStillRunningAsync(rig);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(new SpliceResult(0, 6, SpliceOutcome.IdleTimeout, null), await rig.CompletionAsync());
+    }
+
+    [Fact]
+    public async Task IdleTimeout_AfterAHalfClose_StillEndsAStalledTunnel()
+    {
+        var clock = new FakeTimeProvider();
+        await using var rig = await SpliceRig.CreateAsync();
+        rig.Start(new SpliceOptions { IdleTimeout = IdleTimeout, TimeProvider = clock });
+        rig.ViewerPeer.Socket.Shutdown(SocketShutdown.Send);
+        Assert.True(await SpliceRig.AtEofAsync(rig.ConsolePeer));
+
+        clock.Advance(IdleTimeout);
+
+        Assert.Equal(SpliceOutcome.IdleTimeout, (await rig.CompletionAsync()).Outcome);
+    }
+
+    [Fact]
+    public async Task NoIdleTimeout_NeverTimesOut()
+    {
+        var clock = new FakeTimeProvider();
+        await using var rig = await SpliceRig.CreateAsync();
+        rig.Start(new SpliceOptions { TimeProvider = clock });
+
+        clock.Advance(TimeSpan.FromDays(30));
+
+        await AssertStillRunningAsync(rig);
+    }
+
+    [Fact]
+    public async Task EveryWaitForData_StartsWithAZeroByteRead()
+    {
+        await using var rig = await SpliceRig.CreateAsync();
+        var viewer = new ReadRecordingStream(rig.ViewerEnd);
+        var console = new ReadRecordingStream(rig.ConsoleEnd);
+        rig.Start(new SpliceOptions { BufferSize = 4096 }, viewer, console);
+
+        for (int i = 0; i < 3; i++)
+        {
+            await SpliceRig.SendAsync(rig.ViewerPeer, "key");
+            Assert.Equal("key", await SpliceRig.ReceiveAsync(rig.ConsolePeer, 3));
+            await SpliceRig.SendAsync(rig.ConsolePeer, "frame");
+            Assert.Equal("frame", await SpliceRig.ReceiveAsync(rig.ViewerPeer, 5));
+        }
+
+        // An unknown wrapper stream is not half-closed, so the peers see no EOF; both directions still end.
+        rig.ViewerPeer.Socket.Shutdown(SocketShutdown.Send);
+        rig.ConsolePeer.Socket.Shutdown(SocketShutdown.Send);
+        Assert.Contains((await rig.CompletionAsync()).Outcome, new[] { SpliceOutcome.ViewerClosed, SpliceOutcome.ConsoleClosed });
+
+        // Three messages and the EOF: each time a zero-byte wait, then a read into a rented buffer.
+        int[] expected = [0, 4096, 0, 4096, 0, 4096, 0, 4096];
+        Assert.Equal(expected, viewer.ReadSizes);
+        Assert.Equal(expected, console.ReadSizes);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Options_RejectANonPositiveIdleTimeoutOrBufferSize(int value)
+    {
+        var timeout = Assert.Throws<ArgumentOutOfRangeException>(() => new SpliceOptions { IdleTimeout = TimeSpan.FromSeconds(value) });
+        Assert.Equal(nameof(SpliceOptions.IdleTimeout), timeout.ParamName);
+        var size = Assert.Throws<ArgumentOutOfRangeException>(() => new SpliceOptions { BufferSize = value });
+        Assert.Equal(nameof(SpliceOptions.BufferSize), size.ParamName);
+    }
+
+    [Fact]
+    public void Options_Defaults_Are16KiB_NoIdleTimeout_SystemClock()
+    {
+        var options = new SpliceOptions();
+
+        Assert.Equal(16 * 1024, options.BufferSize);
+        Assert.Null(options.IdleTimeout);
+        Assert.Same(TimeProvider.System, options.TimeProvider);
+        Assert.Null(options.Counters);
+    }
+
+    /// <summary>Gives the splice real time to react to the fake clock, then checks it has not ended.</summary>
+    private static async Task AssertStillRunningAsync(SpliceRig rig)
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(100));
+        Assert.False(rig.Splice.IsCompleted, rig.Splice.IsCompleted ? $"Ended early: {rig.Splice.Result}" : null);
+    }
+}
