@@ -1,0 +1,31 @@
+namespace XcpTunnel.Tests.EndToEnd.Peers;
+
+/// <summary>
+/// A real program the end-to-end tests talk to, installed by test.sh from Debian. A missing one fails
+/// the test with the install line, so CI never passes by skipping a peer.
+/// </summary>
+internal sealed record PeerProgram(string Name, string DebianPackage)
+{
+    public static readonly PeerProgram Xvnc = new("Xvnc", "tigervnc-standalone-server");
+    public static readonly PeerProgram XSetRoot = new("xsetroot", "x11-xserver-utils");
+    public static readonly PeerProgram GvncCapture = new("gvnccapture", "gvncviewer");
+    public static readonly PeerProgram VncSnapshot = new("vncsnapshot", "vncsnapshot");
+    public static readonly PeerProgram PngToPnm = new("pngtopnm", "netpbm");
+    public static readonly PeerProgram JpegToPnm = new("jpegtopnm", "netpbm");
+
+    /// <summary>The program's full path on <c>PATH</c>.</summary>
+    /// <exception cref="InvalidOperationException">It is not installed; the message says what to install.</exception>
+    public string Require()
+    {
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(directory, Name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException($"{Name} is not installed: apt-get install {DebianPackage} (./test.sh does this)");
+    }
+}
