@@ -32,18 +32,27 @@ internal static class ConfigurationSources
         }
         catch (FormatException e)
         {
-            diagnostics.Error(path, $"not valid JSON: {(e.InnerException as JsonException)?.Message ?? e.Message}");
+            diagnostics.Error(path, InvalidJson(e.InnerException as JsonException ?? (Exception)e));
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidDataException)
         {
-            diagnostics.Error(path, $"not valid JSON: {e.Message}");
-        }
-        catch (InvalidDataException e)
-        {
-            diagnostics.Error(path, $"not valid JSON: {e.Message}");
+            diagnostics.Error(path, InvalidJson(e));
         }
 
         return null;
+    }
+
+    /// <summary>System.Text.Json counts lines and bytes from 0; editors count from 1.</summary>
+    private static string InvalidJson(Exception e)
+    {
+        if (e is not JsonException { LineNumber: { } line, BytePositionInLine: { } column } json)
+        {
+            return $"not valid JSON: {e.Message}";
+        }
+
+        var message = json.Message;
+        var suffix = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return $"not valid JSON at line {line + 1}, column {column + 1}: {(suffix < 0 ? message : message[..suffix])}";
     }
 
     /// <summary>

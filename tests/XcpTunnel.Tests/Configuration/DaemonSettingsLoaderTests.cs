@@ -164,6 +164,16 @@ public sealed class DaemonSettingsLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_InvalidJson_SaysWhereCountingFromOne()
+    {
+        File.WriteAllText(_dir.ConfigPath, "{\n  \"Pools\": x\n}");
+
+        var message = ConfigAssert.SingleError(_dir.LoadFile(), _dir.ConfigPath);
+
+        Assert.StartsWith("not valid JSON at line 2, column 12: 'x' is an invalid start of a value.", message);
+    }
+
+    [Fact]
     public void Load_NoTunnels_IsAnErrorForServe()
     {
         var config = ConfigDirectory.Sample();
