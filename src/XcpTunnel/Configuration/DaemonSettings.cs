@@ -4,7 +4,7 @@ namespace XcpTunnel.Configuration;
 
 /// <summary>A validated configuration: everything the daemon needs, with passwords and trust resolved.</summary>
 /// <param name="Pools">By pool name, case-insensitive like configuration keys.</param>
-/// <param name="Tunnels">In file order.</param>
+/// <param name="Tunnels">Ordered by name, as configuration keys are.</param>
 /// <param name="Health">The health endpoint.</param>
 /// <param name="Timeouts">Handshake stage deadlines.</param>
 /// <param name="Warnings">Things that work but should be fixed; log them at every start.</param>

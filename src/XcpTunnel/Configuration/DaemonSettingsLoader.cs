@@ -79,21 +79,33 @@ internal static partial class DaemonSettingsLoader
         CheckKeys(configuration.GetChildren(), DaemonSection.Keys, diagnostics);
         CheckEntries(configuration.GetSection(nameof(DaemonSection.Pools)), PoolSection.Keys, diagnostics);
         CheckEntries(configuration.GetSection(nameof(DaemonSection.Tunnels)), TunnelSection.Keys, diagnostics);
-        CheckKeys(configuration.GetSection(nameof(DaemonSection.Health)).GetChildren(), HealthSection.Keys, diagnostics);
-        CheckKeys(configuration.GetSection(nameof(DaemonSection.Timeouts)).GetChildren(), TimeoutsSection.Keys, diagnostics);
+        CheckObject(configuration.GetSection(nameof(DaemonSection.Health)), HealthSection.Keys, diagnostics);
+        CheckObject(configuration.GetSection(nameof(DaemonSection.Timeouts)), TimeoutsSection.Keys, diagnostics);
     }
 
+    /// <summary>A section of named entries (<c>Pools</c>, <c>Tunnels</c>), each an object with <paramref name="keys"/>.</summary>
     private static void CheckEntries(IConfigurationSection section, IReadOnlyList<string> keys, ConfigDiagnostics diagnostics)
     {
+        if (!string.IsNullOrEmpty(section.Value))
+        {
+            diagnostics.Error(section.Path, "expected an object of named entries");
+        }
+
         foreach (var entry in section.GetChildren())
         {
-            if (!string.IsNullOrEmpty(entry.Value))
-            {
-                diagnostics.Error(entry.Path, "expected an object such as { \"" + keys[0] + "\": … }");
-            }
-
-            CheckKeys(entry.GetChildren(), keys, diagnostics);
+            CheckObject(entry, keys, diagnostics);
         }
+    }
+
+    // The binder turns a plain value where an object belongs into "not set", which would quietly mean the defaults.
+    private static void CheckObject(IConfigurationSection section, IReadOnlyList<string> keys, ConfigDiagnostics diagnostics)
+    {
+        if (!string.IsNullOrEmpty(section.Value))
+        {
+            diagnostics.Error(section.Path, "expected an object such as { \"" + keys[0] + "\": … }");
+        }
+
+        CheckKeys(section.GetChildren(), keys, diagnostics);
     }
 
     private static void CheckKeys(IEnumerable<IConfigurationSection> children, IReadOnlyList<string> keys, ConfigDiagnostics diagnostics)

@@ -354,6 +354,20 @@ public sealed class DaemonSettingsLoaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData("Health")]
+    [InlineData("Timeouts")]
+    [InlineData("Pools")]
+    public void Load_SectionThatIsNotAnObject_IsAnError(string section)
+    {
+        var config = ConfigDirectory.Sample();
+        config[section] = "127.0.0.1:9180";
+
+        var result = _dir.Load(config);
+
+        Assert.Contains(result.Errors, e => e.Key == section && e.Message.StartsWith("expected an object", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("../etc")]
     [InlineData("my tunnel")]
     [InlineData(".hidden")]
