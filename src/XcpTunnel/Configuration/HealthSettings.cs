@@ -1,0 +1,12 @@
+using System.Net;
+
+namespace XcpTunnel.Configuration;
+
+/// <summary>Where the health endpoint listens.</summary>
+/// <param name="Listen">Every address to bind.</param>
+/// <param name="ListenText">As written, for messages.</param>
+/// <param name="AllowRemote">Whether non-loopback addresses were allowed.</param>
+internal sealed record HealthSettings(IReadOnlyList<IPEndPoint> Listen, string ListenText, bool AllowRemote)
+{
+    public const string DefaultListen = "127.0.0.1:9180";
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace XcpTunnel.Configuration;
+
+/// <summary>
+/// A listen address as written: <c>IPv4:port</c>, <c>[IPv6]:port</c> or <c>hostname:port</c>.
+/// Parsing is purely syntactic; <see cref="TryResolve"/> turns it into the endpoints to bind.
+/// Shared by the configuration and <c>connect --listen</c>.
+/// </summary>
+internal sealed record ListenAddress
+{
+    private const string Example = "e.g. 127.0.0.1:5901, [::1]:5901 or localhost:5901";
+
+    private ListenAddress(string host, IPAddress? address, int port)
+    {
+        Host = host;
+        Address = address;
+        Port = port;
+    }
+
+    /// <summary>The host part without brackets.</summary>
+    public string Host { get; }
+
+    /// <summary>The literal address, or null for a host name.</summary>
+    public IPAddress? Address { get; }
+
+    public int Port { get; }
+
+    public static bool TryParse(string? text, [NotNullWhen(true)] out ListenAddress? address, [NotNullWhen(false)] out string? error)
+    {
+        address = null;
+        var trimmed = text?.Trim() ?? string.Empty;
+        if (trimmed.Length == 0)
+        {
+            error = $"missing; expected host:port ({Example})";
+            return false;
+        }
+
+        var colon = trimmed.LastIndexOf(':');
+        if (colon < 0)
+        {
+            error = $"'{trimmed}' has no port; expected host:port ({Example})";
+            return false;
+        }
+
+        var host = trimmed[..colon];
+        var portText = trimmed[(colon + 1)..];
+        if (!TryParsePort(portText, out var port))
+        {
+            error = $"'{trimmed}': the port must be a number from 1 to 65535";
+            return false;
+        }
+
+        IPAddress? literal;
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+            if (!IPAddress.TryParse(host, out literal) || literal.AddressFamily != AddressFamily.InterNetworkV6)
+            {
+                error = $"'{trimmed}': '{host}' is not an IPv6 address";
+                return false;
+            }
+        }
+        else if (host.Contains(':', StringComparison.Ordinal))
+        {
+            error = $"'{trimmed}': write IPv6 addresses in brackets, as in [::1]:{portText}";
+            return false;
+        }
+        else if (host.Length > 0 && host.All(c => char.IsAsciiDigit(c) || c == '.'))
+        {
+            // IPAddress.TryParse also takes "1" and "127.1"; a listen address is written in full.
+            if (host.Count(c => c == '.') != 3 || !IPAddress.TryParse(host, out literal))
+            {
+                error = $"'{trimmed}': '{host}' is not an IPv4 address";
+                return false;
+            }
+        }
+        else if (Uri.CheckHostName(host) == UriHostNameType.Dns)
+        {
+            literal = null;
+        }
+        else
+        {
+            error = $"'{trimmed}': '{host}' is not an IP address or a host name ({Example})";
+            return false;
+        }
+
+        address = new ListenAddress(host, literal, port);
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// The endpoints to bind: the literal address, or every address the host name resolves to.
+    /// <c>localhost</c> is both loopbacks without asking DNS (RFC 6761 §6.3), so a tunnel on
+    /// <c>localhost:5901</c> answers viewers that try ::1 first.
+    /// </summary>
+    /// <remarks><paramref name="resolve"/> looks host names up: <see cref="Dns.GetHostAddresses(string)"/> in production.</remarks>
+    public bool TryResolve(Func<string, IPAddress[]> resolve, [NotNullWhen(true)] out IReadOnlyList<IPEndPoint>? endpoints, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(resolve);
+        endpoints = null;
+        IPAddress[] addresses;
+        if (Address is not null)
+        {
+            addresses = [Address];
+        }
+        else if (string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            addresses = Socket.OSSupportsIPv6 ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [IPAddress.Loopback];
+        }
+        else
+        {
+            try
+            {
+                addresses = resolve(Host);
+            }
+            catch (SocketException e)
+            {
+                error = $"cannot resolve '{Host}': {e.Message}";
+                return false;
+            }
+
+            if (addresses.Length == 0)
+            {
+                error = $"'{Host}' resolves to no address";
+                return false;
+            }
+        }
+
+        endpoints = [.. addresses.Distinct().Select(a => new IPEndPoint(a, Port))];
+        error = null;
+        return true;
+    }
+
+    public override string ToString() =>
+        (Address?.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{Host}]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
+
+    private static bool TryParsePort(string text, out int port)
+    {
+        port = 0;
+        return text.Length is > 0 and <= 5
+            && text.All(char.IsAsciiDigit)
+            && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port)
+            && port is >= 1 and <= 65535;
+    }
+}

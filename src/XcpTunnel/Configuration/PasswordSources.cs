@@ -1,0 +1,125 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using XcpTunnel.Protocol.Xapi;
+
+namespace XcpTunnel.Configuration;
+
+/// <summary>
+/// Finds a pool's password, in order: <c>PasswordFile</c>; the systemd credential
+/// <c>&lt;pool&gt;.password</c> in <c>$CREDENTIALS_DIRECTORY</c>; <c>XCPTUNNEL_&lt;POOL&gt;_PASSWORD</c>.
+/// The text is wrapped in <see cref="XapiPassword"/> as soon as it is read and never enters a message.
+/// </summary>
+internal static class PasswordSources
+{
+    public const string CredentialsDirectoryVariable = "CREDENTIALS_DIRECTORY";
+
+    public const string EnvironmentSuffix = "_PASSWORD";
+
+    /// <summary>A password file larger than this is the wrong file.</summary>
+    public const int MaxPasswordBytes = 4096;
+
+    private const UnixFileMode GroupOrOtherRead = UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    /// <summary><c>XCPTUNNEL_LAB_PASSWORD</c> for pool <c>lab</c>: upper case, anything but a letter or digit becomes <c>_</c>.</summary>
+    public static string EnvironmentVariable(string pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        var name = new StringBuilder(ConfigurationSources.EnvironmentPrefix, ConfigurationSources.EnvironmentPrefix.Length + pool.Length + EnvironmentSuffix.Length);
+        foreach (var c in pool)
+        {
+            name.Append(char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_');
+        }
+
+        return name.Append(EnvironmentSuffix).ToString();
+    }
+
+    public static string CredentialName(string pool) => pool + ".password";
+
+    /// <summary>
+    /// The password of <paramref name="pool"/> (key path <paramref name="poolKey"/>), or null after
+    /// reporting why there is none. <paramref name="passwordFile"/> is made absolute, or null when unset.
+    /// </summary>
+    public static XapiPassword? Resolve(
+        string pool,
+        string poolKey,
+        string? passwordFile,
+        IReadOnlyDictionary<string, string?> environment,
+        ConfigDiagnostics diagnostics)
+    {
+        if (passwordFile is not null)
+        {
+            return ReadFile(passwordFile, ConfigurationPath.Combine(poolKey, nameof(PoolSection.PasswordFile)), diagnostics);
+        }
+
+        if (environment.TryGetValue(CredentialsDirectoryVariable, out var credentials) && !string.IsNullOrEmpty(credentials))
+        {
+            var credential = Path.Combine(credentials, CredentialName(pool));
+            if (File.Exists(credential))
+            {
+                return ReadFile(credential, $"{poolKey}: credential {CredentialName(pool)}", diagnostics);
+            }
+        }
+
+        var variable = EnvironmentVariable(pool);
+        if (environment.TryGetValue(variable, out var value) && !string.IsNullOrEmpty(value))
+        {
+            return new XapiPassword(StripNewline(value));
+        }
+
+        diagnostics.Error(poolKey, $"no password: set PasswordFile, a systemd credential '{CredentialName(pool)}', or {variable}");
+        return null;
+    }
+
+    /// <summary>Editors and <c>echo</c> end files with a newline that is not part of the password; only one is removed.</summary>
+    public static string StripNewline(string text) =>
+        text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2]
+        : text.EndsWith('\n') ? text[..^1]
+        : text;
+
+    private static XapiPassword? ReadFile(string path, string key, ConfigDiagnostics diagnostics)
+    {
+        string text;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            var buffer = new byte[MaxPasswordBytes + 1];
+            var length = file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (length > MaxPasswordBytes)
+            {
+                diagnostics.Error(key, $"{path} is longer than {MaxPasswordBytes} bytes; is this the password file?");
+                return null;
+            }
+
+            text = StripNewline(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, length));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            diagnostics.Error(key, $"{path}: no such file");
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Error(key, $"cannot read {path}: {e.Message}");
+            return null;
+        }
+        catch (DecoderFallbackException)
+        {
+            // The exception's message would show the offending bytes, which are part of the password.
+            diagnostics.Error(key, $"{path} is not UTF-8 text");
+            return null;
+        }
+
+        if (text.Length == 0)
+        {
+            diagnostics.Error(key, $"{path} is empty");
+            return null;
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & GroupOrOtherRead) != 0)
+        {
+            diagnostics.Warn($"{key}: {path} is readable by group or others; run chmod 600 {path}");
+        }
+
+        return new XapiPassword(text);
+    }
+}

@@ -1,0 +1,18 @@
+namespace XcpTunnel.Configuration;
+
+/// <summary>The <c>Timeouts</c> section, as written: whole seconds.</summary>
+internal sealed class TimeoutsSection
+{
+    public static readonly IReadOnlyList<string> Keys =
+        [nameof(ConnectSeconds), nameof(TlsSeconds), nameof(ConnectReplySeconds), nameof(RfbMessageSeconds), nameof(DrainSeconds)];
+
+    public string? ConnectSeconds { get; set; }
+
+    public string? TlsSeconds { get; set; }
+
+    public string? ConnectReplySeconds { get; set; }
+
+    public string? RfbMessageSeconds { get; set; }
+
+    public string? DrainSeconds { get; set; }
+}

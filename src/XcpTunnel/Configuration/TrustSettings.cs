@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using XcpTunnel.Protocol.Tls;
+
+namespace XcpTunnel.Configuration;
+
+/// <summary>Turns a pool's <c>TlsFingerprint</c> / <c>CaFile</c> / <c>Insecure</c> into its trust policy.</summary>
+internal static class TrustSettings
+{
+    private static readonly char[] PinSeparators = [',', ' ', '\t', '\r', '\n'];
+
+    /// <summary>The policy, or null after reporting why there is none. <paramref name="caFile"/> is made absolute, or null when unset.</summary>
+    public static TlsTrustPolicy? Read(string pool, string poolKey, PoolSection section, string? caFile, ConfigDiagnostics diagnostics)
+    {
+        var insecure = ConfigValues.Flag(section.Insecure, false, ConfigurationPath.Combine(poolKey, nameof(PoolSection.Insecure)), diagnostics);
+        if (insecure is null)
+        {
+            return null;
+        }
+
+        List<string> chosen = [];
+        if (ConfigValues.IsSet(section.TlsFingerprint))
+        {
+            chosen.Add(nameof(PoolSection.TlsFingerprint));
+        }
+
+        if (caFile is not null)
+        {
+            chosen.Add(nameof(PoolSection.CaFile));
+        }
+
+        if (insecure.Value)
+        {
+            chosen.Add(nameof(PoolSection.Insecure));
+        }
+
+        if (chosen.Count > 1)
+        {
+            var all = chosen.Count == 2 ? "both" : "all";
+            diagnostics.Error(poolKey, $"{string.Join(" and ", chosen)} are {all} set; choose one way to trust the pool's certificates");
+            return null;
+        }
+
+        if (insecure.Value)
+        {
+            diagnostics.Warn($"pool {pool}: TLS verification is OFF (Insecure: true)");
+            return TlsTrustPolicy.Insecure;
+        }
+
+        if (caFile is not null)
+        {
+            return ReadCaFile(caFile, ConfigurationPath.Combine(poolKey, nameof(PoolSection.CaFile)), diagnostics);
+        }
+
+        return ConfigValues.IsSet(section.TlsFingerprint)
+            ? ReadPins(section.TlsFingerprint, ConfigurationPath.Combine(poolKey, nameof(PoolSection.TlsFingerprint)), diagnostics)
+            : TlsTrustPolicy.SystemStore;
+    }
+
+    private static TlsTrustPolicy? ReadPins(string text, string key, ConfigDiagnostics diagnostics)
+    {
+        List<CertificateFingerprint> pins = [];
+        var valid = true;
+        foreach (var item in text.Split(PinSeparators, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (CertificateFingerprint.TryParse(item, out var pin, out var error))
+            {
+                pins.Add(pin);
+            }
+            else
+            {
+                diagnostics.Error(key, error);
+                valid = false;
+            }
+        }
+
+        return valid ? TlsTrustPolicy.Pinned(pins) : null;
+    }
+
+    private static TlsTrustPolicy? ReadCaFile(string path, string key, ConfigDiagnostics diagnostics)
+    {
+        try
+        {
+            return TlsTrustPolicy.FromCaFile(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            diagnostics.Error(key, $"{path}: no such file");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or CryptographicException)
+        {
+            diagnostics.Error(key, $"cannot use {path}: {e.Message}");
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace XcpTunnel.Configuration;
+
+/// <summary>One validated tunnel.</summary>
+/// <param name="Name">The key under <c>Tunnels</c>; also a socket-activation <c>FileDescriptorName</c>.</param>
+/// <param name="Pool">The pool's name as the key of <see cref="DaemonSettings.Pools"/> spells it.</param>
+/// <param name="Vm">A name-label or a UUID, resolved per connection.</param>
+/// <param name="Listen">Every address to bind (a host name may give several).</param>
+/// <param name="ListenText">As written, for messages.</param>
+/// <param name="AllowRemote">Whether non-loopback addresses were allowed.</param>
+/// <param name="MaxConnections">Concurrent viewers; more are refused.</param>
+/// <param name="IdleTimeout">Null when idle connections are never closed.</param>
+internal sealed record TunnelSettings(
+    string Name,
+    string Pool,
+    string Vm,
+    IReadOnlyList<IPEndPoint> Listen,
+    string ListenText,
+    bool AllowRemote,
+    int MaxConnections,
+    TimeSpan? IdleTimeout)
+{
+    public const int DefaultMaxConnections = 16;
+}

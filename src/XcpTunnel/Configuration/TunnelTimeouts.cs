@@ -1,0 +1,17 @@
+namespace XcpTunnel.Configuration;
+
+/// <summary>Deadlines of the handshake stages and of the drain on stop.</summary>
+/// <param name="Connect">TCP connect, to the API and to a console's host.</param>
+/// <param name="Tls">TLS handshake.</param>
+/// <param name="ConnectReply">From sending <c>CONNECT</c> to its status line and headers.</param>
+/// <param name="RfbMessage">Each RFB handshake message until the splice starts.</param>
+/// <param name="Drain">How long live connections may finish after a stop.</param>
+internal sealed record TunnelTimeouts(TimeSpan Connect, TimeSpan Tls, TimeSpan ConnectReply, TimeSpan RfbMessage, TimeSpan Drain)
+{
+    public static TunnelTimeouts Default { get; } = new(
+        TimeSpan.FromSeconds(10),
+        TimeSpan.FromSeconds(10),
+        TimeSpan.FromSeconds(15),
+        TimeSpan.FromSeconds(10),
+        TimeSpan.FromSeconds(30));
+}
