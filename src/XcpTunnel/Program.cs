@@ -1,4 +1,5 @@
 using System.CommandLine;
+using XcpTunnel.Cli;
 
 namespace XcpTunnel;
 
@@ -7,7 +8,10 @@ internal static class Program
     private static int Main(string[] args)
     {
         var root = new RootCommand(
-            "xcptunnel: every VM console of a XenServer / XCP-ng pool as a plain VNC server on a local port.");
+            "xcptunnel: every VM console of a XenServer / XCP-ng pool as a plain VNC server on a local port.")
+        {
+            ServeCommand.Create(),
+        };
         return root.Parse(args).Invoke();
     }
 }

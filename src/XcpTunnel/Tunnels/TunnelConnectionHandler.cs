@@ -1,0 +1,79 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using XcpTunnel.Configuration;
+using XcpTunnel.Protocol;
+using XcpTunnel.Protocol.Consoles;
+using XcpTunnel.Protocol.Streams;
+
+namespace XcpTunnel.Tunnels;
+
+/// <summary>
+/// One viewer connection of one tunnel, from accept to close: dial the console through the pool's
+/// shared session, relay and check the RFB handshake, splice. Anything that goes wrong before the
+/// viewer has the console's security greeting is told to the viewer in RFB with a human reason.
+/// Never throws: a connection's failure is that connection's alone.
+/// </summary>
+internal sealed class TunnelConnectionHandler(
+    TunnelSettings tunnel, ConsoleDialer dialer, TunnelTimeouts timeouts, TimeProvider time, ILogger logger)
+{
+    private static long s_lastId;
+
+    public TunnelSettings Tunnel => tunnel;
+
+    public async Task HandleAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var id = "c" + Interlocked.Increment(ref s_lastId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var started = time.GetTimestamp();
+        TunnelLog.Opened(logger, id, tunnel.Name, socket.RemoteEndPoint);
+        socket.NoDelay = true;
+        var viewerStream = new NetworkStream(socket, ownsSocket: true);
+        var viewer = new ViewerGreeting(viewerStream);
+        ConsoleConnection? console = null;
+        var host = "-";
+        SpliceResult? spliced = null;
+        string outcome;
+        try
+        {
+            console = await dialer.DialAsync(tunnel.Vm, cancellationToken).ConfigureAwait(false);
+            host = console.Console.Location.HostHeader;
+            await RfbHandshakeRelay.RelayAsync(viewer, console.Stream, timeouts.RfbMessage, cancellationToken).ConfigureAwait(false);
+            var options = new SpliceOptions { IdleTimeout = tunnel.IdleTimeout, TimeProvider = time };
+            spliced = await StreamSplicer.SpliceAsync(viewerStream, console.Stream, options, cancellationToken).ConfigureAwait(false);
+            outcome = TunnelOutcome.Of(spliced.Value.Outcome);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = TunnelOutcome.Shutdown;
+            await viewer.TellFailureAsync("xcptunnel is shutting down", timeouts.RfbMessage, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is XcpTunnelException)
+        {
+            outcome = TunnelOutcome.Of(ex);
+            TunnelLog.Failed(logger, id, tunnel.Name, outcome, ex.Message);
+            await viewer.TellFailureAsync(ex.Message, timeouts.RfbMessage, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            // Writing the handshake to a viewer that already left: its choice, not a fault.
+            outcome = TunnelOutcome.ViewerFailed;
+            TunnelLog.ViewerGaveUp(logger, id, outcome, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            outcome = TunnelOutcome.Internal;
+            TunnelLog.Crashed(logger, ex, id, tunnel.Name);
+            await viewer.TellFailureAsync("internal error in xcptunnel; see its log", timeouts.RfbMessage, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (console is not null)
+        {
+            await console.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await viewerStream.DisposeAsync().ConfigureAwait(false);
+        var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+        TunnelLog.Closed(
+            logger, id, tunnel.Name, tunnel.Vm, host, durationMs,
+            spliced?.ViewerToConsoleBytes ?? 0, spliced?.ConsoleToViewerBytes ?? 0, outcome);
+    }
+}

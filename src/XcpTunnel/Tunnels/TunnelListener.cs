@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using XcpTunnel.Protocol.Rfb;
+
+namespace XcpTunnel.Tunnels;
+
+/// <summary>
+/// The listening sockets of one tunnel and the connections they accepted. The accept loop never dies
+/// (errors back off and retry), connections beyond the tunnel's cap are told so in RFB and closed, and
+/// stopping is two steps: stop accepting, then drain live connections for a bounded time.
+/// </summary>
+internal sealed class TunnelListener : IAsyncDisposable
+{
+    private static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly TunnelConnectionHandler _handler;
+    private readonly IReadOnlyList<Socket> _sockets;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<Task, byte> _connections = new();
+    private readonly CancellationTokenSource _stopAccepting = new();
+    private readonly CancellationTokenSource _abortConnections = new();
+    private readonly List<Task> _acceptLoops = [];
+    private int _active;
+
+    private TunnelListener(TunnelConnectionHandler handler, IReadOnlyList<Socket> sockets, ILogger logger)
+    {
+        _handler = handler;
+        _sockets = sockets;
+        _logger = logger;
+    }
+
+    public string Name => _handler.Tunnel.Name;
+
+    public int ActiveConnections => Volatile.Read(ref _active);
+
+    public IReadOnlyList<EndPoint> EndPoints => [.. _sockets.Select(s => s.LocalEndPoint!)];
+
+    /// <summary>Binds every address of the tunnel and starts accepting.</summary>
+    /// <exception cref="SocketException">An address cannot be bound (in use, not local); nothing stays bound.</exception>
+    public static TunnelListener Start(TunnelConnectionHandler handler, ILogger logger)
+    {
+        var sockets = new List<Socket>();
+        try
+        {
+            foreach (var endPoint in handler.Tunnel.Listen)
+            {
+                sockets.Add(Bind(endPoint));
+            }
+        }
+        catch
+        {
+            sockets.ForEach(s => s.Dispose());
+            throw;
+        }
+
+        return Start(handler, sockets, logger);
+    }
+
+    /// <summary>Starts accepting on sockets that are already listening (systemd socket activation).</summary>
+    public static TunnelListener Start(TunnelConnectionHandler handler, IReadOnlyList<Socket> listening, ILogger logger)
+    {
+        var listener = new TunnelListener(handler, listening, logger);
+        foreach (var socket in listening)
+        {
+            TunnelLog.Listening(logger, handler.Tunnel.Name, socket.LocalEndPoint!, handler.Tunnel.Vm, handler.Tunnel.Pool);
+            listener._acceptLoops.Add(listener.AcceptLoopAsync(socket));
+        }
+
+        return listener;
+    }
+
+    /// <summary>Stops accepting; live connections go on.</summary>
+    public async Task StopAcceptingAsync()
+    {
+        if (_stopAccepting.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopAccepting.CancelAsync().ConfigureAwait(false);
+        foreach (var socket in _sockets)
+        {
+            socket.Dispose();
+        }
+
+        await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops accepting, waits up to <paramref name="drainTime"/> for live connections, then closes the rest.</summary>
+    public async Task StopAsync(TimeSpan drainTime)
+    {
+        await StopAcceptingAsync().ConfigureAwait(false);
+        var live = _connections.Keys.ToArray();
+        if (live.Length == 0)
+        {
+            return;
+        }
+
+        TunnelLog.Draining(_logger, Name, live.Length);
+        var drained = Task.WhenAll(live);
+        if (await Task.WhenAny(drained, Task.Delay(drainTime)).ConfigureAwait(false) != drained)
+        {
+            TunnelLog.DrainExpired(_logger, Name, ActiveConnections);
+            await _abortConnections.CancelAsync().ConfigureAwait(false);
+        }
+
+        await drained.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+        _stopAccepting.Dispose();
+        _abortConnections.Dispose();
+    }
+
+    private static Socket Bind(IPEndPoint endPoint)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                // [::1] means IPv6 loopback only; dual-stack would widen what the user configured.
+                socket.DualMode = false;
+            }
+
+            socket.Bind(endPoint);
+            socket.Listen(128);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listening)
+    {
+        var backoff = TimeSpan.FromMilliseconds(10);
+        var endPoint = listening.LocalEndPoint!;
+        while (!_stopAccepting.IsCancellationRequested)
+        {
+            Socket viewer;
+            try
+            {
+                viewer = await listening.AcceptAsync(_stopAccepting.Token).ConfigureAwait(false);
+                backoff = TimeSpan.FromMilliseconds(10);
+            }
+            catch (Exception) when (_stopAccepting.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // Out of descriptors or a transient kernel error: wait and go on, never give up the port.
+                TunnelLog.AcceptFailed(_logger, Name, endPoint, (int)backoff.TotalMilliseconds, ex.Message);
+                await Task.Delay(backoff).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxAcceptBackoff.Ticks));
+                continue;
+            }
+
+            Track(Interlocked.Increment(ref _active) > _handler.Tunnel.MaxConnections
+                ? RefuseAsync(viewer)
+                : _handler.HandleAsync(viewer, _abortConnections.Token));
+        }
+    }
+
+    private void Track(Task connection)
+    {
+        _connections.TryAdd(connection, 0);
+        _ = connection.ContinueWith(
+            (done, state) =>
+            {
+                var self = (TunnelListener)state!;
+                self._connections.TryRemove(done, out _);
+                Interlocked.Decrement(ref self._active);
+            },
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private async Task RefuseAsync(Socket viewer)
+    {
+        var limit = _handler.Tunnel.MaxConnections;
+        TunnelLog.OverCapacity(_logger, Name, viewer.RemoteEndPoint, limit);
+        await using var stream = new NetworkStream(viewer, ownsSocket: true);
+        await RfbFailureGreeting.TellViewerAsync(
+            stream, $"tunnel '{Name}' already has {limit} viewers, its limit", RefusalTimeout, CancellationToken.None).ConfigureAwait(false);
+    }
+}

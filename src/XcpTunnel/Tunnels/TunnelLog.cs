@@ -1,0 +1,38 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace XcpTunnel.Tunnels;
+
+internal static partial class TunnelLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Tunnel {Tunnel} listening on {EndPoint} for VM {Vm} in pool {Pool}")]
+    public static partial void Listening(ILogger logger, string tunnel, EndPoint endPoint, string vm, string pool);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Connection {Connection} opened: tunnel {Tunnel}, viewer {Viewer}")]
+    public static partial void Opened(ILogger logger, string connection, string tunnel, EndPoint? viewer);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
+        Message = "Connection {Connection} closed: tunnel {Tunnel}, VM {Vm}, host {Host}, {DurationMs} ms, {ViewerToConsoleBytes} bytes in, {ConsoleToViewerBytes} bytes out, outcome {Outcome}")]
+    public static partial void Closed(ILogger logger, string connection, string tunnel, string vm, string host, long durationMs, long viewerToConsoleBytes, long consoleToViewerBytes, string outcome);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Connection {Connection} to tunnel {Tunnel} failed ({Outcome}): {Reason}")]
+    public static partial void Failed(ILogger logger, string connection, string tunnel, string outcome, string reason);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "Connection {Connection}: the viewer went away during the handshake ({Outcome}): {Reason}")]
+    public static partial void ViewerGaveUp(ILogger logger, string connection, string outcome, string reason);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Connection {Connection} to tunnel {Tunnel}: unexpected failure")]
+    public static partial void Crashed(ILogger logger, Exception exception, string connection, string tunnel);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Tunnel {Tunnel}: refused a viewer from {Viewer}: {Active} connections is the limit")]
+    public static partial void OverCapacity(ILogger logger, string tunnel, EndPoint? viewer, int active);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Tunnel {Tunnel}: accept on {EndPoint} failed, retrying in {DelayMs} ms: {Reason}")]
+    public static partial void AcceptFailed(ILogger logger, string tunnel, EndPoint endPoint, int delayMs, string reason);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Information, Message = "Tunnel {Tunnel} stopped accepting; {Active} connection(s) draining")]
+    public static partial void Draining(ILogger logger, string tunnel, int active);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Tunnel {Tunnel}: drain time is up; closing {Active} connection(s)")]
+    public static partial void DrainExpired(ILogger logger, string tunnel, int active);
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using XcpTunnel.Configuration;
+using XcpTunnel.Daemon;
+using XcpTunnel.Protocol.Consoles;
+using XcpTunnel.Protocol.Tls;
+using XcpTunnel.Protocol.Xapi;
+using XcpTunnel.Protocol.Xapi.Sessions;
+using XcpTunnel.Simulator;
+using XcpTunnel.Tunnels;
+
+namespace XcpTunnel.Tests.Support;
+
+/// <summary>
+/// A simulated pool and the daemon's real tunnel machinery in front of it (pool registry, handler,
+/// listener on 127.0.0.1:0), wired as `serve` wires them.
+/// </summary>
+internal sealed class TunnelFixture : IAsyncDisposable
+{
+    public const string Password = "tunnel-test-Pa55";
+
+    private readonly List<TunnelListener> _listeners = [];
+    private PoolRegistry? _pools;
+
+    private TunnelFixture(SimulatedPool pool) => Pool = pool;
+
+    public SimulatedPool Pool { get; }
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    public TunnelTimeouts Timeouts { get; set; } = new(
+        Connect: TimeSpan.FromSeconds(5),
+        Tls: TimeSpan.FromSeconds(5),
+        ConnectReply: TimeSpan.FromSeconds(5),
+        RfbMessage: TimeSpan.FromSeconds(2),
+        Drain: TimeSpan.FromSeconds(2));
+
+    public static async Task<TunnelFixture> StartAsync(int hosts = 1) =>
+        new(await SimulatedPool.StartAsync(
+            new SimulatedPoolOptions { HostCount = hosts, Password = Password, LoginFailureDelay = TimeSpan.FromMilliseconds(50) },
+            CancellationToken.None).Within());
+
+    public XapiPoolOptions PoolOptions(string password = Password, TlsTrustPolicy? trust = null, Uri? url = null) => new()
+    {
+        Name = "lab",
+        Url = url ?? Pool.CoordinatorUrl,
+        UserName = "root",
+        Password = new XapiPassword(password),
+        Trust = trust ?? TlsTrustPolicy.Pinned(Pool.Hosts.Select(h => CertificateFingerprint.Of(h.Certificate))),
+        ConnectTimeout = Timeouts.Connect,
+        TlsHandshakeTimeout = Timeouts.Tls,
+    };
+
+    public PoolRegistry Pools => _pools ??= new PoolRegistry(
+        new Dictionary<string, XapiPoolOptions> { ["lab"] = PoolOptions() }, LoggerFactory(), TimeProvider.System);
+
+    /// <summary>Uses <paramref name="options"/> for the pool instead of the defaults; call before the first tunnel.</summary>
+    public void UsePool(XapiPoolOptions options) =>
+        _pools = new PoolRegistry(new Dictionary<string, XapiPoolOptions> { ["lab"] = options }, LoggerFactory(), TimeProvider.System);
+
+    public TunnelListener StartTunnel(string vm, int maxConnections = 16, TimeSpan? idleTimeout = null, string name = "t1")
+    {
+        var settings = new TunnelSettings(
+            Name: name, Pool: "lab", Vm: vm, Listen: [new IPEndPoint(IPAddress.Loopback, 0)], ListenText: "127.0.0.1:0",
+            AllowRemote: false, MaxConnections: maxConnections, IdleTimeout: idleTimeout);
+        var logger = LoggerFactory().CreateLogger("XcpTunnel.Tunnels");
+        var handler = new TunnelConnectionHandler(settings, new ConsoleDialer(Pools["lab"], Timeouts.ConnectReply), Timeouts, TimeProvider.System, logger);
+        var listener = TunnelListener.Start(handler, logger);
+        _listeners.Add(listener);
+        return listener;
+    }
+
+    public async Task<FakeViewer> ViewerAsync(TunnelListener tunnel) => await FakeViewer.ConnectAsync(tunnel.EndPoints[0]);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var listener in _listeners)
+        {
+            await listener.DisposeAsync().Within();
+        }
+
+        if (_pools is not null)
+        {
+            await _pools.DisposeAsync().Within();
+        }
+
+        await Pool.DisposeAsync().Within();
+    }
+
+    private ILoggerFactory LoggerFactory() =>
+        Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+}

@@ -1,0 +1,307 @@
+using XcpTunnel.Protocol.Rfb;
+using XcpTunnel.Protocol.Tls;
+using XcpTunnel.Simulator;
+using XcpTunnel.Tests.Support;
+
+namespace XcpTunnel.Tests.Tunnels;
+
+/// <summary>A viewer through a tunnel to the simulated pool: what it sees when things work and when they do not.</summary>
+public sealed class TunnelConnectionTests
+{
+    [Fact]
+    public async Task Connect_QemuConsole_ViewerGetsTheConsolesHandshakeAndScreen()
+    {
+        await using var fixture = await TunnelFixture.StartAsync(hosts: 2);
+        fixture.Pool.AddVm("web01", residentOn: fixture.Pool.Hosts[1], backend: ConsoleBackend.Qemu(width: 800, height: 600));
+        var tunnel = fixture.StartTunnel("web01");
+        await using var viewer = await fixture.ViewerAsync(tunnel);
+
+        var (server, greeting) = await viewer.HandshakeAsync();
+        var init = await viewer.InitialiseAsync(server);
+
+        Assert.Equal(RfbProtocolVersion.V3_8, server);
+        Assert.Equal([RfbSecurityType.None], greeting.SecurityTypes);
+        Assert.Equal((800, 600, "QEMU (web01)"), init);
+    }
+
+    [Fact]
+    public async Task Connect_VnctermConsoleWith33Viewer_Works()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("pv01", backend: ConsoleBackend.Vncterm());
+        var tunnel = fixture.StartTunnel("pv01");
+        await using var viewer = await fixture.ViewerAsync(tunnel);
+
+        var (server, greeting) = await viewer.HandshakeAsync();
+        var init = await viewer.InitialiseAsync(server);
+
+        Assert.Equal(RfbProtocolVersion.V3_3, server);
+        Assert.Equal([RfbSecurityType.None], greeting.SecurityTypes);
+        Assert.Equal((640, 384, "XenServer Virtual Terminal"), init);
+    }
+
+    [Fact]
+    public async Task Connect_HaltedVm_ViewerReadsWhy()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("web01", powerState: SimulatedPowerState.Halted);
+
+        Assert.Equal("VM 'web01' is Halted", await FailureReasonAsync(fixture, "web01"));
+    }
+
+    [Fact]
+    public async Task Connect_MissingVm_ViewerReadsWhy()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+
+        Assert.Equal("no VM named 'ghost' in pool lab", await FailureReasonAsync(fixture, "ghost"));
+    }
+
+    [Fact]
+    public async Task Connect_AmbiguousName_ViewerReadsTheUuids()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        var a = fixture.Pool.AddVm("web");
+        var b = fixture.Pool.AddVm("web");
+
+        var reason = await FailureReasonAsync(fixture, "web");
+
+        Assert.Contains("matches 2 VMs", reason, StringComparison.Ordinal);
+        Assert.Contains(a.Uuid, reason, StringComparison.Ordinal);
+        Assert.Contains(b.Uuid, reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_LoginFails_ViewerReadsWhy()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("web01");
+        fixture.UsePool(fixture.PoolOptions(password: "wrong"));
+
+        var reason = await FailureReasonAsync(fixture, "web01");
+
+        Assert.StartsWith("XAPI login failed for root on lab", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_CertificateMismatch_ViewerReadsWhy()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("web01");
+        using var impostor = TestCertificates.SelfSigned("impostor");
+        fixture.UsePool(fixture.PoolOptions(trust: TlsTrustPolicy.Pinned([CertificateFingerprint.Of(impostor)])));
+
+        var reason = await FailureReasonAsync(fixture, "web01");
+
+        Assert.Contains("certificate of 127.0.0.1 does not match the pinned fingerprint", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_ConsoleInUse_ViewerReadsWhy()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("web01");
+        fixture.Pool.LimitConsoleSessions = true;
+        var tunnel = fixture.StartTunnel("web01");
+        await using var first = await fixture.ViewerAsync(tunnel);
+        await first.HandshakeAsync();
+
+        await using var second = await fixture.ViewerAsync(tunnel);
+        var (_, greeting) = await second.HandshakeAsync();
+
+        Assert.StartsWith("console in use by another viewer", greeting.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_PoolUnreachable_ViewerReadsWhy()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.UsePool(fixture.PoolOptions(url: new Uri($"https://127.0.0.1:{TestPorts.Free()}")));
+
+        var reason = await FailureReasonAsync(fixture, "web01");
+
+        Assert.Contains("refused the connection", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_ConsoleReplyTooSlow_ViewerReadsTheTimeout()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("web01");
+        fixture.Timeouts = fixture.Timeouts with { ConnectReply = TimeSpan.FromMilliseconds(300) };
+        fixture.Pool.Faults.ConnectDelay = TimeSpan.FromSeconds(3);
+
+        var reason = await FailureReasonAsync(fixture, "web01");
+
+        Assert.Contains("did not answer the console CONNECT within 0.3 s", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_BackendGone_ViewerReadsWhy()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("web01");
+        fixture.Pool.Faults.BackendUnavailable = true;
+
+        var reason = await FailureReasonAsync(fixture, "web01");
+
+        Assert.Contains("the console's RFB ProtocolVersion", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_FailureTo33Viewer_ToldIn33Form()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("web01", powerState: SimulatedPowerState.Halted);
+        var tunnel = fixture.StartTunnel("web01");
+        await using var viewer = await fixture.ViewerAsync(tunnel);
+
+        var (_, greeting) = await viewer.HandshakeAsync(reply: RfbProtocolVersion.V3_3);
+
+        Assert.Equal("VM 'web01' is Halted", greeting.FailureReason);
+    }
+
+    [Fact]
+    public async Task Connect_ViewerAsksAboveTheConsolesVersion_ToldWhy()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("pv01", backend: ConsoleBackend.Vncterm());
+        var tunnel = fixture.StartTunnel("pv01");
+        await using var viewer = await fixture.ViewerAsync(tunnel);
+
+        var (server, greeting) = await viewer.HandshakeAsync(reply: RfbProtocolVersion.V3_8);
+
+        Assert.Equal(RfbProtocolVersion.V3_3, server);
+        Assert.Equal("the viewer asked for RFB 3.8, above the console's RFB 3.3", greeting.FailureReason);
+    }
+
+    [Fact]
+    public async Task Connect_MigrationRace500_RetriedAfterResolvingAgain()
+    {
+        await using var fixture = await TunnelFixture.StartAsync(hosts: 2);
+        fixture.Pool.AddVm("web01");
+        fixture.Pool.Faults.FailNextConnects(500);
+        var tunnel = fixture.StartTunnel("web01");
+        await using var viewer = await fixture.ViewerAsync(tunnel);
+
+        var (_, greeting) = await viewer.HandshakeAsync();
+
+        Assert.False(greeting.IsFailure);
+    }
+
+    [Fact]
+    public async Task Connect_ManyViewers_OneXapiSession()
+    {
+        await using var fixture = await TunnelFixture.StartAsync(hosts: 2);
+        fixture.Pool.AddVm("web01", residentOn: fixture.Pool.Hosts[1]);
+        var tunnel = fixture.StartTunnel("web01", maxConnections: 64);
+
+        var viewers = await Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
+        {
+            var viewer = await fixture.ViewerAsync(tunnel);
+            var (_, greeting) = await viewer.HandshakeAsync();
+            Assert.False(greeting.IsFailure);
+            return viewer;
+        })).Within();
+        foreach (var viewer in viewers)
+        {
+            await viewer.DisposeAsync();
+        }
+
+        Assert.Equal(1, fixture.Pool.Counters.Logins);
+        Assert.Equal(1, fixture.Pool.Counters.LiveSessions);
+    }
+
+    [Fact]
+    public async Task Connect_BeyondTheCap_ToldTheLimitAndOthersUnaffected()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("web01");
+        var tunnel = fixture.StartTunnel("web01", maxConnections: 1);
+        await using var first = await fixture.ViewerAsync(tunnel);
+        await first.HandshakeAsync();
+
+        await using var second = await fixture.ViewerAsync(tunnel);
+        var (_, refused) = await second.HandshakeAsync();
+
+        Assert.Equal("tunnel 't1' already has 1 viewers, its limit", refused.FailureReason);
+        var (width, _, _) = await first.InitialiseAsync(RfbProtocolVersion.V3_8);
+        Assert.Equal(1024, width);
+    }
+
+    [Fact]
+    public async Task Connect_GarbageViewer_CostsOnlyItsConnection()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("web01");
+        var tunnel = fixture.StartTunnel("web01");
+        await using var hostile = await fixture.ViewerAsync(tunnel);
+        await hostile.ReadServerVersionAsync();
+
+        await hostile.SendRawAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n" + new string('A', 4096));
+
+        Assert.True(await hostile.IsClosedAsync());
+        await using var next = await fixture.ViewerAsync(tunnel);
+        var (_, greeting) = await next.HandshakeAsync();
+        Assert.False(greeting.IsFailure);
+    }
+
+    [Fact]
+    public async Task Connect_SilentViewer_ClosedAfterTheMessageTimeout()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("web01");
+        var tunnel = fixture.StartTunnel("web01");
+        await using var silent = await fixture.ViewerAsync(tunnel);
+        await silent.ReadServerVersionAsync();
+
+        Assert.True(await silent.IsClosedAsync());
+        Assert.Contains(fixture.Logs.Lines, l => l.Contains("outcome rfb_error", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Close_LogsOneLineWithIdVmHostBytesAndOutcome()
+    {
+        await using var fixture = await TunnelFixture.StartAsync(hosts: 2);
+        fixture.Pool.AddVm("web01", residentOn: fixture.Pool.Hosts[1]);
+        var tunnel = fixture.StartTunnel("web01");
+        await using (var viewer = await fixture.ViewerAsync(tunnel))
+        {
+            var (server, _) = await viewer.HandshakeAsync();
+            await viewer.InitialiseAsync(server);
+        }
+
+        var closed = await WaitForLogAsync(fixture, "closed: tunnel t1");
+
+        Assert.Matches(@"Connection c\d+ closed: tunnel t1, VM web01, host 127\.0\.0\.2:\d+, \d+ ms, [1-9]\d* bytes in, [1-9]\d* bytes out, outcome viewer_closed", closed);
+    }
+
+    private static async Task<string> FailureReasonAsync(TunnelFixture fixture, string vm)
+    {
+        var tunnel = fixture.StartTunnel(vm);
+        await using var viewer = await fixture.ViewerAsync(tunnel);
+        var (server, greeting) = await viewer.HandshakeAsync();
+        Assert.Equal(RfbProtocolVersion.V3_8, server);
+        Assert.True(greeting.IsFailure, $"expected a failure, got {greeting}");
+        Assert.True(await viewer.IsClosedAsync());
+        return greeting.FailureReason!;
+    }
+
+    private static async Task<string> WaitForLogAsync(TunnelFixture fixture, string fragment)
+    {
+        var deadline = DateTime.UtcNow + Bounded.Default;
+        while (DateTime.UtcNow < deadline)
+        {
+            var line = fixture.Logs.Lines.FirstOrDefault(l => l.Contains(fragment, StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return line;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"no log line with '{fragment}'");
+    }
+}
