@@ -8,7 +8,7 @@ internal static class CommonOptions
 {
     public static Option<string> Config() => new("--config", "-c")
     {
-        Description = $"Configuration file (JSON). Default: {DaemonSettingsLoader.DefaultPath}",
+        Description = "Configuration file (JSON).",
         DefaultValueFactory = _ => DaemonSettingsLoader.DefaultPath,
         HelpName = "FILE",
     };

@@ -1,0 +1,46 @@
+using XcpTunnel.Tests.EndToEnd.Peers;
+
+namespace XcpTunnel.Tests.EndToEnd;
+
+/// <summary>
+/// The real <c>xcptunnel serve</c> binary as a child process, as a user (or systemd) runs it: started
+/// with a config file, ready once it logs that every tunnel listens, stopped with SIGTERM.
+/// </summary>
+internal sealed class ServeProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private ServeProcess(RunningProcess process) => Process = process;
+
+    public RunningProcess Process { get; }
+
+    public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "xcptunnel.dll");
+
+    public static async Task<ServeProcess> StartAsync(string configPath, IReadOnlyCollection<string> tunnels)
+    {
+        var process = Processes.Start(new ProcessSpec("dotnet", [DaemonDll, "serve", "--config", configPath]));
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (!tunnels.All(t => process.StandardOutput.Contains($"Tunnel {t} listening", StringComparison.Ordinal)))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                var description = process.Describe("xcptunnel serve did not start");
+                await process.DisposeAsync();
+                throw new InvalidOperationException(description);
+            }
+
+            await Task.Delay(50);
+        }
+
+        return new ServeProcess(process);
+    }
+
+    /// <summary>SIGTERM, as systemd stops a service; returns the exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        Process.Terminate();
+        return await Process.WaitForExitAsync(CancellationToken.None).WaitAsync(StartTimeout);
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}
