@@ -72,6 +72,24 @@ internal sealed class TunnelFixture : IAsyncDisposable
 
     public async Task<FakeViewer> ViewerAsync(TunnelListener tunnel) => await FakeViewer.ConnectAsync(tunnel.EndPoints[0]);
 
+    /// <summary>The first log line containing <paramref name="fragment"/>, waiting for it (lines are written as connections end).</summary>
+    public async Task<string> WaitForLogAsync(string fragment)
+    {
+        var deadline = DateTime.UtcNow + Bounded.Default;
+        while (DateTime.UtcNow < deadline)
+        {
+            var line = Logs.Lines.FirstOrDefault(l => l.Contains(fragment, StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return line;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"no log line with '{fragment}'");
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var listener in _listeners)

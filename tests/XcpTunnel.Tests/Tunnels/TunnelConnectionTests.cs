@@ -257,7 +257,7 @@ public sealed class TunnelConnectionTests
         await silent.ReadServerVersionAsync();
 
         Assert.True(await silent.IsClosedAsync());
-        Assert.Contains(fixture.Logs.Lines, l => l.Contains("outcome rfb_error", StringComparison.Ordinal));
+        await fixture.WaitForLogAsync("outcome rfb_error");
     }
 
     [Fact]
@@ -272,7 +272,7 @@ public sealed class TunnelConnectionTests
             await viewer.InitialiseAsync(server);
         }
 
-        var closed = await WaitForLogAsync(fixture, "closed: tunnel t1");
+        var closed = await fixture.WaitForLogAsync("closed: tunnel t1");
 
         Assert.Matches(@"Connection c\d+ closed: tunnel t1, VM web01, host 127\.0\.0\.2:\d+, \d+ ms, [1-9]\d* bytes in, [1-9]\d* bytes out, outcome viewer_closed", closed);
     }
@@ -286,22 +286,5 @@ public sealed class TunnelConnectionTests
         Assert.True(greeting.IsFailure, $"expected a failure, got {greeting}");
         Assert.True(await viewer.IsClosedAsync());
         return greeting.FailureReason!;
-    }
-
-    private static async Task<string> WaitForLogAsync(TunnelFixture fixture, string fragment)
-    {
-        var deadline = DateTime.UtcNow + Bounded.Default;
-        while (DateTime.UtcNow < deadline)
-        {
-            var line = fixture.Logs.Lines.FirstOrDefault(l => l.Contains(fragment, StringComparison.Ordinal));
-            if (line is not null)
-            {
-                return line;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException($"no log line with '{fragment}'");
     }
 }
