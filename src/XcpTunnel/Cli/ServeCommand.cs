@@ -10,9 +10,6 @@ namespace XcpTunnel.Cli;
 /// <summary><c>xcptunnel serve</c>: the daemon, every tunnel in the configuration.</summary>
 internal static class ServeCommand
 {
-    /// <summary>Exit code when the configuration is invalid or a listener cannot start.</summary>
-    public const int ConfigurationError = 1;
-
     public static Command Create()
     {
         var config = CommonOptions.Config();
@@ -23,7 +20,11 @@ internal static class ServeCommand
             verbose,
         };
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(parse.GetValue(config)!, parse.GetValue(verbose), Console.Error, cancellationToken));
+        {
+            var isVerbose = parse.GetValue(verbose);
+            return CliErrors.RunAsync(
+                ct => RunAsync(parse.GetValue(config)!, isVerbose, Console.Error, ct), isVerbose, Console.Error, cancellationToken);
+        });
         return command;
     }
 
@@ -32,26 +33,12 @@ internal static class ServeCommand
         var loaded = DaemonSettingsLoader.Load(configPath, DaemonSettingsLoader.ProcessEnvironment());
         if (!loaded.Succeeded)
         {
-            await errors.WriteLineAsync($"xcptunnel: {configPath} is not valid:").ConfigureAwait(false);
-            foreach (var error in loaded.Errors)
-            {
-                await errors.WriteLineAsync($"  {error}").ConfigureAwait(false);
-            }
-
-            return ConfigurationError;
+            return await CliErrors.ReportAsync(loaded, errors).ConfigureAwait(false);
         }
 
         using var host = BuildHost(loaded.Settings, verbose);
-        try
-        {
-            await host.RunAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
-        }
-        catch (InvalidOperationException ex)
-        {
-            await errors.WriteLineAsync($"xcptunnel: {ex.Message}").ConfigureAwait(false);
-            return ConfigurationError;
-        }
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Ok;
     }
 
     internal static IHost BuildHost(DaemonSettings settings, bool verbose)

@@ -38,7 +38,7 @@ internal sealed class TunnelService(
             }
             catch (SocketException ex)
             {
-                throw new InvalidOperationException($"Tunnels:{tunnel.Name}:Listen: cannot listen on {tunnel.ListenText}: {ex.Message}", ex);
+                throw new ListenerStartException($"Tunnels:{tunnel.Name}:Listen: cannot listen on {tunnel.ListenText}: {ex.Message}", ex);
             }
         }
 

@@ -77,7 +77,7 @@ public sealed class ServeEndToEndTests
 
         await using var result = Processes.Start(new ProcessSpec("dotnet", [ServeProcess.DaemonDll, "serve", "--config", config]));
 
-        Assert.Equal(1, await result.WaitForExitAsync(CancellationToken.None).Within());
+        Assert.Equal(2, await result.WaitForExitAsync(CancellationToken.None).Within());
         Assert.Contains("Tunnels:db01:Pool: no pool named 'lba'", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("Tunnels:db01:Listen:", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("Pools:lab:Url:", result.StandardError, StringComparison.Ordinal);
