@@ -46,7 +46,7 @@ internal sealed class TunnelConnectionHandler(
             outcome = TunnelOutcome.Shutdown;
             await viewer.TellFailureAsync("xcptunnel is shutting down", timeouts.RfbMessage, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is XcpTunnelException)
+        catch (XcpTunnelException ex)
         {
             outcome = TunnelOutcome.Of(ex);
             TunnelLog.Failed(logger, id, tunnel.Name, outcome, ex.Message);
