@@ -24,13 +24,17 @@ internal static class ConnectCommand
         never from the command line. Logs go to stderr.
 
         Examples:
-          xcptunnel connect web01 --url https://xcp01 --user root --fingerprint AB:CD:…:89
-              then: vncviewer 127.0.0.1:5901
-          xcptunnel connect web01 --url https://xcp01 --user root --password-file ~/.xcp --listen 127.0.0.1:5905 --once
-          ssh -o ProxyCommand='ssh jumphost xcptunnel connect web01 --url https://xcp01 --user root --password-file /etc/xcp.pw --stdio' …
-              (any viewer that can use a command as its connection)
-          socat TCP-LISTEN:5901,reuseaddr,fork EXEC:'xcptunnel connect web01 --url https://xcp01 --user root --password-file /etc/xcp.pw --stdio'
-              one process per viewer; the inetd / systemd Accept=yes pattern
+          Listen on 127.0.0.1:5901 for any VNC viewer:
+            xcptunnel connect web01 --url https://xcp01 --user root --fingerprint AB:CD:…:89
+            vncviewer 127.0.0.1:5901
+          One viewer, then exit (scripts, one-off sessions):
+            xcptunnel connect web01 --url https://xcp01 --user root --password-file ~/.xcp.pw --listen 127.0.0.1:5905 --once
+          --stdio, the tunnel on a jump host over SSH with nothing listening there (ProxyCommand style):
+            socat TCP-LISTEN:5901,bind=127.0.0.1,reuseaddr,fork \
+              EXEC:'ssh admin@jumphost xcptunnel connect web01 --url https\://xcp01 --user root --password-file /etc/xcp.pw --stdio'
+            vncviewer 127.0.0.1:5901
+          --stdio from inetd or a systemd socket unit with Accept=yes: the same command, one process per viewer.
+          (socat reads ':' and ',' inside EXEC as its own separators; write them as '\:' and '\,'.)
         """;
 
     public static Command Create()
