@@ -18,8 +18,8 @@ public static class StreamSplicer
     /// <para>
     /// When one side sends EOF, the other side's write direction is half-closed (a
     /// <see cref="NetworkStream"/>'s socket is shut down for sending; an <see cref="SslStream"/> sends
-    /// close_notify; a stream wrapping the console's bytes
-    /// passes it on to its inner stream; other streams are left as they are) and the other direction is
+    /// close_notify; a <see cref="DuplexStream"/> closes its writing stream; a stream wrapping the console's
+    /// bytes passes it on to its inner stream; other streams are left as they are) and the other direction is
     /// copied until it ends too.
     /// </para>
     /// <para>
@@ -143,6 +143,9 @@ public static class StreamSplicer
                 break;
             case NetworkStream network:
                 network.Socket.Shutdown(SocketShutdown.Send);
+                break;
+            case DuplexStream joined:
+                await joined.CompleteWritesAsync().ConfigureAwait(false);
                 break;
         }
     }

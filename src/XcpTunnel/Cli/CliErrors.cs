@@ -54,6 +54,19 @@ internal static class CliErrors
         return ExitCodes.InvalidConfiguration;
     }
 
+    /// <summary>Prints bad command-line arguments, one per line naming its option, all at once.</summary>
+    public static async Task<int> ReportArgumentsAsync(IReadOnlyList<ConfigError> problems, TextWriter errors)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        ArgumentNullException.ThrowIfNull(errors);
+        foreach (var problem in problems)
+        {
+            await errors.WriteLineAsync($"xcptunnel: {problem}").ConfigureAwait(false);
+        }
+
+        return ExitCodes.Failed;
+    }
+
     private static async Task WriteDetailsAsync(Exception ex, bool verbose, TextWriter errors)
     {
         if (verbose)

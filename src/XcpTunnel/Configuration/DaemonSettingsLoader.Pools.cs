@@ -93,7 +93,8 @@ internal static partial class DaemonSettingsLoader
         return valid ? urls : null;
     }
 
-    private static XapiTransport? ReadTransport(string? text, string key, ConfigDiagnostics diagnostics)
+    /// <summary><c>auto</c>, <c>jsonrpc</c> or <c>xmlrpc</c>, any case; also <c>connect --transport</c>.</summary>
+    internal static XapiTransport? ReadTransport(string? text, string key, ConfigDiagnostics diagnostics)
     {
         switch (text?.Trim().ToUpperInvariant())
         {

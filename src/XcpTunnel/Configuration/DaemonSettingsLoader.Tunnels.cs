@@ -108,12 +108,8 @@ internal static partial class DaemonSettingsLoader
             return null;
         }
 
-        var remote = endpoints.Where(e => !IPAddress.IsLoopback(e.Address)).ToList();
-        if (!allowRemote && remote.Count > 0)
+        if (!allowRemote && address.NotLoopback(endpoints) is { } what)
         {
-            var what = address.Address is null
-                ? $"'{address}' resolves to {string.Join(", ", remote)}, which is not a loopback address"
-                : $"{remote[0]} is not a loopback address";
             diagnostics.Error(key, what + "; set \"AllowRemote\": true to listen on other interfaces");
             return null;
         }

@@ -136,6 +136,19 @@ internal sealed record ListenAddress
         return true;
     }
 
+    /// <summary>
+    /// Why <paramref name="endpoints"/> (this address resolved) reach beyond this machine, or null when
+    /// all are loopback. Remote listening is opt-in; each caller adds how to opt in.
+    /// </summary>
+    public string? NotLoopback(IReadOnlyList<IPEndPoint> endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var remote = endpoints.Where(e => !IPAddress.IsLoopback(e.Address)).ToList();
+        return remote.Count == 0 ? null
+            : Address is null ? $"'{this}' resolves to {string.Join(", ", remote)}, which is not a loopback address"
+            : $"{remote[0]} is not a loopback address";
+    }
+
     public override string ToString() =>
         (Address?.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{Host}]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
 

@@ -76,7 +76,8 @@ internal static class PasswordSources
         : text.EndsWith('\n') ? text[..^1]
         : text;
 
-    private static XapiPassword? ReadFile(string path, string key, ConfigDiagnostics diagnostics)
+    /// <summary>Reads a password file, reporting problems under <paramref name="key"/>; also used by <c>connect --password-file</c>.</summary>
+    public static XapiPassword? ReadFile(string path, string key, ConfigDiagnostics diagnostics)
     {
         string text;
         try

@@ -57,7 +57,8 @@ internal static class TrustSettings
             : TlsTrustPolicy.SystemStore;
     }
 
-    private static TlsTrustPolicy? ReadPins(string text, string key, ConfigDiagnostics diagnostics)
+    /// <summary>Pins separated by commas or white space; also <c>connect --fingerprint</c>.</summary>
+    public static TlsTrustPolicy? ReadPins(string text, string key, ConfigDiagnostics diagnostics)
     {
         List<CertificateFingerprint> pins = [];
         var valid = true;
@@ -77,7 +78,8 @@ internal static class TrustSettings
         return valid ? TlsTrustPolicy.Pinned(pins) : null;
     }
 
-    private static TlsTrustPolicy? ReadCaFile(string path, string key, ConfigDiagnostics diagnostics)
+    /// <summary>A PEM CA bundle; also <c>connect --ca-file</c>.</summary>
+    public static TlsTrustPolicy? ReadCaFile(string path, string key, ConfigDiagnostics diagnostics)
     {
         try
         {

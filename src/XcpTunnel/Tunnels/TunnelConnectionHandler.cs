@@ -13,20 +13,41 @@ namespace XcpTunnel.Tunnels;
 /// viewer has the console's security greeting is told to the viewer in RFB with a human reason.
 /// Never throws: a connection's failure is that connection's alone.
 /// </summary>
+/// <remarks>
+/// The viewer is any duplex stream: an accepted socket for a listener, stdin and stdout joined for
+/// <c>connect --stdio</c>. <paramref name="closed"/> hears how each connection ended (<c>connect --once</c>).
+/// </remarks>
 internal sealed class TunnelConnectionHandler(
-    TunnelSettings tunnel, ConsoleDialer dialer, TunnelTimeouts timeouts, TimeProvider time, ILogger logger)
+    TunnelSettings tunnel,
+    ConsoleDialer dialer,
+    TunnelTimeouts timeouts,
+    TimeProvider time,
+    ILogger logger,
+    Action<TunnelConnectionResult>? closed = null)
 {
     private static long s_lastId;
 
     public TunnelSettings Tunnel => tunnel;
 
-    public async Task HandleAsync(Socket socket, CancellationToken cancellationToken)
+    /// <summary>Serves a viewer that connected to a listener; the handler owns and closes the socket.</summary>
+    public Task<TunnelConnectionResult> HandleAsync(Socket socket, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(socket);
+        socket.NoDelay = true;
+        var viewer = socket.RemoteEndPoint?.ToString() ?? "-";
+        return HandleAsync(new NetworkStream(socket, ownsSocket: true), viewer, cancellationToken);
+    }
+
+    /// <summary>
+    /// Serves a viewer on <paramref name="viewerStream"/> (named <paramref name="viewerName"/> in logs);
+    /// the handler owns and disposes the stream.
+    /// </summary>
+    public async Task<TunnelConnectionResult> HandleAsync(Stream viewerStream, string viewerName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(viewerStream);
         var id = "c" + Interlocked.Increment(ref s_lastId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var started = time.GetTimestamp();
-        TunnelLog.Opened(logger, id, tunnel.Name, socket.RemoteEndPoint);
-        socket.NoDelay = true;
-        var viewerStream = new NetworkStream(socket, ownsSocket: true);
+        TunnelLog.Opened(logger, id, tunnel.Name, viewerName);
         var viewer = new ViewerGreeting(viewerStream);
         ConsoleConnection? console = null;
         var host = "-";
@@ -75,5 +96,8 @@ internal sealed class TunnelConnectionHandler(
         TunnelLog.Closed(
             logger, id, tunnel.Name, tunnel.Vm, host, durationMs,
             spliced?.ViewerToConsoleBytes ?? 0, spliced?.ConsoleToViewerBytes ?? 0, outcome);
+        var result = new TunnelConnectionResult(outcome, Spliced: spliced is not null);
+        closed?.Invoke(result);
+        return result;
     }
 }

@@ -9,7 +9,7 @@ internal static partial class TunnelLog
     public static partial void Listening(ILogger logger, string tunnel, EndPoint endPoint, string vm, string pool);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Connection {Connection} opened: tunnel {Tunnel}, viewer {Viewer}")]
-    public static partial void Opened(ILogger logger, string connection, string tunnel, EndPoint? viewer);
+    public static partial void Opened(ILogger logger, string connection, string tunnel, string viewer);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
         Message = "Connection {Connection} closed: tunnel {Tunnel}, VM {Vm}, host {Host}, {DurationMs} ms, {ViewerToConsoleBytes} bytes in, {ConsoleToViewerBytes} bytes out, outcome {Outcome}")]

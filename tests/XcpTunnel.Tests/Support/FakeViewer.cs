@@ -8,25 +8,29 @@ namespace XcpTunnel.Tests.Support;
 
 /// <summary>
 /// A scripted VNC viewer on a raw socket: it does exactly the handshake steps a test asks for, so
-/// tests can see every byte the tunnel sends a viewer, failure reasons included.
+/// tests can see every byte the tunnel sends a viewer, failure reasons included. It talks over a socket,
+/// or over any stream (a <c>connect --stdio</c> process's stdin and stdout).
 /// </summary>
 internal sealed class FakeViewer : IAsyncDisposable
 {
-    private readonly TcpClient _client;
+    private readonly TcpClient? _client;
 
-    private FakeViewer(TcpClient client)
+    private FakeViewer(TcpClient? client, Stream stream)
     {
         _client = client;
-        Stream = client.GetStream();
+        Stream = stream;
     }
 
-    public NetworkStream Stream { get; }
+    public Stream Stream { get; }
+
+    /// <summary>A viewer on <paramref name="stream"/>, which it owns.</summary>
+    public static FakeViewer Over(Stream stream) => new(null, stream);
 
     public static async Task<FakeViewer> ConnectAsync(EndPoint endPoint)
     {
         var client = new TcpClient(endPoint.AddressFamily) { NoDelay = true };
         await client.ConnectAsync((IPEndPoint)endPoint).Within();
-        return new FakeViewer(client);
+        return new FakeViewer(client, client.GetStream());
     }
 
     public async Task<RfbProtocolVersion> ReadServerVersionAsync() =>
@@ -93,6 +97,6 @@ internal sealed class FakeViewer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Stream.DisposeAsync();
-        _client.Dispose();
+        _client?.Dispose();
     }
 }

@@ -12,6 +12,7 @@ internal sealed record PeerProgram(string Name, string DebianPackage)
     public static readonly PeerProgram VncSnapshot = new("vncsnapshot", "vncsnapshot");
     public static readonly PeerProgram PngToPnm = new("pngtopnm", "netpbm");
     public static readonly PeerProgram JpegToPnm = new("jpegtopnm", "netpbm");
+    public static readonly PeerProgram Socat = new("socat", "socat");
 
     /// <summary>The program's full path on <c>PATH</c>.</summary>
     /// <exception cref="InvalidOperationException">It is not installed; the message says what to install.</exception>
