@@ -1,5 +1,6 @@
 using System.Text;
 using XcpTunnel.Protocol.Consoles;
+using XcpTunnel.Protocol.Streams;
 using XcpTunnel.Protocol.Tests.Support;
 using XcpTunnel.Protocol.Xapi;
 
@@ -29,12 +30,13 @@ public sealed class ConsoleConnectHandshakeTests
     [Fact]
     public async Task Connect_Ok_KeepsRfbBytesThatCameWithTheReply()
     {
-        var peer = Scripted(Ok + "RFB 003.008\n");
+        var written = new MemoryStream();
+        var peer = new DuplexStream(new MemoryStream(Encoding.ASCII.GetBytes(Ok + "RFB 003.008\n")), written);
 
         var rfb = await ConsoleConnectHandshake.ConnectAsync(peer, Location, Session, ReplyTimeout, CancellationToken.None).Bounded();
 
         Assert.Equal("RFB 003.008\n", await ReadAll(rfb));
-        Assert.StartsWith("CONNECT /console?uuid=", Encoding.ASCII.GetString(((MemoryStream)peer.Written).ToArray()), StringComparison.Ordinal);
+        Assert.StartsWith("CONNECT /console?uuid=", Encoding.ASCII.GetString(written.ToArray()), StringComparison.Ordinal);
     }
 
     [Fact]

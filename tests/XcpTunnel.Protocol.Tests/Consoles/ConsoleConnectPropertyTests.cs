@@ -1,6 +1,7 @@
 using System.Text;
 using FsCheck.Xunit;
 using XcpTunnel.Protocol.Consoles;
+using XcpTunnel.Protocol.Streams;
 using XcpTunnel.Protocol.Tests.Support;
 using XcpTunnel.Protocol.Xapi;
 
