@@ -41,8 +41,6 @@ internal sealed class DemoPool : IAsyncDisposable
         new("db01", "halted: the viewer is told why", SimulatedPowerState.Halted, 0, null),
     ];
 
-    public SimulatedPool Simulated => _pool;
-
     public static async Task<DemoPool> StartAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         // A fresh random password: it exists in this process only, in the simulator's user table and as an XapiPassword.
