@@ -1,4 +1,5 @@
 using XcpTunnel.Simulator.Backends;
+using XcpTunnel.Simulator.Backends.Screens;
 
 namespace XcpTunnel.Simulator;
 
@@ -19,7 +20,11 @@ public abstract class ConsoleBackend
     /// <c>XenServer Virtual Terminal</c>, filled with one colour.
     /// </summary>
     /// <param name="colour">The fill colour as a pixel of the server's BGR233 format (red bits 0–2, green 3–5, blue 6–7).</param>
-    public static ConsoleBackend Vncterm(byte colour = 0x88) => new VnctermBackend(colour);
+    public static ConsoleBackend Vncterm(byte colour = 0x88)
+    {
+        SolidScreen screen = VnctermBackend.Solid(colour);
+        return new VnctermBackend(_ => screen);
+    }
 
     /// <summary>
     /// A qemu-like server: greets with <c>RFB 003.008</c>, accepts 3.3, 3.7 and 3.8, security type None, a
@@ -29,7 +34,40 @@ public abstract class ConsoleBackend
     /// <param name="rgb">The fill colour as 0xRRGGBB.</param>
     /// <param name="width">Framebuffer width in pixels (1–4096).</param>
     /// <param name="height">Framebuffer height in pixels (1–4096).</param>
-    public static ConsoleBackend Qemu(int rgb = 0x2E7D32, int width = 1024, int height = 768) => new QemuBackend(rgb, width, height);
+    public static ConsoleBackend Qemu(int rgb = 0x2E7D32, int width = 1024, int height = 768)
+    {
+        var screen = new SolidScreen(width, height, (byte)(rgb >> 16), (byte)(rgb >> 8), (byte)rgb);
+        return new QemuBackend(_ => screen);
+    }
+
+    /// <summary>
+    /// A qemu-like server (as <see cref="Qemu"/>) drawing a test card: eight colour bars (white, yellow, cyan,
+    /// green, magenta, red, blue, black) over the top half, then the VM's name and an <c>HH:MM:SS</c> clock that a
+    /// viewer asking for incremental updates sees change every second.
+    /// </summary>
+    /// <param name="timeProvider">The clock's time source (local time); default the system clock.</param>
+    /// <param name="width">Framebuffer width in pixels (64–4096).</param>
+    /// <param name="height">Framebuffer height in pixels (32–4096).</param>
+    public static ConsoleBackend QemuTestCard(TimeProvider? timeProvider = null, int width = 800, int height = 600)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 64);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 32);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(width, ConsoleScreen.MaxDimension);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(height, ConsoleScreen.MaxDimension);
+        TimeProvider time = timeProvider ?? TimeProvider.System;
+        return new QemuBackend(vm => new TestCardScreen(width, height, vm.NameLabel, time));
+    }
+
+    /// <summary>
+    /// A vncterm-like server (as <see cref="Vncterm"/>: RFB 3.3 only, 640×384, 8 bpp BGR233) drawing the test card
+    /// of <see cref="QemuTestCard"/>. Its colours are exact in BGR233.
+    /// </summary>
+    /// <param name="timeProvider">The clock's time source (local time); default the system clock.</param>
+    public static ConsoleBackend VnctermTestCard(TimeProvider? timeProvider = null)
+    {
+        TimeProvider time = timeProvider ?? TimeProvider.System;
+        return new VnctermBackend(vm => new TestCardScreen(VnctermBackend.Width, VnctermBackend.Height, vm.NameLabel, time));
+    }
 
     /// <summary>Forwards the tunnel over plain TCP to a real RFB server (e.g. Xvnc); a refused connection shows as 200 then EOF.</summary>
     /// <param name="host">Host name or address of the RFB server.</param>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using XcpTunnel.Simulator.Backends.Screens;
 
 namespace XcpTunnel.Simulator.Backends;
 
@@ -7,8 +8,8 @@ namespace XcpTunnel.Simulator.Backends;
 /// SecurityResult; 3.8: list [1], the client's choice, SecurityResult 0). A ClientInit with shared-flag 0
 /// disconnects every other viewer of the VM.
 /// </summary>
-internal sealed class QemuBackend(int rgb, int width, int height)
-    : RfbBackend((byte)(rgb >> 16), (byte)(rgb >> 8), (byte)rgb, width, height, RfbPixelFormat.Rgb888)
+internal sealed class QemuBackend(Func<SimulatedVm, ConsoleScreen> openScreen)
+    : RfbBackend(openScreen, RfbPixelFormat.Rgb888)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<CancellationTokenSource, byte>> _viewersByVm = new(StringComparer.Ordinal);
 

@@ -1,13 +1,23 @@
+using XcpTunnel.Simulator.Backends.Screens;
+
 namespace XcpTunnel.Simulator.Backends;
 
 /// <summary>
 /// vncterm (XAPI.md §4): greets with 3.3, accepts only a 3.3 or 3.4 reply, then u32 security type 1 (None) with
 /// no SecurityResult; 640×384, 8 bpp BGR233, <c>XenServer Virtual Terminal</c>.
 /// </summary>
-internal sealed class VnctermBackend(byte colour)
-    : RfbBackend(Expand(colour & 7, 7), Expand((colour >> 3) & 7, 7), Expand((colour >> 6) & 3, 3), 640, 384, RfbPixelFormat.Bgr233)
+internal sealed class VnctermBackend(Func<SimulatedVm, ConsoleScreen> openScreen)
+    : RfbBackend(openScreen, RfbPixelFormat.Bgr233)
 {
     public const string Name = "XenServer Virtual Terminal";
+
+    public const int Width = 640;
+
+    public const int Height = 384;
+
+    /// <summary>A screen of one BGR233 colour (red bits 0–2, green 3–5, blue 6–7).</summary>
+    public static SolidScreen Solid(byte colour) =>
+        new(Width, Height, Expand(colour & 7, 7), Expand((colour >> 3) & 7, 7), Expand((colour >> 6) & 3, 3));
 
     private protected override async Task<bool> NegotiateAsync(Stream viewer, CancellationToken cancellationToken)
     {

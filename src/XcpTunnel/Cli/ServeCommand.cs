@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using XcpTunnel.Configuration;
@@ -36,24 +35,8 @@ internal static class ServeCommand
             return await CliErrors.ReportAsync(loaded, errors).ConfigureAwait(false);
         }
 
-        using var host = BuildHost(loaded.Settings, verbose);
+        using var host = DaemonHost.Build(loaded.Settings, new DaemonLogging(verbose ? LogLevel.Debug : LogLevel.Information, ToStandardError: false));
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Ok;
-    }
-
-    internal static IHost BuildHost(DaemonSettings settings, bool verbose)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
-        // Under systemd: journald log format and sd_notify; elsewhere a no-op.
-        builder.Services.AddSystemd();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Timeouts.Drain + TimeSpan.FromSeconds(10));
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new PoolRegistry(settings.Pools, sp.GetRequiredService<ILoggerFactory>(), TimeProvider.System));
-        builder.Services.AddSingleton<TunnelService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TunnelService>());
-        return builder.Build();
     }
 }

@@ -3,8 +3,9 @@ using XcpTunnel.Tests.EndToEnd.Peers;
 namespace XcpTunnel.Tests.EndToEnd;
 
 /// <summary>
-/// The real <c>xcptunnel serve</c> binary as a child process, as a user (or systemd) runs it: started
-/// with a config file, ready once it logs that every tunnel listens, stopped with SIGTERM.
+/// The real <c>xcptunnel</c> binary as a child process, as a user (or systemd) runs it: <c>serve</c> with a
+/// config file, ready once it logs that every tunnel listens (or any command, ready when its output says so),
+/// stopped with SIGTERM.
 /// </summary>
 internal sealed class ServeProcess : IAsyncDisposable
 {
@@ -16,15 +17,21 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "xcptunnel.dll");
 
-    public static async Task<ServeProcess> StartAsync(string configPath, IReadOnlyCollection<string> tunnels)
+    public static Task<ServeProcess> StartAsync(string configPath, IReadOnlyCollection<string> tunnels) =>
+        StartAsync(
+            ["serve", "--config", configPath],
+            output => tunnels.All(t => output.Contains($"Tunnel {t} listening", StringComparison.Ordinal)));
+
+    /// <summary>Runs <c>xcptunnel <paramref name="arguments"/></c> until its standard output satisfies <paramref name="isReady"/>.</summary>
+    public static async Task<ServeProcess> StartAsync(IReadOnlyList<string> arguments, Func<string, bool> isReady)
     {
-        var process = Processes.Start(new ProcessSpec("dotnet", [DaemonDll, "serve", "--config", configPath]));
+        var process = Processes.Start(new ProcessSpec("dotnet", [DaemonDll, .. arguments]));
         var deadline = DateTime.UtcNow + StartTimeout;
-        while (!tunnels.All(t => process.StandardOutput.Contains($"Tunnel {t} listening", StringComparison.Ordinal)))
+        while (!isReady(process.StandardOutput))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
-                var description = process.Describe("xcptunnel serve did not start");
+                var description = process.Describe($"xcptunnel {string.Join(' ', arguments)} did not start");
                 await process.DisposeAsync();
                 throw new InvalidOperationException(description);
             }

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using XcpTunnel.Protocol.Rfb;
+using XcpTunnel.Tests.EndToEnd;
+using XcpTunnel.Tests.EndToEnd.Peers;
+using XcpTunnel.Tests.Support;
+
+namespace XcpTunnel.Tests.Demo;
+
+/// <summary>
+/// <c>xcptunnel demo</c> as a user runs it: the real binary, its printed instructions followed with stock VNC
+/// clients (gvnccapture speaks RFB 3.8, vncsnapshot 3.3), then SIGTERM.
+/// </summary>
+public sealed partial class DemoCommandTests
+{
+    // The test card's bars, left to right.
+    private static readonly RgbColour[] Bars =
+        [.. new[] { "#ffffff", "#ffff00", "#00ffff", "#00ff00", "#ff00ff", "#ff0000", "#0000ff", "#000000" }.Select(RgbColour.Parse)];
+
+    [Fact]
+    public async Task Demo_StockViewersFollowingTheInstructions_SeeTestCardsAndTheHaltedReason_SigtermExitsZero()
+    {
+        await using var demo = await StartDemoAsync(TestPorts.Free());
+        var ports = PrintedPorts(demo.Process.StandardOutput);
+        Assert.Equal(["web01", "pv-console", "db01"], ports.Keys);
+        Assert.Contains("(HVM, RFB 3.8)", demo.Process.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"Port {ports["db01"]} shows why", demo.Process.StandardOutput, StringComparison.Ordinal);
+
+        var hvm = await VncClients.GvncCaptureAsync("127.0.0.1", ports["web01"], CancellationToken.None).Within();
+        Assert.Equal((800, 600), (hvm.Width, hvm.Height));
+        AssertShowsTheBars(hvm, tolerance: 0, "gvnccapture of web01");
+
+        var pv = await VncClients.VncSnapshotAsync("127.0.0.1", ports["pv-console"], CancellationToken.None).Within();
+        Assert.Equal((640, 384), (pv.Width, pv.Height));
+        AssertShowsTheBars(pv, tolerance: 24, "vncsnapshot of pv-console");
+
+        await using (var viewer = await FakeViewer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, ports["db01"])))
+        {
+            var (_, greeting) = await viewer.HandshakeAsync(RfbProtocolVersion.V3_8);
+            Assert.Equal("VM 'db01' is Halted", greeting.FailureReason);
+        }
+
+        Assert.Equal(0, await demo.StopAsync());
+
+        // The refused viewer is logged (a warning), on stderr: stdout holds only the instructions.
+        Assert.Contains("vm_not_running", demo.Process.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("vm_not_running", demo.Process.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_FirstPortTaken_UsesTheNextFreeOnes()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var first = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        await using var demo = await StartDemoAsync(first);
+        var ports = PrintedPorts(demo.Process.StandardOutput);
+
+        Assert.All(ports.Values, p => Assert.True(p > first, $"port {p} should be above the taken {first}"));
+        Assert.Equal(3, ports.Values.Distinct().Count());
+        Assert.Equal(0, await demo.StopAsync());
+    }
+
+    private static Task<ServeProcess> StartDemoAsync(int firstPort) =>
+        ServeProcess.StartAsync(
+            ["demo", "--port", firstPort.ToString(CultureInfo.InvariantCulture)],
+            output => output.Contains("Press Ctrl+C", StringComparison.Ordinal));
+
+    /// <summary>Each bar's colour at its centre, and each bar's colour covering a fair share of the screen.</summary>
+    private static void AssertShowsTheBars(RgbImage image, int tolerance, string what)
+    {
+        for (var bar = 0; bar < Bars.Length; bar++)
+        {
+            var x = (bar * image.Width / Bars.Length) + (image.Width / (2 * Bars.Length));
+            Assert.True(image[x, image.Height / 4].IsNear(Bars[bar], tolerance), $"{what}: bar {bar} at x={x} is {image[x, image.Height / 4]}, expected {Bars[bar]}; {image.Describe()}");
+            Assert.True(image.FractionNear(Bars[bar], tolerance) >= 0.04, $"{what}: too little {Bars[bar]}; {image.Describe()}");
+        }
+    }
+
+    /// <summary>VM name → port from the lines <c>  NAME  vncviewer 127.0.0.1:PORT  (…)</c>, in printed order.</summary>
+    private static Dictionary<string, int> PrintedPorts(string output) =>
+        ViewerLine().Matches(output).ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+
+    [GeneratedRegex(@"^\s+(\S+)\s+vncviewer 127\.0\.0\.1:(\d+)\s+\(", RegexOptions.Multiline)]
+    private static partial Regex ViewerLine();
+}
