@@ -24,6 +24,12 @@ internal static class NetPbm
             : signature.StartsWith(JpegSignature) ? PeerProgram.JpegToPnm
             : throw new FormatException($"{path} is neither PNG nor JPEG (starts with {Convert.ToHexString(signature)})");
 
+        return await DecodeWithAsync(decoder, path, cancellationToken);
+    }
+
+    /// <summary>Decodes <paramref name="path"/> with a given netpbm converter (e.g. xwdtopnm for an X window dump).</summary>
+    public static async Task<RgbImage> DecodeWithAsync(PeerProgram decoder, string path, CancellationToken cancellationToken)
+    {
         var result = await Processes.RunAsync(new ProcessSpec(decoder.Require(), [path]), DecodeTimeout, cancellationToken);
         try
         {

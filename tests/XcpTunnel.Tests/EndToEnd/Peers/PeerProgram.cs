@@ -13,6 +13,10 @@ internal sealed record PeerProgram(string Name, string DebianPackage)
     public static readonly PeerProgram PngToPnm = new("pngtopnm", "netpbm");
     public static readonly PeerProgram JpegToPnm = new("jpegtopnm", "netpbm");
     public static readonly PeerProgram Socat = new("socat", "socat");
+    public static readonly PeerProgram Xvfb = new("Xvfb", "xvfb");
+    public static readonly PeerProgram TigerVncViewer = new("xtigervncviewer", "tigervnc-viewer");
+    public static readonly PeerProgram Xwd = new("xwd", "x11-apps");
+    public static readonly PeerProgram XwdToPnm = new("xwdtopnm", "netpbm");
 
     /// <summary>The program's full path on <c>PATH</c>.</summary>
     /// <exception cref="InvalidOperationException">It is not installed; the message says what to install.</exception>

@@ -17,20 +17,15 @@ internal sealed class XvncServer : IAsyncDisposable
     /// <summary>Start-up on a busy two-core CI machine, including xsetroot; normally well under a second.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
-    // Display numbers are drawn from here, well above the :0..:99 of real desktops and vncserver sessions.
-    private const int FirstDisplay = 100;
-    private const int LastDisplay = 29999;
-
     /// <summary>Another process may take the display or port between our check and Xvnc's bind; then try others.</summary>
     private const int MaxStartAttempts = 5;
 
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(50);
     private static readonly byte[] Rfb38Version = "RFB 003.008\n"u8.ToArray();
 
-    // Displays and ports handed out in this test process and not yet released: parallel tests in one
-    // process would otherwise pick the same ones before either Xvnc has created its lock file or bound.
+    // Ports handed out in this test process and not yet released: parallel tests in one process would
+    // otherwise pick the same one before either Xvnc has bound it (displays: see XDisplays).
     private static readonly Lock ReservationGate = new();
-    private static readonly HashSet<int> ReservedDisplays = [];
     private static readonly HashSet<int> ReservedPorts = [];
 
     private readonly RunningProcess process;
@@ -205,33 +200,13 @@ internal sealed class XvncServer : IAsyncDisposable
 
     private static (int Display, int Port) Reserve()
     {
+        var display = XDisplays.Reserve();
         lock (ReservationGate)
         {
-            var display = FreeDisplay();
             var port = FreePort();
-            ReservedDisplays.Add(display);
             ReservedPorts.Add(port);
             return (display, port);
         }
-    }
-
-    // An X server claims display N with /tmp/.XN-lock and listens on /tmp/.X11-unix/XN.
-    private static int FreeDisplay()
-    {
-        var span = LastDisplay - FirstDisplay + 1;
-        var start = Random.Shared.Next(span);
-        for (var i = 0; i < span; i++)
-        {
-            var display = FirstDisplay + ((start + i) % span);
-            if (!ReservedDisplays.Contains(display) &&
-                !File.Exists($"/tmp/.X{display}-lock") &&
-                !File.Exists($"/tmp/.X11-unix/X{display}"))
-            {
-                return display;
-            }
-        }
-
-        throw new InvalidOperationException($"no free X display in :{FirstDisplay}..:{LastDisplay}");
     }
 
     // The kernel's choice of a free port. It must be ≥ 5900 for gvnccapture, which addresses a server
@@ -264,9 +239,9 @@ internal sealed class XvncServer : IAsyncDisposable
         finally
         {
             directory.Dispose();
+            XDisplays.Release(display);
             lock (ReservationGate)
             {
-                ReservedDisplays.Remove(display);
                 ReservedPorts.Remove(port);
             }
         }
