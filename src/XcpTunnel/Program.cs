@@ -11,6 +11,7 @@ internal static class Program
             "xcptunnel: every VM console of a XenServer / XCP-ng pool as a plain VNC server on a local port.")
         {
             ServeCommand.Create(),
+            VmsCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
