@@ -12,6 +12,7 @@ internal static class Program
         {
             ServeCommand.Create(),
             VmsCommand.Create(),
+            CheckCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
