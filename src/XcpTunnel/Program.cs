@@ -13,6 +13,7 @@ internal static class Program
             ServeCommand.Create(),
             VmsCommand.Create(),
             CheckCommand.Create(),
+            TrustCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
