@@ -7,6 +7,7 @@ using XcpTunnel.Configuration;
 using XcpTunnel.Daemon;
 using XcpTunnel.Protocol;
 using XcpTunnel.Protocol.Xapi.Records;
+using XcpTunnel.Protocol.Xapi.Sessions;
 
 namespace XcpTunnel.Cli;
 
@@ -100,7 +101,7 @@ internal static class VmsCommand
     }
 
     /// <summary>Every configured pool, or the one <c>--pool</c> names (any case, as configuration keys are).</summary>
-    internal static Dictionary<string, Protocol.Xapi.Sessions.XapiPoolOptions> SelectPools(DaemonSettings settings, string? pool, string configPath)
+    internal static Dictionary<string, XapiPoolOptions> SelectPools(DaemonSettings settings, string? pool, string configPath)
     {
         if (pool is null)
         {
