@@ -13,6 +13,9 @@ internal static class Program
             ServeCommand.Create(),
             DemoCommand.Create(),
             ConnectCommand.Create(),
+            VmsCommand.Create(),
+            CheckCommand.Create(),
+            TrustCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

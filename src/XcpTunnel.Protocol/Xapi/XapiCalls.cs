@@ -30,6 +30,17 @@ public static class XapiCalls
     public static async Task<ConsoleRecord> GetConsoleRecordAsync(this XapiPoolSession pool, string consoleRef, CancellationToken cancellationToken) =>
         ConsoleRecord.Parse(consoleRef, await Pool(pool).CallAsync("console.get_record", [consoleRef], cancellationToken).ConfigureAwait(false));
 
+    /// <summary><c>console.get_all_records</c>: every console of the pool, in one call instead of one per VM.</summary>
+    public static async Task<IReadOnlyList<ConsoleRecord>> GetAllConsoleRecordsAsync(this XapiPoolSession pool, CancellationToken cancellationToken)
+    {
+        var all = (await Pool(pool).CallAsync("console.get_all_records", [], cancellationToken).ConfigureAwait(false)).GetXapiObject("console.get_all_records");
+        return [.. all.Select(pair => ConsoleRecord.Parse(pair.Key, pair.Value))];
+    }
+
+    /// <summary><c>host.get_name_label</c>: the host's name, as XenCenter shows it.</summary>
+    public static async Task<string> GetHostNameLabelAsync(this XapiPoolSession pool, string hostRef, CancellationToken cancellationToken) =>
+        (await Pool(pool).CallAsync("host.get_name_label", [hostRef], cancellationToken).ConfigureAwait(false)).GetXapiString("host.get_name_label");
+
     /// <summary><c>host.get_address</c>: the host's management address.</summary>
     public static async Task<string> GetHostAddressAsync(this XapiPoolSession pool, string hostRef, CancellationToken cancellationToken) =>
         (await Pool(pool).CallAsync("host.get_address", [hostRef], cancellationToken).ConfigureAwait(false)).GetXapiString("host.get_address");

@@ -42,6 +42,13 @@ internal sealed class ServeProcess : IAsyncDisposable
         return new ServeProcess(process);
     }
 
+    /// <summary>
+    /// Runs a one-shot command of the same binary (<c>xcptunnel vms …</c>) to its end and returns its
+    /// output and exit code, whatever that is.
+    /// </summary>
+    public static Task<ProcessResult> RunCommandAsync(params string[] arguments) =>
+        Processes.RunToExitAsync(new ProcessSpec("dotnet", [DaemonDll, .. arguments]), StartTimeout, CancellationToken.None);
+
     /// <summary>SIGTERM, as systemd stops a service; returns the exit code.</summary>
     public async Task<int> StopAsync()
     {

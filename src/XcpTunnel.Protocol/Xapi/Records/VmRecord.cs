@@ -27,6 +27,9 @@ public sealed record VmRecord(
     /// <summary>The power state in which a VM has a console.</summary>
     public const string Running = "Running";
 
+    /// <summary>The null reference: <see cref="ResidentOn"/> of a VM that is not running.</summary>
+    public const string NullRef = "OpaqueRef:NULL";
+
     internal static VmRecord Parse(string reference, JsonNode? node)
     {
         var record = node.GetXapiObject("a VM record");

@@ -9,13 +9,25 @@ internal static class Processes
     /// <exception cref="ProcessFailedException">It exited non-zero or ran past <paramref name="timeout"/> (then it is killed).</exception>
     public static async Task<ProcessResult> RunAsync(ProcessSpec spec, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var result = await RunToExitAsync(spec, timeout, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new ProcessFailedException(result.Describe($"exited with {result.ExitCode}"), result.CommandLine, result.ExitCode, timedOut: false);
+        }
+
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="spec"/> to completion and returns its output and exit code, whatever that is.</summary>
+    /// <exception cref="ProcessFailedException">It ran past <paramref name="timeout"/> (then it is killed).</exception>
+    public static async Task<ProcessResult> RunToExitAsync(ProcessSpec spec, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         await using var running = RunningProcess.Start(spec);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        int exitCode;
         try
         {
-            exitCode = await running.WaitForExitAsync(deadline.Token);
+            await running.WaitForExitAsync(deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -23,11 +35,6 @@ internal static class Processes
             await running.KillAsync(killBound.Token);
             throw new ProcessFailedException(
                 running.Describe($"timed out after {timeout.TotalSeconds:0.#} s"), running.CommandLine, exitCode: null, timedOut: true);
-        }
-
-        if (exitCode != 0)
-        {
-            throw new ProcessFailedException(running.Describe($"exited with {exitCode}"), running.CommandLine, exitCode, timedOut: false);
         }
 
         return running.ToResult();

@@ -138,12 +138,15 @@ internal sealed class RunningProcess : IAsyncDisposable
         new(CommandLine, process.ExitCode, standardOutput.ToArray(), StandardError);
 
     /// <summary>A failure message: what happened, the command line and the tail of both streams.</summary>
-    public string Describe(string what)
+    public string Describe(string what) => Describe(what, CommandLine, StandardOutput, StandardError);
+
+    /// <summary>A failure message for a run that has finished (see <see cref="ProcessResult.Describe"/>).</summary>
+    public static string Describe(string what, string commandLine, string standardOutput, string standardError)
     {
         var text = new StringBuilder()
-            .Append(what).Append(": ").AppendLine(CommandLine);
-        AppendStream(text, "stdout", StandardOutput);
-        AppendStream(text, "stderr", StandardError);
+            .Append(what).Append(": ").AppendLine(commandLine);
+        AppendStream(text, "stdout", standardOutput);
+        AppendStream(text, "stderr", standardError);
         return text.ToString();
     }
 

@@ -1,0 +1,192 @@
+using System.CommandLine;
+using XcpTunnel.Configuration;
+using XcpTunnel.Daemon;
+using XcpTunnel.Protocol;
+using XcpTunnel.Protocol.Consoles;
+using XcpTunnel.Protocol.Tls;
+using XcpTunnel.Protocol.Xapi;
+using XcpTunnel.Protocol.Xapi.Sessions;
+
+namespace XcpTunnel.Cli;
+
+/// <summary>
+/// <c>xcptunnel check</c>: everything <c>serve</c> would need, tried now: the configuration, each
+/// pool's certificate and login, each tunnel's VM and console, and the console host's certificate.
+/// </summary>
+internal static class CheckCommand
+{
+    private const string Description = """
+        Check the configuration without starting the daemon: validate the file, log in to each pool
+        and verify its certificate, and resolve every tunnel's VM to a running VM with a VNC console
+        (and verify the certificate of the host that serves it). One line per item, ✓ or ✗.
+        When a certificate is not trusted, it prints the fingerprint the host presented and the
+        line to add to the configuration.
+
+        Examples:
+          xcptunnel check
+          xcptunnel check --config ./xcptunnel.json
+        """ + "\n\n" + ExitCodes.HelpText + " Any ✗ makes the exit code 1.";
+
+    public static Command Create()
+    {
+        var config = CommonOptions.Config();
+        var verbose = CommonOptions.Verbose();
+        var command = new Command("check", Description) { config, verbose };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var isVerbose = parse.GetValue(verbose);
+            return CliErrors.RunAsync(
+                ct => RunAsync(parse.GetValue(config)!, isVerbose, Console.Out, Console.Error, ct), isVerbose, Console.Error, cancellationToken);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string configPath, bool verbose, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
+        var loaded = DaemonSettingsLoader.Load(configPath, DaemonSettingsLoader.ProcessEnvironment());
+        if (!loaded.Succeeded)
+        {
+            return await CliErrors.ReportAsync(loaded, errors).ConfigureAwait(false);
+        }
+
+        var settings = loaded.Settings;
+        var report = new CheckReport(output);
+        await report.PassAsync($"configuration {configPath} is valid ({Count(settings.Pools.Count, "pool")}, {Count(settings.Tunnels.Count, "tunnel")})").ConfigureAwait(false);
+        foreach (var warning in loaded.Warnings)
+        {
+            await report.WarnAsync(warning).ConfigureAwait(false);
+        }
+
+        using var loggers = CliLogging.Create(verbose);
+        await using var registry = new PoolRegistry(settings.Pools, loggers, TimeProvider.System);
+        foreach (var name in settings.Pools.Keys.Order(StringComparer.OrdinalIgnoreCase))
+        {
+            var pool = registry[name];
+            var tunnels = settings.Tunnels.Where(t => string.Equals(t.Pool, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (await CheckPoolAsync(pool, configPath, report, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var tunnel in tunnels)
+                {
+                    await CheckTunnelAsync(pool, tunnel, configPath, report, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                foreach (var tunnel in tunnels)
+                {
+                    await report.FailAsync($"tunnel {tunnel.Name} ({tunnel.ListenText}): not checked, pool {name} is not available").ConfigureAwait(false);
+                }
+            }
+        }
+
+        await report.SummaryAsync().ConfigureAwait(false);
+        return report.Failures == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>Trust and login, in the order they happen on the wire; true when the pool can be used.</summary>
+    private static async Task<bool> CheckPoolAsync(XapiPoolSession pool, string configPath, CheckReport report, CancellationToken cancellationToken)
+    {
+        var name = pool.Options.Name;
+        try
+        {
+            await pool.GetSessionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (XapiLoginException ex) when (FindTrustFailure(ex) is { } rejected)
+        {
+            await report.FailAsync($"pool {name}: {rejected.Message}").ConfigureAwait(false);
+            await HintPinAsync(report, name, configPath, pool.Options.Trust, rejected, pool.Options.Url.GetLeftPart(UriPartial.Authority), keepPins: false).ConfigureAwait(false);
+            return false;
+        }
+        catch (XcpTunnelException ex)
+        {
+            await report.FailAsync($"pool {name}: {ex.Message}").ConfigureAwait(false);
+            return false;
+        }
+
+        var host = pool.CoordinatorUrl?.IdnHost ?? pool.Options.Url.IdnHost;
+        await (pool.Options.Trust.Mode switch
+        {
+            TlsTrustMode.Insecure => report.WarnAsync($"pool {name}: certificate of {host} NOT verified (Insecure: true)"),
+            _ => report.PassAsync($"pool {name}: certificate of {host} verified by {Describe(pool.Options.Trust)}"),
+        }).ConfigureAwait(false);
+        await report.PassAsync($"pool {name}: logged in as {pool.Options.UserName} at {pool.CoordinatorUrl}").ConfigureAwait(false);
+        return true;
+    }
+
+    private static async Task CheckTunnelAsync(XapiPoolSession pool, TunnelSettings tunnel, string configPath, CheckReport report, CancellationToken cancellationToken)
+    {
+        var what = $"tunnel {tunnel.Name} ({tunnel.ListenText})";
+        ResolvedConsole console;
+        string host;
+        try
+        {
+            console = await new ConsoleResolver(pool).ResolveAsync(tunnel.Vm, cancellationToken).ConfigureAwait(false);
+            host = await pool.GetHostNameLabelAsync(console.Vm.ResidentOn, cancellationToken).ConfigureAwait(false);
+        }
+        catch (XcpTunnelException ex)
+        {
+            await report.FailAsync($"{what}: {ex.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        // The console is served by whichever host runs the VM, which may present another certificate
+        // than the coordinator: without this a check passes and the first viewer fails.
+        try
+        {
+            await using var tls = await pool.Tls.ConnectAsync(console.Location.Host, console.Location.Port, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CertificateTrustException ex)
+        {
+            await report.FailAsync($"{what}: VM '{console.Vm.NameLabel}' runs on {host}, but the {ex.Message}").ConfigureAwait(false);
+            await HintPinAsync(report, pool.Options.Name, configPath, pool.Options.Trust, ex, $"https://{HostPort.Format(console.Location.Host, console.Location.Port)}", keepPins: true).ConfigureAwait(false);
+            return;
+        }
+        catch (XcpTunnelException ex)
+        {
+            await report.FailAsync($"{what}: VM '{console.Vm.NameLabel}' runs on {host}, whose console cannot be reached: {ex.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        await report.PassAsync($"{what}: VM '{console.Vm.NameLabel}' is running on {host} with an rfb console").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The line that makes the presented certificate trusted. For a member host of a pinned pool the
+    /// existing pins stay: they evidently work for the coordinator.
+    /// </summary>
+    private static async Task HintPinAsync(CheckReport report, string pool, string configPath, TlsTrustPolicy trust, CertificateTrustException rejected, string url, bool keepPins)
+    {
+        if (rejected.Presented is null)
+        {
+            return;
+        }
+
+        IEnumerable<CertificateFingerprint> pins = keepPins && trust.Mode == TlsTrustMode.Pinned ? [.. trust.Pins, rejected.Presented] : [rejected.Presented];
+        var instead = trust.Mode is TlsTrustMode.CertificateAuthority ? " (instead of CaFile)" : string.Empty;
+        await report.HintAsync($"if that is the certificate you expect, set under Pools:{pool} in {configPath}{instead}:").ConfigureAwait(false);
+        await report.HintAsync($"  \"TlsFingerprint\": \"{string.Join(", ", pins)}\"").ConfigureAwait(false);
+        await report.HintAsync($"(or run: xcptunnel trust {url} --write --pool {pool} --config {configPath})").ConfigureAwait(false);
+    }
+
+    private static CertificateTrustException? FindTrustFailure(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is CertificateTrustException trust)
+            {
+                return trust;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Describe(TlsTrustPolicy trust) => trust.Mode switch
+    {
+        TlsTrustMode.Pinned => trust.Pins.Count == 1 ? "its pinned fingerprint" : "one of its pinned fingerprints",
+        TlsTrustMode.CertificateAuthority => "the CA in CaFile",
+        _ => "the system trust store",
+    };
+
+    private static string Count(int n, string what) => $"{n} {what}{(n == 1 ? string.Empty : "s")}";
+}

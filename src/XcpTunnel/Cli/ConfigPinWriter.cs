@@ -1,0 +1,111 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using XcpTunnel.Configuration;
+using XcpTunnel.Protocol.Tls;
+
+namespace XcpTunnel.Cli;
+
+/// <summary>
+/// Sets one pool's <c>TlsFingerprint</c> in a configuration file and changes nothing else: every
+/// other value and the order of keys stay; the file is replaced atomically (temp file + rename in
+/// the same directory) with its mode kept, so the daemon never reads half a file.
+/// </summary>
+internal static class ConfigPinWriter
+{
+    private const string Pools = nameof(DaemonSection.Pools);
+    private const string TlsFingerprint = nameof(PoolSection.TlsFingerprint);
+
+    private static readonly JsonSerializerOptions WriteOptions = new()
+    {
+        WriteIndented = true,
+        // Paths and names stay readable: only what JSON requires is escaped.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Writes the pin and returns the value it replaced, if any.</summary>
+    /// <exception cref="CommandFailedException">The file is not JSON, has no such pool, or the pool trusts by CaFile or Insecure.</exception>
+    public static string? Write(string configPath, string pool, CertificateFingerprint fingerprint)
+    {
+        // Replace the file a symbolic link points at, not the link.
+        var path = new FileInfo(configPath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(configPath);
+        var text = File.ReadAllText(path);
+        JsonNode? root;
+        try
+        {
+            // Comments would be lost on rewrite: refuse them (the default) rather than drop them.
+            root = JsonNode.Parse(text);
+        }
+        catch (JsonException ex)
+        {
+            throw new CommandFailedException(
+                $"cannot rewrite {configPath} ({ex.Message}); add \"{TlsFingerprint}\": \"{fingerprint}\" under {Pools}:{pool} by hand");
+        }
+
+        if (Member(Member(root as JsonObject, Pools) as JsonObject, pool) is not JsonObject entry)
+        {
+            throw new CommandFailedException($"{configPath} has no pool named '{pool}' under {Pools}; add the pool first");
+        }
+
+        RefuseOtherTrust(entry, configPath, pool);
+        var key = entry.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, TlsFingerprint, StringComparison.OrdinalIgnoreCase)) ?? TlsFingerprint;
+        var previous = entry[key]?.GetValueKind() == JsonValueKind.String ? entry[key]!.GetValue<string>() : null;
+
+        // Assigning an existing key replaces its value where it stands; a new key goes last.
+        entry[key] = fingerprint.ToString();
+        var rewritten = root!.ToJsonString(WriteOptions) + (text.EndsWith('\n') ? "\n" : string.Empty);
+        ReplaceAtomically(path, Encoding.UTF8.GetBytes(rewritten));
+        return previous;
+    }
+
+    private static void RefuseOtherTrust(JsonObject entry, string configPath, string pool)
+    {
+        var caFile = Member(entry, nameof(PoolSection.CaFile));
+        if (caFile?.GetValueKind() == JsonValueKind.String && !string.IsNullOrWhiteSpace(caFile.GetValue<string>()))
+        {
+            throw new CommandFailedException(
+                $"pool {pool} in {configPath} already trusts its hosts through CaFile, and a pool has one way to trust; remove CaFile to pin instead");
+        }
+
+        var insecure = Member(entry, nameof(PoolSection.Insecure));
+        if (insecure?.GetValueKind() == JsonValueKind.True
+            || (insecure?.GetValueKind() == JsonValueKind.String && string.Equals(insecure.GetValue<string>().Trim(), "true", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new CommandFailedException(
+                $"pool {pool} in {configPath} has Insecure: true, and a pool has one way to trust; remove Insecure to pin instead");
+        }
+    }
+
+    /// <summary>Configuration keys are case-insensitive, so this lookup is too.</summary>
+    private static JsonNode? Member(JsonObject? node, string name) =>
+        node?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    private static void ReplaceAtomically(string path, byte[] content)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("xcptunnel runs on Linux");
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode }))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+
+            // The umask may have taken bits off the create mode.
+            File.SetUnixFileMode(temporary, mode);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+using XcpTunnel.Configuration;
+using XcpTunnel.Daemon;
+using XcpTunnel.Protocol;
+using XcpTunnel.Protocol.Xapi.Records;
+using XcpTunnel.Protocol.Xapi.Sessions;
+
+namespace XcpTunnel.Cli;
+
+/// <summary><c>xcptunnel vms</c>: the VMs of the configured pools, their consoles and the tunnels that map them.</summary>
+internal static class VmsCommand
+{
+    /// <summary>Piped output is not wrapped at 80 columns: one VM, one line, whatever reads it.</summary>
+    private const int PipedWidth = 1000;
+
+    private const string Description = """
+        List the VMs of every configured pool (or one): name, UUID, power state, host, console
+        protocols and the tunnel mapped to each. Templates, snapshots and control domains are left
+        out unless --all is given.
+
+        Examples:
+          xcptunnel vms
+          xcptunnel vms --pool lab web
+          xcptunnel vms --json | jq -r '.[] | select(.powerState == "Running") | .name'
+        """ + "\n\n" + ExitCodes.HelpText + " A pool that cannot be reached makes the exit code 1; the others are still listed.";
+
+    public static Command Create()
+    {
+        var config = CommonOptions.Config();
+        var verbose = CommonOptions.Verbose();
+        var pool = new Option<string?>("--pool", "-p") { Description = "Only this pool (its name under Pools).", HelpName = "POOL" };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };
+        var all = new Option<bool>("--all", "-a") { Description = "Include templates, snapshots and control domains." };
+        var filter = new Argument<string?>("NAME-FILTER")
+        {
+            Description = "Only VMs whose name contains this text (case-insensitive).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var command = new Command("vms", Description) { filter, config, pool, json, all, verbose };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var request = new VmsRequest(parse.GetValue(config)!, parse.GetValue(pool), parse.GetValue(filter), parse.GetValue(json), parse.GetValue(all), parse.GetValue(verbose));
+            return CliErrors.RunAsync(ct => RunAsync(request, Console.Out, Console.Error, ct), request.Verbose, Console.Error, cancellationToken);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(VmsRequest request, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
+        var loaded = DaemonSettingsLoader.Load(request.ConfigPath, DaemonSettingsLoader.ProcessEnvironment(), new ConfigLoadOptions { RequireTunnels = false });
+        if (!loaded.Succeeded)
+        {
+            return await CliErrors.ReportAsync(loaded, errors).ConfigureAwait(false);
+        }
+
+        var settings = loaded.Settings;
+        var pools = SelectPools(settings, request.Pool, request.ConfigPath);
+        using var loggers = CliLogging.Create(request.Verbose);
+        await using var registry = new PoolRegistry(pools, loggers, TimeProvider.System);
+
+        // Pools answer independently; a slow or dead one costs its own timeout, not the sum.
+        var listings = await Task.WhenAll(pools.Keys.Select(async name =>
+        {
+            try
+            {
+                return (Name: name, Rows: await VmRow.ListAsync(registry[name], settings.Tunnels, Include, cancellationToken).ConfigureAwait(false), Error: (string?)null);
+            }
+            catch (XcpTunnelException ex)
+            {
+                return (Name: name, Rows: (IReadOnlyList<VmRow>)[], Error: ex.Message);
+            }
+        })).ConfigureAwait(false);
+
+        var rows = listings.SelectMany(l => l.Rows).Order(VmRow.Order).ToList();
+        if (request.Json)
+        {
+            await output.WriteLineAsync(ToJson(rows)).ConfigureAwait(false);
+        }
+        else
+        {
+            WriteTable(rows, output);
+        }
+
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var failed = 0;
+        foreach (var (name, _, error) in listings.Where(l => l.Error is not null).OrderBy(l => l.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            await errors.WriteLineAsync($"xcptunnel: pool {name}: {error}").ConfigureAwait(false);
+            failed++;
+        }
+
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+
+        bool Include(VmRecord vm) =>
+            (request.All || !(vm.IsTemplate || vm.IsSnapshot || vm.IsControlDomain))
+            && (string.IsNullOrEmpty(request.Filter) || vm.NameLabel.Contains(request.Filter, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Every configured pool, or the one <c>--pool</c> names (any case, as configuration keys are).</summary>
+    internal static Dictionary<string, XapiPoolOptions> SelectPools(DaemonSettings settings, string? pool, string configPath)
+    {
+        if (pool is null)
+        {
+            return settings.Pools.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+        }
+
+        var match = settings.Pools.Where(p => string.Equals(p.Key, pool, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (match.Count == 0)
+        {
+            var known = settings.Pools.Count == 0 ? "it has none" : "it has " + string.Join(", ", settings.Pools.Keys.Order(StringComparer.OrdinalIgnoreCase));
+            throw new CommandFailedException($"{configPath} has no pool named '{pool}'; {known}");
+        }
+
+        return match.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static void WriteTable(List<VmRow> rows, TextWriter output)
+    {
+        if (rows.Count == 0)
+        {
+            output.WriteLine("No VMs.");
+            return;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
+        {
+            console.Profile.Width = PipedWidth;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var column in (string[])["Pool", "Name", "UUID", "Power", "Host", "Consoles", "Tunnel"])
+        {
+            table.AddColumn(new TableColumn(column).NoWrap());
+        }
+
+        foreach (var row in rows)
+        {
+            // Text, not markup: a VM may well be called "[test] web".
+            table.AddRow(new IRenderable[]
+            {
+                new Text(row.Pool),
+                new Text(row.Name),
+                new Text(row.Uuid),
+                new Text(row.PowerState),
+                new Text(row.Host ?? "-"),
+                new Text(row.Consoles.Count == 0 ? "-" : string.Join(", ", row.Consoles)),
+                new Text(row.Tunnels.Count == 0 ? "-" : string.Join(", ", row.Tunnels.Select(t => $"{t.Name} ({t.ListenText})"))),
+            });
+        }
+
+        console.Write(table);
+    }
+
+    /// <summary>The same fields as the table, written by hand: no reflection, so the binary stays trimmable.</summary>
+    internal static string ToJson(IReadOnlyList<VmRow> rows)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartArray();
+            foreach (var row in rows)
+            {
+                json.WriteStartObject();
+                json.WriteString("pool", row.Pool);
+                json.WriteString("name", row.Name);
+                json.WriteString("uuid", row.Uuid);
+                json.WriteString("powerState", row.PowerState);
+                json.WriteString("host", row.Host);
+                json.WriteStartArray("consoles");
+                foreach (var protocol in row.Consoles)
+                {
+                    json.WriteStringValue(protocol);
+                }
+
+                json.WriteEndArray();
+                json.WriteStartArray("tunnels");
+                foreach (var tunnel in row.Tunnels)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", tunnel.Name);
+                    json.WriteString("listen", tunnel.ListenText);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}
+
+/// <summary>What <c>xcptunnel vms</c> was asked.</summary>
+internal sealed record VmsRequest(string ConfigPath, string? Pool, string? Filter, bool Json, bool All, bool Verbose);

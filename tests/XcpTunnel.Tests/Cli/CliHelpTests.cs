@@ -1,0 +1,41 @@
+using System.Text;
+using XcpTunnel.Cli;
+
+namespace XcpTunnel.Tests.Cli;
+
+public sealed class CliHelpTests
+{
+    [Theory]
+    [InlineData("vms")]
+    [InlineData("check")]
+    [InlineData("trust")]
+    public async Task Help_EveryCommand_DescribesItselfWithExamplesAndExitCodes(string command)
+    {
+        var result = await CliPool.RunAsync(command, "--help");
+
+        Assert.True(result.ExitCode == 0, result.Describe("--help failed"));
+        Assert.Contains("Examples:", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"xcptunnel {command}", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Exit codes:", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckReport_OutputWithoutUnicode_UsesAsciiMarks()
+    {
+        await using var output = new Latin1Writer();
+        var report = new CheckReport(output);
+
+        await report.PassAsync("pool lab: logged in");
+        await report.FailAsync("tunnel web: VM 'web01' is Halted");
+        await report.WarnAsync("pool dev: certificate NOT verified");
+
+        Assert.Equal(
+            ["OK   pool lab: logged in", "FAIL tunnel web: VM 'web01' is Halted", "WARN pool dev: certificate NOT verified"],
+            output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private sealed class Latin1Writer : StringWriter
+    {
+        public override Encoding Encoding => Encoding.Latin1;
+    }
+}

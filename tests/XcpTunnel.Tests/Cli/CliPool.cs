@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using XcpTunnel.Protocol.Tls;
+using XcpTunnel.Simulator;
+using XcpTunnel.Tests.EndToEnd;
+using XcpTunnel.Tests.EndToEnd.Peers;
+using XcpTunnel.Tests.Support;
+
+namespace XcpTunnel.Tests.Cli;
+
+/// <summary>
+/// A simulated pool and a directory for the configuration a user would write for it (password in a
+/// file of mode 600, every host's certificate pinned), and the real binary to run commands with.
+/// </summary>
+internal sealed class CliPool : IAsyncDisposable
+{
+    public const string Password = "cli-Pa55word";
+
+    // The configuration key, which only happens to share its name with this class's Pool property.
+    private const string PoolKey = "Pool";
+
+    private CliPool(SimulatedPool pool, TemporaryDirectory directory)
+    {
+        Pool = pool;
+        Directory = directory;
+    }
+
+    public SimulatedPool Pool { get; }
+
+    public TemporaryDirectory Directory { get; }
+
+    public string ConfigPath => Directory.File("xcptunnel.json");
+
+    public static async Task<CliPool> StartAsync(int hostCount = 2)
+    {
+        var pool = await SimulatedPool.StartAsync(new SimulatedPoolOptions { HostCount = hostCount, Password = Password }, CancellationToken.None).Within();
+        var directory = TemporaryDirectory.Create("xcptunnel-cli-");
+        var passwordFile = directory.File("lab.password");
+        await File.WriteAllTextAsync(passwordFile, Password + "\n");
+        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return new CliPool(pool, directory);
+    }
+
+    /// <summary>The colon form of a host's certificate fingerprint, as the commands print it.</summary>
+    public static string Fingerprint(SimulatedHost host) => CertificateFingerprint.Parse(host.CertificateSha256Hex).ToString();
+
+    /// <summary>An entry for <c>Pools</c>: the coordinator's URL, the password file and every host's pin.</summary>
+    public JsonObject PoolEntry(string? pins = null) => new()
+    {
+        ["Url"] = Pool.CoordinatorUrl.ToString(),
+        ["Username"] = "root",
+        ["PasswordFile"] = Directory.File("lab.password"),
+        ["TlsFingerprint"] = pins ?? string.Join(",", Pool.Hosts.Select(h => h.CertificateSha256Hex)),
+    };
+
+    /// <summary>A tunnel entry on a free loopback port.</summary>
+    public static JsonObject Tunnel(string vm, int port, string poolName = "lab") =>
+        new() { ["Listen"] = $"127.0.0.1:{port}", [PoolKey] = poolName, ["Vm"] = vm };
+
+    public string WriteConfig(JsonObject config)
+    {
+        File.WriteAllText(ConfigPath, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        return ConfigPath;
+    }
+
+    /// <summary>Runs <c>xcptunnel ARGS</c> and checks that no secret leaked into its output, whatever happened.</summary>
+    public static async Task<ProcessResult> RunAsync(params string[] arguments)
+    {
+        var result = await ServeProcess.RunCommandAsync(arguments).Within();
+        Assert.DoesNotContain(Password, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("OpaqueRef:", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Pool.DisposeAsync();
+        Directory.Dispose();
+    }
+}
