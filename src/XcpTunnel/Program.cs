@@ -5,6 +5,16 @@ namespace XcpTunnel;
 
 internal static class Program
 {
+    private const string RootDetails = """
+        Start here:
+          xcptunnel demo                       a simulated pool and tunnels to it; no XenServer needed
+          xcptunnel trust https://xcp01 --write --pool lab
+          xcptunnel check                      validate /etc/xcptunnel/xcptunnel.json against the pools
+          xcptunnel serve                      the daemon: every tunnel in the configuration
+
+        Run `xcptunnel COMMAND --help` for a command's options and examples.
+        """ + "\n" + ExitCodes.HelpText;
+
     private static int Main(string[] args)
     {
         var root = new RootCommand(
@@ -17,6 +27,7 @@ internal static class Program
             CheckCommand.Create(),
             TrustCommand.Create(),
         };
+        CommandHelp.Install(root, RootDetails);
         return root.Parse(args).Invoke();
     }
 }

@@ -16,9 +16,11 @@ namespace XcpTunnel.Cli;
 internal static class CheckCommand
 {
     private const string Description = """
-        Check the configuration without starting the daemon: validate the file, log in to each pool
-        and verify its certificate, and resolve every tunnel's VM to a running VM with a VNC console
-        (and verify the certificate of the host that serves it). One line per item, ✓ or ✗.
+        Check the configuration against the pools without starting the daemon.
+
+        Validates the file, logs in to each pool and verifies its certificate, and resolves every
+        tunnel's VM to a running VM with a VNC console (and verifies the certificate of the host that
+        serves it). One line per item, ✓ or ✗.
         When a certificate is not trusted, it prints the fingerprint the host presented and the
         line to add to the configuration.
 

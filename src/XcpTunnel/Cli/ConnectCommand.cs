@@ -35,7 +35,8 @@ internal static class ConnectCommand
             vncviewer 127.0.0.1:5901
           --stdio from inetd or a systemd socket unit with Accept=yes: the same command, one process per viewer.
           (socat reads ':' and ',' inside EXEC as its own separators; write them as '\:' and '\,'.)
-        """;
+
+        """ + ExitCodes.HelpText;
 
     public static Command Create()
     {

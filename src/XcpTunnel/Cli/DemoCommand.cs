@@ -34,9 +34,19 @@ internal static class DemoCommand
         var verbose = CommonOptions.Verbose();
         var command = new Command(
             "demo",
-            "Run a simulated XCP-ng pool in this process (2 hosts, TLS, JSON-RPC and XML-RPC, CONNECT) whose VMs draw " +
-            "a test card, with tunnels to them on 127.0.0.1:5901 and up, and print what to point a VNC viewer at. " +
-            "Runs until Ctrl+C. Example: xcptunnel demo, then in another terminal: vncviewer 127.0.0.1:5901")
+            """
+            Try it with no pool: a simulated XCP-ng pool in this process, with tunnels to its VMs.
+
+            The pool has 2 hosts (TLS, JSON-RPC and XML-RPC, CONNECT /console). Its running VMs draw a test
+            card (colour bars, the VM's name, a clock); its halted VM shows the reason a viewer gets. Tunnels
+            listen on 127.0.0.1:5901 and up; it prints what to point a VNC viewer at and runs until Ctrl+C.
+
+            Examples:
+              xcptunnel demo
+              vncviewer 127.0.0.1:5901          (in another terminal)
+              xcptunnel demo --port 6001
+
+            """ + ExitCodes.HelpText)
         {
             port,
             verbose,

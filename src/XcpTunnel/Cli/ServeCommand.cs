@@ -9,11 +9,25 @@ namespace XcpTunnel.Cli;
 /// <summary><c>xcptunnel serve</c>: the daemon, every tunnel in the configuration.</summary>
 internal static class ServeCommand
 {
+    private const string ServeDescription = """
+        Run the daemon: every tunnel in the configuration file.
+
+        Each tunnel listens on its address; each viewer that connects is tunnelled to its VM's console
+        through one shared XAPI session per pool. Failures are told to the viewer in RFB. SIGTERM stops
+        accepting, drains live connections for Timeouts:DrainSeconds, then logs out. Under systemd, logs
+        go to the journal. Check a configuration first with `xcptunnel check`.
+
+        Examples:
+          xcptunnel serve
+          xcptunnel serve --config ./xcptunnel.json --verbose
+
+        """ + ExitCodes.HelpText;
+
     public static Command Create()
     {
         var config = CommonOptions.Config();
         var verbose = CommonOptions.Verbose();
-        var command = new Command("serve", "Run the daemon: every tunnel in the configuration file.")
+        var command = new Command("serve", ServeDescription)
         {
             config,
             verbose,

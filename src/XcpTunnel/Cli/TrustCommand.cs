@@ -15,8 +15,9 @@ internal static class TrustCommand
     private const int HttpsPort = 443;
 
     private const string Description = """
-        Show the TLS certificate a host presents: subject, issuer, names, validity and SHA-256
-        fingerprint. The certificate is NOT verified: compare the fingerprint with the one the host
+        Show the TLS certificate a host presents, and optionally pin it in the configuration.
+
+        Prints subject, issuer, names, validity and SHA-256 fingerprint. The certificate is NOT verified: compare the fingerprint with the one the host
         itself reports (on XCP-ng / XenServer: openssl x509 -noout -fingerprint -sha256 -in
         /etc/xensource/xapi-ssl.pem) before trusting it. With --write --pool POOL, set that pool's
         TlsFingerprint in the configuration file to it, leaving everything else as it was.

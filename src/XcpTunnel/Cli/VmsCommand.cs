@@ -18,9 +18,10 @@ internal static class VmsCommand
     private const int PipedWidth = 1000;
 
     private const string Description = """
-        List the VMs of every configured pool (or one): name, UUID, power state, host, console
-        protocols and the tunnel mapped to each. Templates, snapshots and control domains are left
-        out unless --all is given.
+        List the VMs of the configured pools, with the tunnel mapped to each.
+
+        Columns: name, UUID, power state, host, console protocols and the tunnel mapped to each.
+        Templates, snapshots and control domains are left out unless --all is given.
 
         Examples:
           xcptunnel vms

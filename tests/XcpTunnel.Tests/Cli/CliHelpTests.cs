@@ -6,6 +6,9 @@ namespace XcpTunnel.Tests.Cli;
 public sealed class CliHelpTests
 {
     [Theory]
+    [InlineData("serve")]
+    [InlineData("demo")]
+    [InlineData("connect")]
     [InlineData("vms")]
     [InlineData("check")]
     [InlineData("trust")]
@@ -17,6 +20,31 @@ public sealed class CliHelpTests
         Assert.Contains("Examples:", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"xcptunnel {command}", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("Exit codes:", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_Root_OneLinePerCommandAndWhereToStart()
+    {
+        var result = await CliPool.RunAsync("--help");
+
+        Assert.True(result.ExitCode == 0, result.Describe("--help failed"));
+        foreach (var command in new[] { "serve", "demo", "connect", "vms", "check", "trust" })
+        {
+            Assert.Single(result.StandardOutput.Split('\n'), line => line.TrimStart().StartsWith(command, StringComparison.Ordinal));
+        }
+
+        Assert.DoesNotContain("Examples:", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("xcptunnel demo", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Exit codes:", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Version_PrintsTheVersion()
+    {
+        var result = await CliPool.RunAsync("--version");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", result.StandardOutput);
     }
 
     [Fact]
