@@ -11,16 +11,14 @@ public sealed partial class RfbClient
     private async Task HandshakeAsync(CancellationToken cancellationToken)
     {
         TimeProvider time = _options.TimeProvider;
-        Stream handshake = _reader.AsStream();
-
         long start = time.GetTimestamp();
-        RfbProtocolVersion server = await RfbProtocolVersion.ReadAsync(handshake, cancellationToken).ConfigureAwait(false);
+        RfbProtocolVersion server = await RfbProtocolVersion.ReadAsync(_reader.AsStream("the ProtocolVersion"), cancellationToken).ConfigureAwait(false);
         Version = RfbProtocolVersion.ChooseClientReply(server);
         await WriteAsync(Wire(Version), "the ProtocolVersion", cancellationToken).ConfigureAwait(false);
         TimeSpan versionTime = time.GetElapsedTime(start);
 
         start = time.GetTimestamp();
-        await SecurityAsync(handshake, cancellationToken).ConfigureAwait(false);
+        await SecurityAsync(_reader.AsStream("the security handshake"), cancellationToken).ConfigureAwait(false);
         TimeSpan securityTime = time.GetElapsedTime(start);
 
         // shared-flag 1, always: qemu disconnects every other viewer on 0 (XAPI.md §4).

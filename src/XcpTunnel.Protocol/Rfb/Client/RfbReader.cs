@@ -27,8 +27,8 @@ internal sealed class RfbReader
 
     private int Buffered => _end - _start;
 
-    /// <summary>A read-only stream view of this reader, for the handshake parsers in <c>Rfb/</c>.</summary>
-    internal Stream AsStream() => new ReaderStream(this);
+    /// <summary>A read-only stream view of this reader for the handshake parsers in <c>Rfb/</c>; <paramref name="what"/> names the stage in timeouts.</summary>
+    internal Stream AsStream(string what) => new ReaderStream(this, what);
 
     internal ValueTask<byte> ReadU8Async(string what, CancellationToken cancellationToken)
     {
@@ -161,7 +161,7 @@ internal sealed class RfbReader
         return read;
     }
 
-    private sealed class ReaderStream(RfbReader reader) : Stream
+    private sealed class ReaderStream(RfbReader reader, string what) : Stream
     {
         public override bool CanRead => true;
 
@@ -178,7 +178,7 @@ internal sealed class RfbReader
         }
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            reader.ReadSomeAsync(buffer, "the RFB handshake", cancellationToken);
+            reader.ReadSomeAsync(buffer, what, cancellationToken);
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
