@@ -100,6 +100,7 @@ public sealed partial class RfbClient
                 await _reader.ReadU16Async("a rectangle header", cancellationToken).ConfigureAwait(false),
                 unchecked((int)await _reader.ReadU32Async("a rectangle header", cancellationToken).ConfigureAwait(false)));
 
+            _rectanglesByEncoding[rectangle.Encoding] = _rectanglesByEncoding.GetValueOrDefault(rectangle.Encoding) + 1;
             if (rectangle.Encoding == RfbEncoding.DesktopSize)
             {
                 CheckSize(rectangle.Width, rectangle.Height, "a DesktopSize rectangle");

@@ -30,6 +30,7 @@ public sealed partial class RfbClient : IAsyncDisposable
     private readonly RfbReader _reader;
     private readonly RfbZrleDecoder _zrle;
     private RfbCanvas _canvas = new(0, 0);
+    private readonly Dictionary<int, int> _rectanglesByEncoding = [];
     private bool _disposed;
 
     private RfbClient(Stream stream, RfbClientOptions options)
@@ -51,6 +52,9 @@ public sealed partial class RfbClient : IAsyncDisposable
 
     /// <summary>How long each handshake stage took.</summary>
     public RfbClientTimings Timings { get; private set; } = null!;
+
+    /// <summary>How many rectangles arrived in each encoding: lets tests see which decoders a real server made run.</summary>
+    internal IReadOnlyDictionary<int, int> RectanglesByEncoding => _rectanglesByEncoding;
 
     /// <summary>The current framebuffer width (changes when the server resizes the desktop).</summary>
     public int Width => _canvas.Width;
