@@ -1,0 +1,23 @@
+namespace XcpTunnel.Protocol.Rfb.Client;
+
+/// <summary>How <see cref="RfbClient.ConnectAsync"/> connects and how long it waits.</summary>
+public sealed record RfbClientOptions
+{
+    /// <summary>
+    /// The password for VNC Authentication; null offers only security type None. XenServer's vncterm and
+    /// qemu use None (XAPI.md §4).
+    /// </summary>
+    public RfbPassword? Password { get; init; }
+
+    /// <summary>
+    /// The longest the client waits for the server's next bytes. Every read from the stream is bounded by
+    /// it, so a silent server cannot hang the caller; it surfaces as a <see cref="TimeoutException"/>.
+    /// </summary>
+    public TimeSpan MessageTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The clock for <see cref="MessageTimeout"/> and <see cref="RfbClient.Timings"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Whether disposing the client disposes the stream too. Default false: the caller owns it.</summary>
+    public bool OwnsStream { get; init; }
+}

@@ -1,0 +1,20 @@
+namespace XcpTunnel.Protocol.Rfb.Client;
+
+/// <summary>
+/// A VNC Authentication password. A type rather than a string so it cannot be formatted into a log line by
+/// accident. Only its first 8 characters count (RFC 6143 §7.2.2).
+/// </summary>
+public sealed class RfbPassword
+{
+    /// <summary>Wraps a password.</summary>
+    public RfbPassword(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        Value = value;
+    }
+
+    internal string Value { get; }
+
+    /// <summary>Always redacted.</summary>
+    public override string ToString() => "<redacted>";
+}
