@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using XcpTunnel.Configuration;
+using XcpTunnel.Health;
 
 namespace XcpTunnel.Daemon;
 
@@ -13,7 +14,7 @@ internal sealed record DaemonLogging(LogLevel MinimumLevel, bool ToStandardError
 
 /// <summary>
 /// The one way a host running tunnels is built, whether its settings come from a configuration file
-/// (<c>serve</c>) or are made in memory (<c>demo</c>): pool sessions, the tunnel service, graceful stop.
+/// (<c>serve</c>) or are made in memory (<c>demo</c>): pool sessions, the tunnel service, the health endpoint and metrics, graceful stop.
 /// </summary>
 internal static class DaemonHost
 {
@@ -28,9 +29,17 @@ internal static class DaemonHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Timeouts.Drain + TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new PoolRegistry(settings.Pools, sp.GetRequiredService<ILoggerFactory>(), TimeProvider.System));
+        // The metrics read pools and tunnels only when scraped, so they can be built first and observe the pools' calls.
+        builder.Services.AddSingleton(sp => new DaemonMetrics(
+            () => sp.GetRequiredService<PoolRegistry>().All, () => sp.GetRequiredService<TunnelService>().Listeners));
+        builder.Services.AddSingleton(sp => new PoolRegistry(
+            settings.Pools, sp.GetRequiredService<ILoggerFactory>(), TimeProvider.System, sp.GetRequiredService<DaemonMetrics>()));
         builder.Services.AddSingleton<TunnelService>();
+        builder.Services.AddSingleton<HealthService>();
+        // Hosted services start in this order and stop in reverse: the health endpoint answers only once
+        // every tunnel listens (and, being a lifecycle service, stops only after they drained).
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TunnelService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
         return builder.Build();
     }
 

@@ -11,11 +11,12 @@ internal sealed class PoolRegistry : IAsyncDisposable
 {
     private readonly Dictionary<string, XapiPoolSession> _pools;
 
-    public PoolRegistry(IReadOnlyDictionary<string, XapiPoolOptions> pools, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    public PoolRegistry(
+        IReadOnlyDictionary<string, XapiPoolOptions> pools, ILoggerFactory loggerFactory, TimeProvider timeProvider, IXapiCallObserver? observer = null)
     {
         _pools = pools.ToDictionary(
             p => p.Key,
-            p => new XapiPoolSession(p.Value, loggerFactory, timeProvider),
+            p => new XapiPoolSession(p.Value, loggerFactory, timeProvider, observer),
             StringComparer.Ordinal);
     }
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using XcpTunnel.Configuration;
+using XcpTunnel.Health;
 using XcpTunnel.Protocol;
 using XcpTunnel.Protocol.Consoles;
 using XcpTunnel.Tunnels;
@@ -13,7 +14,8 @@ namespace XcpTunnel.Daemon;
 /// accepting everywhere, drains live connections for the configured time, then logs out of XAPI.
 /// </summary>
 internal sealed class TunnelService(
-    DaemonSettings settings, PoolRegistry pools, TimeProvider time, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+    DaemonSettings settings, PoolRegistry pools, TimeProvider time, ILoggerFactory loggerFactory, DaemonMetrics? metrics = null)
+    : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<TunnelService>();
     private readonly List<TunnelListener> _listeners = [];
@@ -31,7 +33,8 @@ internal sealed class TunnelService(
         foreach (var tunnel in settings.Tunnels)
         {
             var dialer = new ConsoleDialer(pools[tunnel.Pool], settings.Timeouts.ConnectReply);
-            var handler = new TunnelConnectionHandler(tunnel, dialer, settings.Timeouts, time, tunnelLogger);
+            var handler = new TunnelConnectionHandler(
+                tunnel, dialer, settings.Timeouts, time, tunnelLogger, metrics: metrics?.ForTunnel(tunnel.Name));
             try
             {
                 _listeners.Add(TunnelListener.Start(handler, tunnelLogger));

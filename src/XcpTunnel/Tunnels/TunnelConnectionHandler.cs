@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using XcpTunnel.Configuration;
+using XcpTunnel.Health;
 using XcpTunnel.Protocol;
 using XcpTunnel.Protocol.Consoles;
 using XcpTunnel.Protocol.Streams;
@@ -15,7 +16,8 @@ namespace XcpTunnel.Tunnels;
 /// </summary>
 /// <remarks>
 /// The viewer is any duplex stream: an accepted socket for a listener, stdin and stdout joined for
-/// <c>connect --stdio</c>. <paramref name="closed"/> hears how each connection ended (<c>connect --once</c>).
+/// <c>connect --stdio</c>. <paramref name="closed"/> hears how each connection ended (<c>connect --once</c>);
+/// <paramref name="metrics"/>, when the daemon keeps them, counts outcomes, bytes and handshake times.
 /// </remarks>
 internal sealed class TunnelConnectionHandler(
     TunnelSettings tunnel,
@@ -23,11 +25,14 @@ internal sealed class TunnelConnectionHandler(
     TunnelTimeouts timeouts,
     TimeProvider time,
     ILogger logger,
-    Action<TunnelConnectionResult>? closed = null)
+    Action<TunnelConnectionResult>? closed = null,
+    TunnelMetrics? metrics = null)
 {
     private static long s_lastId;
 
     public TunnelSettings Tunnel => tunnel;
+
+    public TunnelMetrics? Metrics => metrics;
 
     /// <summary>Serves a viewer that connected to a listener; the handler owns and closes the socket.</summary>
     public Task<TunnelConnectionResult> HandleAsync(Socket socket, CancellationToken cancellationToken)
@@ -58,8 +63,21 @@ internal sealed class TunnelConnectionHandler(
             console = await dialer.DialAsync(tunnel.Vm, cancellationToken).ConfigureAwait(false);
             host = console.Console.Location.HostHeader;
             await RfbHandshakeRelay.RelayAsync(viewer, console.Stream, timeouts.RfbMessage, cancellationToken).ConfigureAwait(false);
-            var options = new SpliceOptions { IdleTimeout = tunnel.IdleTimeout, TimeProvider = time };
-            spliced = await StreamSplicer.SpliceAsync(viewerStream, console.Stream, options, cancellationToken).ConfigureAwait(false);
+            metrics?.HandshakeCompleted(time.GetElapsedTime(started));
+            var counters = metrics?.SpliceStarting();
+            try
+            {
+                var options = new SpliceOptions { IdleTimeout = tunnel.IdleTimeout, TimeProvider = time, Counters = counters };
+                spliced = await StreamSplicer.SpliceAsync(viewerStream, console.Stream, options, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (counters is not null)
+                {
+                    metrics!.SpliceEnded(counters);
+                }
+            }
+
             outcome = TunnelOutcome.Of(spliced.Value.Outcome);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -96,6 +114,7 @@ internal sealed class TunnelConnectionHandler(
         TunnelLog.Closed(
             logger, id, tunnel.Name, tunnel.Vm, host, durationMs,
             spliced?.ViewerToConsoleBytes ?? 0, spliced?.ConsoleToViewerBytes ?? 0, outcome);
+        metrics?.ConnectionEnded(outcome);
         var result = new TunnelConnectionResult(outcome, Spliced: spliced is not null);
         closed?.Invoke(result);
         return result;

@@ -24,6 +24,7 @@ internal sealed class TunnelListener : IAsyncDisposable
     private readonly CancellationTokenSource _abortConnections = new();
     private readonly List<Task> _acceptLoops = [];
     private int _active;
+    private long _total;
 
     private TunnelListener(TunnelConnectionHandler handler, IReadOnlyList<Socket> sockets, ILogger logger)
     {
@@ -35,6 +36,12 @@ internal sealed class TunnelListener : IAsyncDisposable
     public string Name => _handler.Tunnel.Name;
 
     public int ActiveConnections => Volatile.Read(ref _active);
+
+    /// <summary>Viewers accepted since the start, refused ones included.</summary>
+    public long TotalConnections => Interlocked.Read(ref _total);
+
+    /// <summary>Whether the listener still accepts viewers (false once stopping started).</summary>
+    public bool IsAccepting => !_stopAccepting.IsCancellationRequested;
 
     public IReadOnlyList<EndPoint> EndPoints => [.. _sockets.Select(s => s.LocalEndPoint!)];
 
@@ -164,6 +171,7 @@ internal sealed class TunnelListener : IAsyncDisposable
                 continue;
             }
 
+            Interlocked.Increment(ref _total);
             Track(Interlocked.Increment(ref _active) > _handler.Tunnel.MaxConnections
                 ? RefuseAsync(viewer)
                 : _handler.HandleAsync(viewer, _abortConnections.Token));
@@ -190,6 +198,7 @@ internal sealed class TunnelListener : IAsyncDisposable
     {
         var limit = _handler.Tunnel.MaxConnections;
         TunnelLog.OverCapacity(_logger, Name, viewer.RemoteEndPoint, limit);
+        _handler.Metrics?.ConnectionEnded(TunnelOutcome.OverCapacity);
         await using var stream = new NetworkStream(viewer, ownsSocket: true);
         await RfbFailureGreeting.TellViewerAsync(
             stream, $"tunnel '{Name}' already has {limit} viewers, its limit", RefusalTimeout, CancellationToken.None).ConfigureAwait(false);

@@ -7,7 +7,7 @@ using XcpTunnel.Protocol.Xapi.Sessions;
 namespace XcpTunnel.Tunnels;
 
 /// <summary>
-/// How a tunnel connection ended, as a short stable label: log lines and (later) metrics group by it,
+/// How a tunnel connection ended, as a short stable label: log lines and the xcptunnel_connections_total metric group by it,
 /// so the labels are an API and only ever gain members.
 /// </summary>
 internal static class TunnelOutcome

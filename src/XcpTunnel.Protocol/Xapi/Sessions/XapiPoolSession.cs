@@ -24,13 +24,19 @@ public sealed class XapiPoolSession : IAsyncDisposable
     private readonly SemaphoreSlim _loginGate = new(1, 1);
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly IXapiCallObserver? _observer;
     private volatile LiveSession? _live;
     private (long At, XapiLoginException Error)? _lastFailure;
     private long _logins;
     private bool _disposed;
 
     /// <summary>Creates the session holder; nothing is sent until the first call.</summary>
-    public XapiPoolSession(XapiPoolOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    /// <param name="options">The pool.</param>
+    /// <param name="loggerFactory">Where session events are logged; none when null.</param>
+    /// <param name="timeProvider">The clock for login back-off and call timings.</param>
+    /// <param name="observer">Told the duration of every XAPI call, for metrics; none when null.</param>
+    public XapiPoolSession(
+        XapiPoolOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null, IXapiCallObserver? observer = null)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         foreach (var url in (IEnumerable<Uri>)[options.Url, .. options.FallbackUrls])
@@ -44,6 +50,7 @@ public sealed class XapiPoolSession : IAsyncDisposable
         Tls = new TlsConnector(options.Trust, options.ConnectTimeout, options.TlsHandshakeTimeout);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<XapiPoolSession>();
         _time = timeProvider ?? TimeProvider.System;
+        _observer = observer;
     }
 
     /// <summary>The pool's options.</summary>
@@ -90,7 +97,7 @@ public sealed class XapiPoolSession : IAsyncDisposable
         var live = await GetLiveAsync(rejected: null, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await live.CallAsync(method, arguments, cancellationToken).ConfigureAwait(false);
+            return await TimedCallAsync(live.Client, method, [live.Ref.Value, .. arguments], cancellationToken).ConfigureAwait(false);
         }
         catch (XapiFailureException ex) when (ex.ErrorCode == XapiErrorCodes.SessionInvalid)
         {
@@ -103,7 +110,7 @@ public sealed class XapiPoolSession : IAsyncDisposable
         }
 
         live = await GetLiveAsync(live.Ref, cancellationToken).ConfigureAwait(false);
-        return await live.CallAsync(method, arguments, cancellationToken).ConfigureAwait(false);
+        return await TimedCallAsync(live.Client, method, [live.Ref.Value, .. arguments], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Logs out (best effort, bounded) and releases connections.</summary>
@@ -221,7 +228,8 @@ public sealed class XapiPoolSession : IAsyncDisposable
             var client = ClientFor(target);
             try
             {
-                var result = await client.CallAsync(
+                var result = await TimedCallAsync(
+                    client,
                     "session.login_with_password",
                     [Options.UserName, Options.Password.Value, LoginApiVersion, Options.Originator],
                     cancellationToken).ConfigureAwait(false);
@@ -263,7 +271,7 @@ public sealed class XapiPoolSession : IAsyncDisposable
         using var timeout = new CancellationTokenSource(LogoutTimeout);
         try
         {
-            await live.Client.CallAsync("session.logout", [live.Ref.Value], timeout.Token).ConfigureAwait(false);
+            await TimedCallAsync(live.Client, "session.logout", [live.Ref.Value], timeout.Token).ConfigureAwait(false);
             XapiSessionLog.LoggedOut(_logger, Options.Name);
         }
         catch (Exception ex) when (ex is XcpTunnelException or OperationCanceledException)
@@ -273,9 +281,25 @@ public sealed class XapiPoolSession : IAsyncDisposable
         }
     }
 
-    private sealed record LiveSession(XapiSessionRef Ref, XapiRpcClient Client)
+    // Every RPC this session makes goes through here, so the observer sees logins and logouts too.
+    private async Task<JsonNode?> TimedCallAsync(
+        XapiRpcClient client, string method, IReadOnlyList<JsonNode?> parameters, CancellationToken cancellationToken)
     {
-        public Task<JsonNode?> CallAsync(string method, IReadOnlyList<JsonNode?> arguments, CancellationToken cancellationToken) =>
-            Client.CallAsync(method, [Ref.Value, .. arguments], cancellationToken);
+        if (_observer is null)
+        {
+            return await client.CallAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+        }
+
+        var started = _time.GetTimestamp();
+        try
+        {
+            return await client.CallAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _observer.CallCompleted(Options.Name, method, _time.GetElapsedTime(started));
+        }
     }
+
+    private sealed record LiveSession(XapiSessionRef Ref, XapiRpcClient Client);
 }

@@ -10,6 +10,9 @@ internal sealed partial record ProcessSpec(string Program, IReadOnlyList<string>
 
     public string? WorkingDirectory { get; init; }
 
+    /// <summary>Text written to the program's standard input before it is closed; none when null.</summary>
+    public string? StandardInput { get; init; }
+
     /// <summary>The command as a shell would take it, so a failure message can be pasted into a terminal.</summary>
     public string CommandLine =>
         string.Join(' ', Environment.Where(pair => pair.Value is not null).Select(pair => $"{pair.Key}={Quote(pair.Value!)}")

@@ -70,6 +70,12 @@ internal sealed class RunningProcess : IAsyncDisposable
             throw new ProcessFailedException($"could not start {spec.CommandLine}: {e.Message}", e);
         }
 
+        if (spec.StandardInput is { } input)
+        {
+            // Small inputs only (a page of text): the pipe buffer takes it before the program reads.
+            process.StandardInput.Write(input);
+        }
+
         process.StandardInput.Close();
         pumps = Task.WhenAll(
             standardOutput.PumpAsync(process.StandardOutput.BaseStream),

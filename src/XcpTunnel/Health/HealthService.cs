@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using XcpTunnel.Configuration;
+using XcpTunnel.Daemon;
+
+namespace XcpTunnel.Health;
+
+/// <summary>
+/// The health endpoint on <c>Health:Listen</c>: <c>/healthz</c>, <c>/tunnels</c> and <c>/metrics</c>,
+/// served by Kestrel in a slim web host of its own. It starts after the tunnel listeners (it is
+/// registered after them) and stops after them too, in <see cref="StoppedAsync"/>, so monitoring
+/// sees 503 "stopping" while connections drain instead of a refused connection.
+/// No health addresses (the demo) means no endpoint.
+/// </summary>
+internal sealed class HealthService(
+    DaemonSettings settings,
+    TunnelService tunnels,
+    PoolRegistry pools,
+    DaemonMetrics metrics,
+    IHostApplicationLifetime lifetime,
+    ILoggerFactory loggerFactory) : IHostedLifecycleService, IAsyncDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<HealthService>();
+    private WebApplication? _app;
+
+    /// <summary>The URLs Kestrel bound (with the real port when the configuration said 0); empty before start.</summary>
+    public IReadOnlyList<Uri> Addresses { get; private set; } = [];
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Health.Listen.Count == 0)
+        {
+            return;
+        }
+
+        var app = Build();
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            // Kestrel wraps the socket error ("Address already in use") in "Failed to bind to address …".
+            var reason = (ex.InnerException ?? ex).Message.TrimEnd('.');
+            throw new ListenerStartException($"Health:Listen: cannot listen on {settings.Health.ListenText}: {reason}", ex);
+        }
+
+        _app = app;
+        Addresses = [.. (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []).Select(a => new Uri(a))];
+        HealthLog.Listening(_logger, Addresses);
+    }
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _app = null;
+        }
+    }
+
+    /// <summary>Why the daemon is not healthy, or null when every tunnel listener is bound and accepting.</summary>
+    internal string? Unhealthy()
+    {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return "stopping: no longer accepting viewers, draining connections";
+        }
+
+        var listeners = tunnels.Listeners;
+        if (listeners.Count < settings.Tunnels.Count)
+        {
+            return $"starting: {listeners.Count} of {settings.Tunnels.Count} tunnel listeners bound";
+        }
+
+        var closed = listeners.Where(l => !l.IsAccepting).Select(l => l.Name).ToList();
+        return closed.Count == 0 ? null : $"not accepting: tunnel(s) {string.Join(", ", closed)}";
+    }
+
+    internal IReadOnlyList<TunnelStatus> Tunnels() =>
+    [
+        .. tunnels.Listeners.Select(l =>
+        {
+            var tunnel = settings.Tunnels.First(t => t.Name == l.Name);
+            return new TunnelStatus(
+                l.Name,
+                [.. l.EndPoints.Select(e => e.ToString() ?? string.Empty)],
+                tunnel.Pool,
+                tunnel.Vm,
+                l.ActiveConnections,
+                l.TotalConnections,
+                pools[tunnel.Pool].IsLoggedIn);
+        }),
+    ];
+
+    private WebApplication Build()
+    {
+        // No args and no content root files: only the daemon's configuration says what this host does.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        // The daemon's host owns SIGTERM and systemd; this inner host must not react to signals itself.
+        builder.Services.AddSingleton<IHostLifetime, InnerHostLifetime>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            foreach (var endPoint in settings.Health.Listen)
+            {
+                kestrel.Listen(endPoint);
+            }
+        });
+
+        var app = builder.Build();
+        // RequestDelegate handlers, not delegates bound by reflection: nothing here needs the
+        // request delegate generator or runtime code generation.
+        app.MapGet("/healthz", (RequestDelegate)WriteHealthAsync);
+        app.MapGet("/tunnels", (RequestDelegate)WriteTunnelsAsync);
+        app.MapGet("/metrics", (RequestDelegate)WriteMetricsAsync);
+        return app;
+    }
+
+    private Task WriteHealthAsync(HttpContext context)
+    {
+        var problem = Unhealthy();
+        context.Response.StatusCode = problem is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync((problem ?? "ok") + "\n", context.RequestAborted);
+    }
+
+    private Task WriteTunnelsAsync(HttpContext context)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return JsonSerializer.SerializeAsync(
+            context.Response.Body, Tunnels(), HealthJsonContext.Default.IReadOnlyListTunnelStatus, context.RequestAborted);
+    }
+
+    private Task WriteMetricsAsync(HttpContext context)
+    {
+        context.Response.ContentType = PrometheusTextExporter.ContentType;
+        return context.Response.WriteAsync(metrics.Exporter.Scrape(), context.RequestAborted);
+    }
+
+    private sealed class InnerHostLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

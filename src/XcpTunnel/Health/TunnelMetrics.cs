@@ -1,0 +1,75 @@
+using System.Diagnostics.Metrics;
+using XcpTunnel.Protocol.Streams;
+
+namespace XcpTunnel.Health;
+
+/// <summary>
+/// One tunnel's share of <see cref="DaemonMetrics"/>, handed to its connection handler and listener.
+/// Bytes count as they flow: each live splice adds to its own <see cref="SpliceCounters"/>, which a
+/// scrape sums with the totals of closed splices.
+/// </summary>
+internal sealed class TunnelMetrics
+{
+    private readonly Counter<long> _connections;
+    private readonly Histogram<double> _handshake;
+    private readonly KeyValuePair<string, object?> _tunnelTag;
+    private readonly Lock _gate = new();
+    private readonly HashSet<SpliceCounters> _live = [];
+    private long _closedViewerToConsole;
+    private long _closedConsoleToViewer;
+
+    internal TunnelMetrics(string tunnel, Counter<long> connections, Histogram<double> handshake)
+    {
+        _connections = connections;
+        _handshake = handshake;
+        _tunnelTag = DaemonMetrics.Tag("tunnel", tunnel);
+    }
+
+    /// <summary>A connection ended with the <see cref="Tunnels.TunnelOutcome"/> label <paramref name="outcome"/>.</summary>
+    public void ConnectionEnded(string outcome) => _connections.Add(1, _tunnelTag, DaemonMetrics.Tag("outcome", outcome));
+
+    /// <summary>The console's security greeting reached the viewer <paramref name="sinceAccept"/> after the accept.</summary>
+    public void HandshakeCompleted(TimeSpan sinceAccept) => _handshake.Record(sinceAccept.TotalSeconds, _tunnelTag);
+
+    /// <summary>Counters for a splice about to start; pass them to <see cref="SpliceEnded"/> when it ends.</summary>
+    public SpliceCounters SpliceStarting()
+    {
+        var counters = new SpliceCounters();
+        lock (_gate)
+        {
+            _live.Add(counters);
+        }
+
+        return counters;
+    }
+
+    public void SpliceEnded(SpliceCounters counters)
+    {
+        // Moved in one step under the lock, so a scrape never counts a splice twice or not at all
+        // and the counter never goes down.
+        lock (_gate)
+        {
+            if (_live.Remove(counters))
+            {
+                _closedViewerToConsole += counters.ViewerToConsole;
+                _closedConsoleToViewer += counters.ConsoleToViewer;
+            }
+        }
+    }
+
+    internal IEnumerable<Measurement<long>> ByteMeasurements()
+    {
+        long viewerToConsole, consoleToViewer;
+        lock (_gate)
+        {
+            viewerToConsole = _closedViewerToConsole + _live.Sum(c => c.ViewerToConsole);
+            consoleToViewer = _closedConsoleToViewer + _live.Sum(c => c.ConsoleToViewer);
+        }
+
+        return
+        [
+            new(viewerToConsole, _tunnelTag, DaemonMetrics.Tag("direction", "viewer_to_console")),
+            new(consoleToViewer, _tunnelTag, DaemonMetrics.Tag("direction", "console_to_viewer")),
+        ];
+    }
+}
