@@ -122,8 +122,17 @@ public sealed class TestCardTests
         for (int second = 0; second < 3; second++)
         {
             await SendRequestAsync(client, incremental: true, new PixelRect(0, 0, width, height));
-            time.Advance(TimeSpan.FromSeconds(1));
-            var (area, pixels) = await ReadUpdateAsync(client, bytesPerPixel: 1);
+
+            // The backend arms its wait for the next second only once it has read the request, which the
+            // test cannot observe: keep advancing the clock until the update comes.
+            var update = ReadUpdateAsync(client, bytesPerPixel: 1);
+            while (!update.IsCompleted)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                await Task.WhenAny(update, Task.Delay(100));
+            }
+
+            var (area, pixels) = await update;
             Assert.Equal(clock, area);
             Assert.True(seen.Add(Convert.ToHexString(pixels)), "the clock must look different every second");
         }
