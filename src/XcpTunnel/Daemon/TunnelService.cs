@@ -22,6 +22,13 @@ internal sealed class TunnelService(
 
     public IReadOnlyList<TunnelListener> Listeners => _listeners;
 
+    /// <summary>The settings the tunnels run with now.</summary>
+    public DaemonSettings Settings => settings;
+
+    /// <summary>The running tunnel named <paramref name="name"/>, or null.</summary>
+    public TunnelSettings? FindTunnel(string name) =>
+        _listeners.Select(l => l.Tunnel).FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var warning in settings.Warnings)

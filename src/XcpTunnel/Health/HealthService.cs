@@ -94,9 +94,10 @@ internal sealed class HealthService(
         }
 
         var listeners = tunnels.Listeners;
-        if (listeners.Count < settings.Tunnels.Count)
+        var configured = tunnels.Settings.Tunnels.Count;
+        if (listeners.Count < configured)
         {
-            return $"starting: {listeners.Count} of {settings.Tunnels.Count} tunnel listeners bound";
+            return $"starting: {listeners.Count} of {configured} tunnel listeners bound";
         }
 
         var closed = listeners.Where(l => !l.IsAccepting).Select(l => l.Name).ToList();
@@ -107,7 +108,7 @@ internal sealed class HealthService(
     [
         .. tunnels.Listeners.Select(l =>
         {
-            var tunnel = settings.Tunnels.First(t => t.Name == l.Name);
+            var tunnel = l.Tunnel;
             return new TunnelStatus(
                 l.Name,
                 [.. l.EndPoints.Select(e => e.ToString() ?? string.Empty)],

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using XcpTunnel.Configuration;
 using XcpTunnel.Protocol.Rfb;
 
 namespace XcpTunnel.Tunnels;
@@ -34,6 +35,9 @@ internal sealed class TunnelListener : IAsyncDisposable
     }
 
     public string Name => _handler.Tunnel.Name;
+
+    /// <summary>The tunnel this listener serves.</summary>
+    public TunnelSettings Tunnel => _handler.Tunnel;
 
     public int ActiveConnections => Volatile.Read(ref _active);
 
