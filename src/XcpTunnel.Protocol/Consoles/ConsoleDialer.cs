@@ -5,11 +5,13 @@ namespace XcpTunnel.Protocol.Consoles;
 /// <summary>
 /// The whole path to a VM's console: resolve through the shared session, TLS to the console's host,
 /// CONNECT. Repeats the CONNECT once after logging in again on a 401 (expired session), and once after
-/// resolving again on a 500 (the VM moved between resolution and CONNECT).
+/// resolving again by RPC, bypassing any cache, on a 500 or 404 (a stale location: the VM moved or rebooted
+/// between resolution and CONNECT).
 /// </summary>
 public sealed class ConsoleDialer
 {
-    private readonly ConsoleResolver _resolver;
+    private readonly IConsoleResolver _resolver;
+    private readonly ConsoleResolver _fresh;
     private readonly TimeSpan _replyTimeout;
 
     /// <summary>Creates a dialer for one pool.</summary>
@@ -18,10 +20,11 @@ public sealed class ConsoleDialer
     {
     }
 
-    /// <summary>Creates a dialer over a given resolver.</summary>
-    public ConsoleDialer(ConsoleResolver resolver, TimeSpan? connectReplyTimeout = null)
+    /// <summary>Creates a dialer over a given resolver (such as a pool's <see cref="ConsoleCache"/>).</summary>
+    public ConsoleDialer(IConsoleResolver resolver, TimeSpan? connectReplyTimeout = null)
     {
         _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver));
+        _fresh = resolver as ConsoleResolver ?? new ConsoleResolver(resolver.Pool);
         _replyTimeout = connectReplyTimeout ?? ConsoleConnectHandshake.DefaultReplyTimeout;
     }
 
@@ -51,10 +54,11 @@ public sealed class ConsoleDialer
                 renewed = true;
                 session = await Pool.RenewSessionAsync(session, cancellationToken).ConfigureAwait(false);
             }
-            catch (ConsoleConnectException ex) when (ex.Failure == ConsoleConnectFailure.HostRefused && !reresolved)
+            catch (ConsoleConnectException ex) when (ex.Failure is ConsoleConnectFailure.HostRefused or ConsoleConnectFailure.BackendNotReady
+                                                     && !reresolved)
             {
                 reresolved = true;
-                console = await _resolver.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
+                console = await _fresh.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -8,7 +8,7 @@ namespace XcpTunnel.Protocol.Consoles;
 /// Finds a VM by UUID or name and its RFB console, through the pool's shared session. Resolves on
 /// every call: consoles are destroyed and recreated on reboot and migration (XAPI.md §2).
 /// </summary>
-public sealed class ConsoleResolver(XapiPoolSession pool)
+public sealed class ConsoleResolver(XapiPoolSession pool) : IConsoleResolver
 {
     /// <summary>The pool this resolver asks.</summary>
     public XapiPoolSession Pool { get; } = pool ?? throw new ArgumentNullException(nameof(pool));
@@ -32,36 +32,22 @@ public sealed class ConsoleResolver(XapiPoolSession pool)
     private async Task<ResolvedConsole> ResolveOnceAsync(string vm, CancellationToken cancellationToken)
     {
         var record = await FindVmAsync(vm, cancellationToken).ConfigureAwait(false);
-        if (record.PowerState != VmRecord.Running)
-        {
-            throw new ConsoleResolutionException(ConsoleResolutionFailure.VmNotRunning, $"VM '{record.NameLabel}' is {record.PowerState}")
-            {
-                PowerState = record.PowerState,
-            };
-        }
-
+        ConsoleChoice.RequireRunning(record);
         foreach (var consoleRef in record.Consoles)
         {
             var console = await Pool.GetConsoleRecordAsync(consoleRef, cancellationToken).ConfigureAwait(false);
-            if (console.Protocol != ConsoleRecord.Rfb)
+            if (console.Protocol == ConsoleRecord.Rfb)
             {
-                continue;
+                return ConsoleChoice.Resolved(record, console);
             }
-
-            return ConsoleLocation.TryParse(console.Location, out var location)
-                ? new ResolvedConsole(record, console, location)
-                : throw new ConsoleResolutionException(
-                    ConsoleResolutionFailure.MalformedLocation,
-                    $"XAPI gave VM '{record.NameLabel}' a console location that is not a URL: '{console.Location}'");
         }
 
-        throw new ConsoleResolutionException(
-            ConsoleResolutionFailure.NoRfbConsole, $"VM '{record.NameLabel}' has no VNC (rfb) console");
+        throw ConsoleChoice.NoRfbConsole(record);
     }
 
     private async Task<VmRecord> FindVmAsync(string vm, CancellationToken cancellationToken)
     {
-        if (Guid.TryParseExact(vm, "D", out _))
+        if (ConsoleChoice.IsUuid(vm))
         {
             try
             {
@@ -70,42 +56,17 @@ public sealed class ConsoleResolver(XapiPoolSession pool)
             }
             catch (XapiFailureException ex) when (ex.ErrorCode == XapiErrorCodes.UuidInvalid)
             {
-                throw new ConsoleResolutionException(
-                    ConsoleResolutionFailure.VmNotFound, $"no VM with UUID {vm} in pool {Pool.Options.Name}");
+                throw ConsoleChoice.UuidNotFound(vm, Pool.Options.Name);
             }
         }
 
         var references = await Pool.GetVmsByNameLabelAsync(vm, cancellationToken).ConfigureAwait(false);
-        if (references.Count == 1)
-        {
-            return await Pool.GetVmRecordAsync(references[0], cancellationToken).ConfigureAwait(false);
-        }
-
-        if (references.Count == 0)
-        {
-            throw new ConsoleResolutionException(
-                ConsoleResolutionFailure.VmNotFound, $"no VM named '{vm}' in pool {Pool.Options.Name}");
-        }
-
-        // Templates and snapshots share names with the VM made from them; they never have a console.
         var records = new List<VmRecord>(references.Count);
         foreach (var reference in references)
         {
             records.Add(await Pool.GetVmRecordAsync(reference, cancellationToken).ConfigureAwait(false));
         }
 
-        var vms = records.Where(r => !r.IsTemplate && !r.IsSnapshot).ToList();
-        if (vms.Count == 1)
-        {
-            return vms[0];
-        }
-
-        var candidates = (vms.Count == 0 ? records : vms).Select(r => r.Uuid).Order(StringComparer.Ordinal).ToArray();
-        throw new ConsoleResolutionException(
-            ConsoleResolutionFailure.VmAmbiguous,
-            $"VM name '{vm}' matches {candidates.Length} VMs in pool {Pool.Options.Name}: {string.Join(", ", candidates)}; use a UUID")
-        {
-            CandidateUuids = candidates,
-        };
+        return ConsoleChoice.ChooseByName(vm, records, Pool.Options.Name);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using XcpTunnel.Protocol.Xapi.Records;
 using XcpTunnel.Protocol.Xapi.Rpc;
 using XcpTunnel.Protocol.Xapi.Sessions;
@@ -35,6 +36,23 @@ public static class XapiCalls
     {
         var all = (await Pool(pool).CallAsync("console.get_all_records", [], cancellationToken).ConfigureAwait(false)).GetXapiObject("console.get_all_records");
         return [.. all.Select(pair => ConsoleRecord.Parse(pair.Key, pair.Value))];
+    }
+
+    /// <summary>
+    /// <c>event.from</c>: the changes to objects of <paramref name="classes"/> since <paramref name="token"/>
+    /// (the empty token: every current object, as an add), waiting up to <paramref name="timeout"/> when there
+    /// are none. Fails with <c>EVENTS_LOST</c> when the token is too old.
+    /// </summary>
+    public static async Task<XapiEventBatch> GetEventsAsync(
+        this XapiPoolSession pool, IReadOnlyList<string> classes, string token, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        ArgumentNullException.ThrowIfNull(token);
+        JsonArray classList = [.. classes.Select(c => (JsonNode?)JsonValue.Create(c))];
+        // The timeout is a float on the wire; a double makes XML-RPC send <double>.
+        var result = await Pool(pool).CallAsync(
+            "event.from", [classList, token, JsonValue.Create(timeout.TotalSeconds)], cancellationToken).ConfigureAwait(false);
+        return XapiEventBatch.Parse(result);
     }
 
     /// <summary><c>host.get_name_label</c>: the host's name, as XenCenter shows it.</summary>

@@ -29,4 +29,10 @@ public static class XapiErrorCodes
 
     /// <summary><c>MESSAGE_PARAMETER_COUNT_MISMATCH [method; expected; got]</c>.</summary>
     public const string MessageParameterCountMismatch = "MESSAGE_PARAMETER_COUNT_MISMATCH";
+
+    /// <summary><c>EVENTS_LOST</c>: <c>event.from</c> was given a token older than the events xapi still keeps.</summary>
+    public const string EventsLost = "EVENTS_LOST";
+
+    /// <summary><c>EVENT_FROM_TOKEN_PARSE_FAILURE [token]</c>: the token is not one xapi knows (a restarted xapi).</summary>
+    public const string EventFromTokenParseFailure = "EVENT_FROM_TOKEN_PARSE_FAILURE";
 }

@@ -39,7 +39,7 @@ internal sealed class TunnelService(
         var tunnelLogger = loggerFactory.CreateLogger("XcpTunnel.Tunnels");
         foreach (var tunnel in settings.Tunnels)
         {
-            var dialer = new ConsoleDialer(pools[tunnel.Pool], settings.Timeouts.ConnectReply);
+            var dialer = new ConsoleDialer(pools.ConsolesOf(tunnel.Pool), settings.Timeouts.ConnectReply);
             var handler = new TunnelConnectionHandler(
                 tunnel, dialer, settings.Timeouts, time, tunnelLogger, metrics: metrics?.ForTunnel(tunnel.Name));
             try
@@ -53,6 +53,7 @@ internal sealed class TunnelService(
         }
 
         DaemonLog.Serving(_logger, _listeners.Count);
+        pools.StartConsoleCaches();
         foreach (var pool in pools.All)
         {
             // Log in early so a wrong password or certificate shows in the log at start, not at the first viewer.

@@ -65,6 +65,10 @@ internal static class XapiResultReader
         return strings;
     }
 
+    /// <summary>Reads an array of any values.</summary>
+    public static JsonArray GetXapiArray(this JsonNode? node, string what) =>
+        node as JsonArray ?? throw WrongShape(node, what, "an array");
+
     /// <summary>Reads a struct (XAPI records and maps).</summary>
     public static JsonObject GetXapiObject(this JsonNode? node, string what) =>
         node as JsonObject ?? throw WrongShape(node, what, "a struct");
