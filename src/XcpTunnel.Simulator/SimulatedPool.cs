@@ -190,6 +190,19 @@ public sealed class SimulatedPool : IAsyncDisposable
         }
     }
 
+    /// <summary>Changes the VM's <c>name_label</c> (an event, like every change).</summary>
+    public void Rename(SimulatedVm vm, string nameLabel)
+    {
+        ArgumentNullException.ThrowIfNull(nameLabel);
+        _pool.Database.Rename(vm, nameLabel);
+    }
+
+    /// <summary>
+    /// xapi loses its event queue (an overflow, a restart): every <c>event.from</c> token issued so far, including
+    /// those of waiting calls, gets <c>EVENTS_LOST</c>; a client must load everything again.
+    /// </summary>
+    public void LoseEvents() => _pool.Database.LoseEvents();
+
     /// <summary>Makes <paramref name="host"/> the coordinator; logins elsewhere get <c>HOST_IS_SLAVE</c> naming it.</summary>
     public void SetCoordinator(SimulatedHost host) => _pool.Database.SetCoordinator(host);
 

@@ -22,8 +22,8 @@ public sealed class SimulatedVm
     /// <summary>The VM's <c>OpaqueRef:…</c>.</summary>
     public string Ref { get; }
 
-    /// <summary>The VM's <c>name_label</c> (several VMs may share one).</summary>
-    public string NameLabel { get; }
+    /// <summary>The VM's <c>name_label</c> (several VMs may share one); change it with <see cref="SimulatedPool.Rename"/>.</summary>
+    public string NameLabel { get; internal set; }
 
     /// <summary>The current <c>power_state</c>.</summary>
     public SimulatedPowerState PowerState { get; internal set; }

@@ -22,6 +22,9 @@ internal sealed class EventLog(TimeProvider timeProvider)
     private readonly List<EventEntry> _entries = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Tokens below this generation were issued before the log was lost.
+    private long _lostBefore;
+
     public long Generation { get; private set; }
 
     /// <summary>Completes at the next append (callers fetch it under the lock, then wait outside it).</summary>
@@ -42,7 +45,21 @@ internal sealed class EventLog(TimeProvider timeProvider)
     }
 
     /// <summary>True when entries after <paramref name="generation"/> were dropped from the log.</summary>
-    public bool IsLost(long generation) => _entries.Count > 0 && _entries[0].Id > generation + 1;
+    public bool IsLost(long generation) => generation < _lostBefore || (_entries.Count > 0 && _entries[0].Id > generation + 1);
+
+    /// <summary>
+    /// Drops every entry, as xapi does when its queue overflows or it restarts: every token issued so far gets
+    /// <c>EVENTS_LOST</c>, including those of callers waiting now (they are woken to hear it).
+    /// </summary>
+    public void LoseAll()
+    {
+        _entries.Clear();
+        Generation++;
+        _lostBefore = Generation;
+        TaskCompletionSource changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
+    }
 
     public IEnumerable<EventEntry> Since(long generation) => _entries.Where(e => e.Id > generation);
 

@@ -130,6 +130,24 @@ internal sealed class PoolDatabase
         }
     }
 
+    public void Rename(SimulatedVm vm, string nameLabel)
+    {
+        lock (Sync)
+        {
+            RequireVm(vm);
+            vm.NameLabel = nameLabel;
+            Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+        }
+    }
+
+    public void LoseEvents()
+    {
+        lock (Sync)
+        {
+            Events.LoseAll();
+        }
+    }
+
     public SimulatedVm? FindVmByRef(string opaqueRef) => _vmsByRef.GetValueOrDefault(opaqueRef);
 
     public SimulatedVm? FindVmByUuid(string uuid) =>
