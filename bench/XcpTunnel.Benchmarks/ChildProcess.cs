@@ -7,6 +7,9 @@ namespace XcpTunnel.Benchmarks;
 /// <summary>A peer program run for the length of the benchmark (socat, xcptunnel serve); its output is kept for errors only.</summary>
 internal sealed class ChildProcess : IAsyncDisposable
 {
+    // USER_HZ: 100 on every Linux architecture .NET runs on.
+    private const int ClockTicksPerSecond = 100;
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -44,6 +47,16 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>Resident set size now, from /proc (what the kernel charges the process).</summary>
     public long ResidentBytes() => StatusKilobytes("VmRSS") * 1024;
+
+    /// <summary>CPU time (user + system) the process has used so far, from /proc/PID/stat.</summary>
+    public TimeSpan CpuTime()
+    {
+        // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
+        var stat = File.ReadAllText($"/proc/{Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
+    }
 
     /// <summary>The soft limit on open files, from /proc/PID/limits.</summary>
     public string OpenFilesLimit()

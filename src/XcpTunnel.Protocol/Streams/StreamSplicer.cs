@@ -11,6 +11,12 @@ namespace XcpTunnel.Protocol.Streams;
 public static class StreamSplicer
 {
     /// <summary>
+    /// A read of exactly this much also means data is flowing: a TLS stream hands out one record per read,
+    /// and a bulk transfer's records carry 16 KiB of plaintext each, whatever the buffer.
+    /// </summary>
+    private const int FlowingReadBytes = 16 * 1024;
+
+    /// <summary>
     /// Copies <paramref name="viewer"/> to <paramref name="console"/> and back until the splice ends, and
     /// says how it ended.
     /// </summary>
@@ -24,7 +30,9 @@ public static class StreamSplicer
     /// </para>
     /// <para>
     /// Each direction waits for data with a zero-byte read before it rents a buffer, so an idle tunnel
-    /// holds no buffer. Every write is flushed.
+    /// holds no buffer. While reads keep filling the buffer (a bulk transfer) it reads on without that wait;
+    /// the first short read gives the buffer back. (A burst that ends exactly on a buffer boundary keeps the
+    /// buffer until the next byte or the end.) Every write is flushed.
     /// </para>
     /// <para>
     /// I/O errors are results, not exceptions: a failure on either side stops both directions and comes
@@ -82,35 +90,40 @@ public static class StreamSplicer
 
         // Which side an exception is blamed on: the source while reading, the destination while writing.
         SpliceSide blame = from;
+        byte[]? buffer = null;
         try
         {
             while (true)
             {
                 blame = from;
-
-                // Wait for data before renting: VNC consoles are idle most of the time.
-                await source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-
-                byte[] buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
-                try
+                if (buffer is null)
                 {
-                    int read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    session.Touch();
-                    blame = to;
-                    await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    copied += read;
-                    session.Touch();
-                    options.Counters?.Add(from, read);
+                    // Wait for data before renting: VNC consoles are idle most of the time.
+                    await source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
                 }
-                finally
+
+                int read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                session.Touch();
+                blame = to;
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+                copied += read;
+                session.Touch();
+                options.Counters?.Add(from, read);
+
+                // A full buffer (or a full TLS record) means a bulk transfer: more is very likely there already,
+                // so read on with the same buffer and skip the zero-byte wait, which costs a system call per
+                // chunk. Anything else means the source ran dry: give the buffer back before waiting.
+                if (read != bufferSize && read != FlowingReadBytes)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
                 }
             }
 
@@ -123,6 +136,13 @@ public static class StreamSplicer
 #pragma warning restore CA1031
         {
             session.Failed(blame, e);
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
 
         return copied;

@@ -96,6 +96,25 @@ public sealed class StreamSplicerIdleTests
         Assert.Equal(expected, console.ReadSizes);
     }
 
+    [Fact]
+    public async Task BulkTransfer_ReadsOnWithoutZeroByteWaits_WhileReadsFillTheBuffer()
+    {
+        await using var rig = await SpliceRig.CreateAsync();
+        var console = new ReadRecordingStream(rig.ConsoleEnd);
+        // Three buffers' worth and the EOF are waiting before the splice starts, so every read is full.
+        await rig.ConsolePeer.WriteAsync(new byte[3 * 4096]);
+        rig.ConsolePeer.Socket.Shutdown(SocketShutdown.Send);
+        rig.Start(new SpliceOptions { BufferSize = 4096 }, rig.ViewerEnd, console);
+
+        var received = new byte[3 * 4096];
+        await rig.ViewerPeer.ReadExactlyAsync(received).AsTask().WaitAsync(SpliceRig.Timeout);
+        rig.ViewerPeer.Socket.Shutdown(SocketShutdown.Send);
+        await rig.CompletionAsync();
+
+        // One zero-byte wait, then full reads back to back, then the read that sees the EOF.
+        Assert.Equal([0, 4096, 4096, 4096, 4096], console.ReadSizes);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
