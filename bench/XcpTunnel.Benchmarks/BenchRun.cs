@@ -50,7 +50,7 @@ internal static class BenchRun
                         new XcpTunnelPath(daemonPort),
                     ];
                     var rows = await MeasureAsync(settings, pool, daemon, paths, ct);
-                    var markdown = Markdown(settings, daemon, rows);
+                    var markdown = Markdown(settings, daemon, rows) + KeptNotes(settings.Output);
                     Console.WriteLine(Report.Table(rows));
                     await File.WriteAllTextAsync(settings.Output, markdown, ct);
                     Console.WriteLine($"Written to {settings.Output}");
@@ -189,6 +189,15 @@ internal static class BenchRun
         text.AppendLine("Targets: throughput ≥ 1.0× socat and ≥ 0.85× direct both ways; RTT p50 ≤ direct + 50 µs; " +
             "setup within 1 ms of direct and 0 XAPI RPCs per connection; ≤ 64 KiB per idle connection.");
         return text.ToString();
+    }
+
+    /// <summary>The hand-written "## Notes" section of the previous results (analysis, before/after), carried over.</summary>
+    private static string KeptNotes(string output)
+    {
+        const string heading = "\n## Notes";
+        var previous = File.Exists(output) ? File.ReadAllText(output) : "";
+        int notes = previous.IndexOf(heading, StringComparison.Ordinal);
+        return notes < 0 ? "" : previous[notes..];
     }
 
     private static void Progress(string what) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {what}");
