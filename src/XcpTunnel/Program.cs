@@ -11,6 +11,7 @@ internal static class Program
           xcptunnel trust https://xcp01 --write --pool lab
           xcptunnel check                      validate /etc/xcptunnel/xcptunnel.json against the pools
           xcptunnel serve                      the daemon: every tunnel in the configuration
+          xcptunnel probe centos               Nagios check of a tunnel's console (exit 0/1/2/3)
 
         Run `xcptunnel COMMAND --help` for a command's options and examples.
         """ + "\n" + ExitCodes.HelpText;
@@ -26,6 +27,8 @@ internal static class Program
             VmsCommand.Create(),
             CheckCommand.Create(),
             TrustCommand.Create(),
+            ProbeCommand.Create(),
+            SnapshotCommand.Create(),
         };
         CommandHelp.Install(root, RootDetails);
         return root.Parse(args).Invoke();

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace XcpTunnel.Probes;
@@ -47,4 +49,16 @@ internal sealed record ProbeError(string Error);
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(ProbeReport))]
 [JsonSerializable(typeof(ProbeError))]
-internal sealed partial class ProbeJsonContext : JsonSerializerContext;
+internal sealed partial class ProbeJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// Quotes and apostrophes as themselves: a reason such as <c>VM 'db01' is Halted</c> reads the same in JSON as
+    /// on the status line. The output is served as application/json or printed, never embedded in HTML.
+    /// </summary>
+    public static ProbeJsonContext Readable { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}
