@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using XcpTunnel.Configuration;
 using XcpTunnel.Health;
+using XcpTunnel.Probes;
 
 namespace XcpTunnel.Daemon;
 
@@ -14,7 +15,8 @@ internal sealed record DaemonLogging(LogLevel MinimumLevel, bool ToStandardError
 
 /// <summary>
 /// The one way a host running tunnels is built, whether its settings come from a configuration file
-/// (<c>serve</c>) or are made in memory (<c>demo</c>): pool sessions, the tunnel service, the health endpoint and metrics, graceful stop.
+/// (<c>serve</c>) or are made in memory (<c>demo</c>): pool sessions, the tunnel service, the health endpoint and metrics,
+/// probes (on demand and periodic), graceful stop.
 /// </summary>
 internal static class DaemonHost
 {
@@ -35,11 +37,14 @@ internal static class DaemonHost
         builder.Services.AddSingleton(sp => new PoolRegistry(
             settings.Pools, sp.GetRequiredService<ILoggerFactory>(), TimeProvider.System, sp.GetRequiredService<DaemonMetrics>()));
         builder.Services.AddSingleton<TunnelService>();
+        builder.Services.AddSingleton<TunnelProbes>();
         builder.Services.AddSingleton<HealthService>();
         // Hosted services start in this order and stop in reverse: the health endpoint answers only once
         // every tunnel listens (and, being a lifecycle service, stops only after they drained).
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TunnelService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HealthService>());
+        // Periodic probes start once tunnels and the endpoint run, and stop first.
+        builder.Services.AddHostedService<ProbeScheduler>();
         return builder.Build();
     }
 

@@ -11,11 +11,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using XcpTunnel.Configuration;
 using XcpTunnel.Daemon;
+using XcpTunnel.Probes;
 
 namespace XcpTunnel.Health;
 
 /// <summary>
-/// The health endpoint on <c>Health:Listen</c>: <c>/healthz</c>, <c>/tunnels</c> and <c>/metrics</c>,
+/// The health endpoint on <c>Health:Listen</c>: <c>/healthz</c>, <c>/tunnels</c>, <c>/metrics</c>, and the
+/// probe routes of <see cref="ProbeEndpoints"/>,
 /// served by Kestrel in a slim web host of its own. It starts after the tunnel listeners (it is
 /// registered after them) and stops after them too, in <see cref="StoppedAsync"/>, so monitoring
 /// sees 503 "stopping" while connections drain instead of a refused connection.
@@ -26,6 +28,7 @@ internal sealed class HealthService(
     TunnelService tunnels,
     PoolRegistry pools,
     DaemonMetrics metrics,
+    TunnelProbes probes,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory) : IHostedLifecycleService, IAsyncDisposable
 {
@@ -142,6 +145,7 @@ internal sealed class HealthService(
         app.MapGet("/healthz", (RequestDelegate)WriteHealthAsync);
         app.MapGet("/tunnels", (RequestDelegate)WriteTunnelsAsync);
         app.MapGet("/metrics", (RequestDelegate)WriteMetricsAsync);
+        ProbeEndpoints.Map(app, probes);
         return app;
     }
 
