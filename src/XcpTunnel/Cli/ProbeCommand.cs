@@ -13,9 +13,7 @@ internal static class ProbeCommand
 {
     private const string Description = """
         Probe a console through the whole path as a headless VNC viewer; Nagios output and exit codes.
-
-        """ + ProbeTargetOptions.TargetHelp + """
-
+        """ + "\n\n" + ProbeTargetOptions.TargetHelp + "\n\n" + """
         The probe joins as a shared viewer, so it never disconnects anyone, and reads one full screen.
         Stages (perfdata, --json): xapi (includes a login), tls, connect, or tcp for HOST:PORT; then
         rfb_version, security, server_init, first_update; and the total.
@@ -31,8 +29,8 @@ internal static class ProbeCommand
           Nagios:  command_line  /usr/bin/xcptunnel probe $ARG1$ --config /etc/xcptunnel/xcptunnel.json
           Output:  XCPTUNNEL OK - centos: 1024x768 "QEMU (centos)" in 42 ms | xapi=3.1ms … total=42ms;1000;5000;0
 
-        Exit codes (Nagios): 0 OK; 1 WARNING; 2 CRITICAL; 3 UNKNOWN (unknown tunnel or pool, unreadable
-        or invalid configuration, bad arguments); 130 interrupted.
+        Exit codes: the Nagios plugin codes, 0 OK; 1 WARNING; 2 CRITICAL; 3 UNKNOWN (unknown tunnel or pool,
+        unreadable or invalid configuration, bad arguments); 130 interrupted.
         """;
 
     public static Command Create()

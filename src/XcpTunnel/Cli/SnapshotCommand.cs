@@ -12,9 +12,7 @@ internal static class SnapshotCommand
 
     private const string Description = """
         Save a console's current screen as PNG.
-
-        """ + ProbeTargetOptions.TargetHelp + """
-
+        """ + "\n\n" + ProbeTargetOptions.TargetHelp + "\n\n" + """
         The snapshot is taken as a shared viewer, so nobody is disconnected. FILE is written whole or not
         at all (a temporary file renamed into place); '-' writes the PNG to standard output.
 
@@ -22,8 +20,7 @@ internal static class SnapshotCommand
           xcptunnel snapshot centos centos.png
           xcptunnel snapshot 127.0.0.1:5901 demo.png
           xcptunnel snapshot --vm web01 --pool lab - | display -
-
-        """ + ExitCodes.HelpText;
+        """ + "\n\n" + ExitCodes.HelpText;
 
     public static Command Create()
     {
