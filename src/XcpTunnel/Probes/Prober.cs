@@ -47,9 +47,11 @@ internal static class Prober
         var stream = await target.OpenAsync(clock, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            // The RFB client times its own handshake stages; this names the one a deadline interrupts.
+            // The RFB client times its own handshake stages and reports them only once it completes, so a
+            // deadline that strikes inside it can name the handshake, not the step.
             clock.Entering("rfb handshake");
-            var rfbOptions = new RfbClientOptions { MessageTimeout = options.Timeout, TimeProvider = options.TimeProvider };
+            // Its per-message timer is set past the probe's deadline: the deadline, with its message, always wins.
+            var rfbOptions = new RfbClientOptions { MessageTimeout = options.Timeout + TimeSpan.FromSeconds(1), TimeProvider = options.TimeProvider };
             var client = await RfbClient.ConnectAsync(stream, rfbOptions, cancellationToken).ConfigureAwait(false);
             await using (client.ConfigureAwait(false))
             {
