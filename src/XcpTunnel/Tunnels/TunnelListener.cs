@@ -153,7 +153,8 @@ internal sealed class TunnelListener : IAsyncDisposable
             }
 
             // A reload that restarts a tunnel binds its port again while connections the old listener accepted
-            // still hold it; Linux allows that only with SO_REUSEADDR (it never allows two listeners on a port).
+            // still hold it; Linux allows that only with SO_REUSEADDR (never two listeners on one port). .NET sets
+            // it on Unix today; said here because reloads depend on it (ReloadTests rebinds under a live viewer).
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.Bind(endPoint);
             socket.Listen(128);
