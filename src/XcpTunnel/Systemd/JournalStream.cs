@@ -13,9 +13,14 @@ internal static class JournalStream
     /// descriptor 1 or 2. Comparing the inode, as <c>systemd.exec(5)</c> advises, means a child whose output was
     /// redirected elsewhere (a shell started from a service, a test) keeps plain logs despite the inherited variable.
     /// </summary>
-    public static bool IsConnected(IReadOnlyDictionary<string, string?> environment)
+    public static bool IsConnected(IReadOnlyDictionary<string, string?> environment) => IsConnected(environment, DescriptorTarget);
+
+    /// <param name="environment">The process environment.</param>
+    /// <param name="descriptorTarget">What <c>/proc/self/fd/N</c> links to for descriptor N, or null.</param>
+    internal static bool IsConnected(IReadOnlyDictionary<string, string?> environment, Func<int, string?> descriptorTarget)
     {
         ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(descriptorTarget);
         if (!environment.TryGetValue("JOURNAL_STREAM", out var value) || value is null)
         {
             return false;
@@ -29,22 +34,22 @@ internal static class JournalStream
 
         // The journal's stream is a unix socket: /proc/self/fd/N reads "socket:[inode]".
         var expected = string.Create(CultureInfo.InvariantCulture, $"socket:[{inode}]");
-        return Target(1) == expected || Target(2) == expected;
+        return descriptorTarget(1) == expected || descriptorTarget(2) == expected;
+    }
 
-        static string? Target(int fd)
+    private static string? DescriptorTarget(int fd)
+    {
+        try
         {
-            try
-            {
-                return new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
-            }
-            catch (IOException)
-            {
-                return null;
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return null;
-            }
+            return new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 }

@@ -26,6 +26,8 @@ public sealed class StopTests
         await notify.NextAsync("READY=1");
         await using var viewer = await FakeViewer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         await viewer.HandshakeAsync();
+        // The STATUS line follows the connection count (checked every 2 s, sent when it changed).
+        await notify.NextAsync("STATUS=1 tunnel, 1 active connection");
 
         var stopped = Stopwatch.StartNew();
         serve.Process.Terminate();
