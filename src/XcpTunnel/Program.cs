@@ -31,6 +31,15 @@ internal static class Program
             SnapshotCommand.Create(),
         };
         CommandHelp.Install(root, RootDetails);
-        return root.Parse(args).Invoke();
+        var parsed = root.Parse(args);
+        var invocation = new InvocationConfiguration();
+        if (parsed.CommandResult.Command.Name is "serve" or "demo")
+        {
+            // Their hosts handle SIGTERM and SIGINT themselves: stop accepting, drain for Timeouts:DrainSeconds,
+            // log out. System.CommandLine would otherwise end the process 2 s after the signal, mid-drain.
+            invocation.ProcessTerminationTimeout = null;
+        }
+
+        return parsed.Invoke(invocation);
     }
 }
