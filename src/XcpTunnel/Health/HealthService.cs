@@ -96,11 +96,13 @@ internal sealed class HealthService(
             return "stopping: no longer accepting viewers, draining connections";
         }
 
+        // Tunnels start before this endpoint answers, so a configured tunnel without a listener is one
+        // whose address could not be bound at a reload (the reason is in the log).
         var listeners = tunnels.Listeners;
-        var configured = tunnels.Settings.Tunnels.Count;
-        if (listeners.Count < configured)
+        var unbound = tunnels.Settings.Tunnels.Select(t => t.Name).Except(listeners.Select(l => l.Name), StringComparer.Ordinal).ToList();
+        if (unbound.Count > 0)
         {
-            return $"starting: {listeners.Count} of {configured} tunnel listeners bound";
+            return $"not listening: tunnel(s) {string.Join(", ", unbound)} could not bind (see the log)";
         }
 
         var closed = listeners.Where(l => !l.IsAccepting).Select(l => l.Name).ToList();

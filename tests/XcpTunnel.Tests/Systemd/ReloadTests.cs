@@ -93,6 +93,38 @@ public sealed class ReloadTests
         }
     }
 
+    [Fact]
+    public async Task Sighup_AddedTunnelsPortTaken_HealthNamesItAndTheOthersServe()
+    {
+        await using var pool = await SystemdTestPool.StartAsync();
+        await using var notify = new NotifyListener();
+        var keepPort = TestPorts.Free();
+        var healthPort = TestPorts.Free();
+        pool.WriteConfig(new Dictionary<string, (string, int)> { ["keep"] = ("echo", keepPort) }, healthPort);
+        var spec = ServeProcess.Command(["serve", "--config", pool.ConfigPath]) with
+        {
+            Environment = new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path },
+        };
+        await using var serve = await ServeProcess.StartAsync(spec, _ => true);
+        await notify.NextAsync("READY=1");
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var takenPort = ((IPEndPoint)squatter.LocalEndpoint).Port;
+
+        pool.WriteConfig(new Dictionary<string, (string, int)> { ["keep"] = ("echo", keepPort), ["busy"] = ("qemu", takenPort) }, healthPort);
+        serve.Process.Hangup();
+        await notify.NextAsync("READY=1");
+
+        await serve.Process.WaitForOutputAsync("Tunnels:busy:Listen", Bounded.Default);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}/"), Timeout = Bounded.Default };
+        using var health = await http.GetAsync(new Uri("healthz", UriKind.Relative)).Within();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("not listening: tunnel(s) busy could not bind (see the log)\n", await health.Content.ReadAsStringAsync());
+        await using var viewer = await FakeViewer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, keepPort));
+        var (_, greeting) = await viewer.HandshakeAsync();
+        Assert.Null(greeting.FailureReason);
+    }
+
     /// <summary>Sends <paramref name="text"/> through the tunnel to the echoing console and expects it back.</summary>
     private static async Task EchoAsync(FakeViewer viewer, string text)
     {
