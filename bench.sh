@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The performance benchmark: direct TLS+CONNECT vs socat vs the real `xcptunnel serve`, against the simulated
 # pool's bulk-data console. Builds Release, installs Debian's socat if missing (as root), runs, and writes
-# bench/RESULTS.md. Extra arguments go to the benchmark (e.g. --transfer-mib 256 --repeats 1 for a quick look).
+# bench/RESULTS.md; exits 1 when a target is not met. Extra arguments go to the benchmark (e.g.
+# --transfer-mib 256 --repeats 1 for a quick look).
 set -euo pipefail
 cd "$(dirname "$0")"
 
