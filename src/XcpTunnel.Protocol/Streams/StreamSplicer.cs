@@ -31,8 +31,8 @@ public static class StreamSplicer
     /// <para>
     /// Each direction waits for data with a zero-byte read before it rents a buffer, so an idle tunnel
     /// holds no buffer. While reads keep filling the buffer (a bulk transfer) it reads on without that wait;
-    /// the first short read gives the buffer back. (A burst that ends exactly on a buffer boundary keeps the
-    /// buffer until the next byte or the end.) Every write is flushed.
+    /// any other read gives the buffer back. (A burst whose last read is exactly a full buffer, or a full 16 KiB
+    /// TLS record, keeps the buffer until the next byte or the end.) Every write is flushed.
     /// </para>
     /// <para>
     /// I/O errors are results, not exceptions: a failure on either side stops both directions and comes
