@@ -60,7 +60,9 @@ internal sealed class TunnelProbes(
         await Task.Yield();
         try
         {
-            var dialer = new ConsoleDialer(pools[pool], tunnels.Settings.Timeouts.ConnectReply);
+            // The same path a viewer takes, cache included: periodic probes of many tunnels add no XAPI calls
+            // in steady state, and a stale cache shows in the probe as it would to a viewer.
+            var dialer = new ConsoleDialer(pools.ConsolesOf(pool), tunnels.Settings.Timeouts.ConnectReply);
             var options = new ProbeOptions { TimeProvider = time };
             var result = await Prober.RunAsync(new XapiProbeTarget(tunnel, dialer, vm), options, _stopping.Token).ConfigureAwait(false);
             metrics.Probes.Record(tunnel, result, time.GetUtcNow());
