@@ -45,6 +45,8 @@ step "installed files"
 dpkg-query -W -f='${Conffiles}\n' xcptunnel | grep -q '^ /etc/xcptunnel/xcptunnel.json ' || fail "/etc/xcptunnel/xcptunnel.json is not a conffile"
 [ "$(stat -c '%a %U:%G' /etc/xcptunnel/xcptunnel.json)" = "640 root:xcptunnel" ] \
   || fail "/etc/xcptunnel/xcptunnel.json is $(stat -c '%a %U:%G' /etc/xcptunnel/xcptunnel.json), expected 640 root:xcptunnel"
+[ "$(stat -c '%a %U:%G' /etc/xcptunnel)" = "2750 root:xcptunnel" ] \
+  || fail "/etc/xcptunnel is $(stat -c '%a %U:%G' /etc/xcptunnel), expected 2750 root:xcptunnel (setgid: rewritten files keep the group)"
 getent passwd xcptunnel >/dev/null || fail "the xcptunnel user was not created"
 for f in /lib/systemd/system/xcptunnel.service /lib/systemd/system/xcptunnel.socket \
   /usr/share/doc/xcptunnel/copyright /usr/share/doc/xcptunnel/help/xcptunnel-serve.txt; do
