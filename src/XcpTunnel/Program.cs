@@ -11,6 +11,7 @@ internal static class Program
           xcptunnel trust https://xcp01 --write --pool lab
           xcptunnel check                      validate /etc/xcptunnel/xcptunnel.json against the pools
           xcptunnel serve                      the daemon: every tunnel in the configuration
+          xcptunnel probe centos               Nagios check of a tunnel's console (exit 0/1/2/3)
 
         Run `xcptunnel COMMAND --help` for a command's options and examples.
         """ + "\n" + ExitCodes.HelpText;
@@ -26,8 +27,19 @@ internal static class Program
             VmsCommand.Create(),
             CheckCommand.Create(),
             TrustCommand.Create(),
+            ProbeCommand.Create(),
+            SnapshotCommand.Create(),
         };
         CommandHelp.Install(root, RootDetails);
-        return root.Parse(args).Invoke();
+        var parsed = root.Parse(args);
+        var invocation = new InvocationConfiguration();
+        if (parsed.CommandResult.Command.Name is "serve" or "demo")
+        {
+            // Their hosts handle SIGTERM and SIGINT themselves: stop accepting, drain for Timeouts:DrainSeconds,
+            // log out. System.CommandLine would otherwise end the process 2 s after the signal, mid-drain.
+            invocation.ProcessTerminationTimeout = null;
+        }
+
+        return parsed.Invoke(invocation);
     }
 }

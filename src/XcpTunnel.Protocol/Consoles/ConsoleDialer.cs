@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using XcpTunnel.Protocol.Xapi.Sessions;
 
 namespace XcpTunnel.Protocol.Consoles;
@@ -34,16 +35,25 @@ public sealed class ConsoleDialer
     /// <see cref="Tls.CertificateTrustException"/>, <see cref="Xapi.XapiTransportException"/>,
     /// <see cref="Xapi.Sessions.XapiLoginException"/> or <see cref="Xapi.XapiFailureException"/>.
     /// </exception>
-    public async Task<ConsoleConnection> DialAsync(string vm, CancellationToken cancellationToken)
+    public Task<ConsoleConnection> DialAsync(string vm, CancellationToken cancellationToken) => DialAsync(vm, null, cancellationToken);
+
+    /// <summary>
+    /// Opens a tunnel to the RFB console of <paramref name="vm"/> (a name-label or UUID), recording how long
+    /// each stage took in <paramref name="timings"/> when given.
+    /// </summary>
+    /// <exception cref="XcpTunnelException">As <see cref="DialAsync(string, CancellationToken)"/>.</exception>
+    public async Task<ConsoleConnection> DialAsync(string vm, ConsoleDialTimings? timings, CancellationToken cancellationToken)
     {
+        long started = Stopwatch.GetTimestamp();
         var console = await _resolver.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
         var session = await Pool.GetSessionAsync(cancellationToken).ConfigureAwait(false);
+        timings?.AddResolve(Stopwatch.GetElapsedTime(started));
         bool renewed = false, reresolved = false;
         while (true)
         {
             try
             {
-                var stream = await ConnectAsync(console.Location, session, cancellationToken).ConfigureAwait(false);
+                var stream = await ConnectAsync(console.Location, session, timings, cancellationToken).ConfigureAwait(false);
                 return new ConsoleConnection(stream, console);
             }
             catch (ConsoleConnectException ex) when (ex.Failure == ConsoleConnectFailure.SessionRejected && !renewed)
@@ -54,17 +64,24 @@ public sealed class ConsoleDialer
             catch (ConsoleConnectException ex) when (ex.Failure == ConsoleConnectFailure.HostRefused && !reresolved)
             {
                 reresolved = true;
+                started = Stopwatch.GetTimestamp();
                 console = await _resolver.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
+                timings?.AddResolve(Stopwatch.GetElapsedTime(started));
             }
         }
     }
 
-    private async Task<Stream> ConnectAsync(ConsoleLocation location, Xapi.XapiSessionRef session, CancellationToken cancellationToken)
+    private async Task<Stream> ConnectAsync(ConsoleLocation location, Xapi.XapiSessionRef session, ConsoleDialTimings? timings, CancellationToken cancellationToken)
     {
+        long started = Stopwatch.GetTimestamp();
         var tls = await Pool.Tls.ConnectAsync(location.Host, location.Port, cancellationToken).ConfigureAwait(false);
+        timings?.AddTls(Stopwatch.GetElapsedTime(started));
         try
         {
-            return await ConsoleConnectHandshake.ConnectAsync(tls, location, session, _replyTimeout, cancellationToken).ConfigureAwait(false);
+            started = Stopwatch.GetTimestamp();
+            var stream = await ConsoleConnectHandshake.ConnectAsync(tls, location, session, _replyTimeout, cancellationToken).ConfigureAwait(false);
+            timings?.AddConnect(Stopwatch.GetElapsedTime(started));
+            return stream;
         }
         catch
         {

@@ -77,6 +77,19 @@ public sealed class TlsTrustPolicy
     }
 
     /// <summary>
+    /// Whether <paramref name="other"/> trusts exactly the same certificates: same mode, same pins, same CA
+    /// certificates (by content, so a CA file rewritten between two reads counts as a change).
+    /// </summary>
+    internal bool TrustsSameAs(TlsTrustPolicy other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Mode == other.Mode
+            && _pins.ToHashSet().SetEquals(other._pins)
+            && _authorities.Select(c => Convert.ToHexString(c.RawData)).ToHashSet(StringComparer.Ordinal)
+                .SetEquals(other._authorities.Select(c => Convert.ToHexString(c.RawData)));
+    }
+
+    /// <summary>
     /// Checks the certificate <paramref name="host"/> presented. Returns null when it is trusted,
     /// else the failure to throw (with the presented fingerprint).
     /// </summary>

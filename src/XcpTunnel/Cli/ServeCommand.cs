@@ -14,8 +14,11 @@ internal static class ServeCommand
 
         Each tunnel listens on its address; each viewer that connects is tunnelled to its VM's console
         through one shared XAPI session per pool. Failures are told to the viewer in RFB. SIGTERM stops
-        accepting, drains live connections for Timeouts:DrainSeconds, then logs out. Under systemd, logs
-        go to the journal. Check a configuration first with `xcptunnel check`.
+        accepting, drains live connections for Timeouts:DrainSeconds, then logs out. SIGHUP reloads the
+        configuration file: only added, removed and changed tunnels are touched. With NOTIFY_SOCKET set it
+        notifies systemd (READY, STATUS, WATCHDOG, RELOADING, STOPPING); a socket passed by systemd whose
+        FileDescriptorName is a tunnel's name becomes that tunnel's listener. Under systemd, logs go to the
+        journal. Check a configuration first with `xcptunnel check`.
 
         Examples:
           xcptunnel serve
@@ -43,13 +46,19 @@ internal static class ServeCommand
 
     public static async Task<int> RunAsync(string configPath, bool verbose, TextWriter errors, CancellationToken cancellationToken)
     {
-        var loaded = DaemonSettingsLoader.Load(configPath, DaemonSettingsLoader.ProcessEnvironment());
+        // A reload reads the same file with the environment the daemon started with, so SIGHUP applies the
+        // file's changes and nothing else.
+        var environment = DaemonSettingsLoader.ProcessEnvironment();
+        var loaded = DaemonSettingsLoader.Load(configPath, environment);
         if (!loaded.Succeeded)
         {
             return await CliErrors.ReportAsync(loaded, errors).ConfigureAwait(false);
         }
 
-        using var host = DaemonHost.Build(loaded.Settings, new DaemonLogging(verbose ? LogLevel.Debug : LogLevel.Information, ToStandardError: false));
+        using var host = DaemonHost.Build(
+            loaded.Settings,
+            new DaemonLogging(verbose ? LogLevel.Debug : LogLevel.Information, ToStandardError: false),
+            new ServeOptions(() => DaemonSettingsLoader.Load(configPath, environment)));
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Ok;
     }

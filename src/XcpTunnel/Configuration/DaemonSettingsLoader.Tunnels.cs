@@ -75,10 +75,15 @@ internal static partial class DaemonSettingsLoader
             section.MaxConnections, TunnelSettings.DefaultMaxConnections, 1, ConfigurationPath.Combine(key, nameof(TunnelSection.MaxConnections)), diagnostics);
         var idle = ConfigValues.Seconds(
             section.IdleTimeoutSeconds, TimeSpan.Zero, allowZero: true, ConfigurationPath.Combine(key, nameof(TunnelSection.IdleTimeoutSeconds)), diagnostics);
+        var probeKey = ConfigurationPath.Combine(key, nameof(TunnelSection.ProbeIntervalSeconds));
+        var probeInterval = ConfigValues.IsSet(section.ProbeIntervalSeconds) ? ReadProbeInterval(section.ProbeIntervalSeconds, probeKey, diagnostics) : null;
 
         return listen is null || allowRemote is null || pool is null || vm is null || maxConnections is null || idle is null
             ? null
-            : new TunnelSettings(name, pool, vm, listen.Value.Endpoints, listen.Value.Text, allowRemote.Value, maxConnections.Value, idle == TimeSpan.Zero ? null : idle);
+            : new TunnelSettings(name, pool, vm, listen.Value.Endpoints, listen.Value.Text, allowRemote.Value, maxConnections.Value, idle == TimeSpan.Zero ? null : idle)
+            {
+                ProbeInterval = probeInterval,
+            };
     }
 
     private static HealthSettings? ReadHealth(HealthSection section, ConfigLoadOptions options, ConfigDiagnostics diagnostics)
@@ -92,9 +97,29 @@ internal static partial class DaemonSettingsLoader
             options,
             diagnostics);
 
-        return listen is null || allowRemote is null
+        var probeInterval = ReadProbeInterval(
+            section.ProbeIntervalSeconds, ConfigurationPath.Combine(nameof(DaemonSection.Health), nameof(HealthSection.ProbeIntervalSeconds)), diagnostics);
+
+        return listen is null || allowRemote is null || probeInterval is null
             ? null
-            : new HealthSettings(listen.Value.Endpoints, listen.Value.Text, allowRemote.Value);
+            : new HealthSettings(listen.Value.Endpoints, listen.Value.Text, allowRemote.Value) { ProbeInterval = probeInterval.Value };
+    }
+
+    /// <summary>
+    /// 0 (off) or whole seconds ≥ <see cref="Probes.ProbeSchedule.MinimumInterval"/>: each probe logs in (once,
+    /// shared), resolves the VM and opens a console, which a pool should not see every second.
+    /// </summary>
+    private static TimeSpan? ReadProbeInterval(string? text, string key, ConfigDiagnostics diagnostics)
+    {
+        var seconds = ConfigValues.Integer(text, 0, 0, key, diagnostics);
+        var minimum = (int)Probes.ProbeSchedule.MinimumInterval.TotalSeconds;
+        if (seconds is > 0 && seconds < minimum)
+        {
+            diagnostics.Error(key, $"{seconds} is too often; 0 (off) or at least {minimum} seconds");
+            return null;
+        }
+
+        return seconds is null ? null : TimeSpan.FromSeconds(seconds.Value);
     }
 
     // allowRemote is true when that flag itself is invalid, so only its own error is reported.

@@ -3,9 +3,12 @@ namespace XcpTunnel.Configuration;
 /// <summary>The <c>Health</c> section, as written.</summary>
 internal sealed class HealthSection
 {
-    public static readonly IReadOnlyList<string> Keys = [nameof(Listen), nameof(AllowRemote)];
+    public static readonly IReadOnlyList<string> Keys = [nameof(Listen), nameof(AllowRemote), nameof(ProbeIntervalSeconds)];
 
     public string? Listen { get; set; }
 
     public string? AllowRemote { get; set; }
+
+    /// <summary>Seconds between periodic probes of every tunnel that does not set its own; unset or 0 = off.</summary>
+    public string? ProbeIntervalSeconds { get; set; }
 }

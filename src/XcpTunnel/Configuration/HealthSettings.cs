@@ -9,4 +9,7 @@ namespace XcpTunnel.Configuration;
 internal sealed record HealthSettings(IReadOnlyList<IPEndPoint> Listen, string ListenText, bool AllowRemote)
 {
     public const string DefaultListen = "127.0.0.1:9180";
+
+    /// <summary>The default interval of periodic probes for tunnels that set none; zero = off.</summary>
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.Zero;
 }

@@ -4,7 +4,7 @@ namespace XcpTunnel.Configuration;
 internal sealed class TunnelSection
 {
     public static readonly IReadOnlyList<string> Keys =
-        [nameof(Listen), nameof(Pool), nameof(Vm), nameof(AllowRemote), nameof(MaxConnections), nameof(IdleTimeoutSeconds)];
+        [nameof(Listen), nameof(Pool), nameof(Vm), nameof(AllowRemote), nameof(MaxConnections), nameof(IdleTimeoutSeconds), nameof(ProbeIntervalSeconds)];
 
     public string? Listen { get; set; }
 
@@ -18,4 +18,7 @@ internal sealed class TunnelSection
     public string? MaxConnections { get; set; }
 
     public string? IdleTimeoutSeconds { get; set; }
+
+    /// <summary>Seconds between periodic probes of this tunnel; 0 turns them off; unset follows <c>Health:ProbeIntervalSeconds</c>.</summary>
+    public string? ProbeIntervalSeconds { get; set; }
 }

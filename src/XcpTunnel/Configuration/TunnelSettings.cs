@@ -22,4 +22,10 @@ internal sealed record TunnelSettings(
     TimeSpan? IdleTimeout)
 {
     public const int DefaultMaxConnections = 16;
+
+    /// <summary>
+    /// <c>ProbeIntervalSeconds</c> as written: null when unset (the health default applies), zero when
+    /// periodic probes are off for this tunnel. <see cref="Probes.ProbeSchedule"/> combines the two.
+    /// </summary>
+    public TimeSpan? ProbeInterval { get; init; }
 }

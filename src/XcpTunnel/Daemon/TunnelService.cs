@@ -5,25 +5,43 @@ using XcpTunnel.Configuration;
 using XcpTunnel.Health;
 using XcpTunnel.Protocol;
 using XcpTunnel.Protocol.Consoles;
+using XcpTunnel.Systemd;
 using XcpTunnel.Tunnels;
 
 namespace XcpTunnel.Daemon;
 
 /// <summary>
-/// Starts a listener for every configured tunnel over the shared pool sessions, and on stop stops
-/// accepting everywhere, drains live connections for the configured time, then logs out of XAPI.
+/// Starts a listener for every configured tunnel over the shared pool sessions (on the socket systemd passed
+/// under the tunnel's name, if any), applies reloads (<see cref="ReloadAsync"/>), and on stop stops accepting
+/// everywhere, drains live connections for the configured time, then logs out of XAPI.
 /// </summary>
-internal sealed class TunnelService(
-    DaemonSettings settings, PoolRegistry pools, TimeProvider time, ILoggerFactory loggerFactory, DaemonMetrics? metrics = null)
+internal sealed partial class TunnelService(
+    DaemonSettings settings,
+    PoolRegistry pools,
+    TimeProvider time,
+    ILoggerFactory loggerFactory,
+    DaemonMetrics? metrics = null,
+    ActivatedSockets? activated = null)
     : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<TunnelService>();
-    private readonly List<TunnelListener> _listeners = [];
+    private readonly ILogger _tunnelLogger = loggerFactory.CreateLogger("XcpTunnel.Tunnels");
+
+    // Reloads and the stop take turns; a stop waits for a reload in progress to finish.
+    private readonly SemaphoreSlim _changes = new(1, 1);
+
+    // Listeners of removed or changed tunnels draining in the background, then the pool sessions they used.
+    private readonly List<Task> _retiring = [];
+
+    // Both replaced whole, never mutated, so the health endpoint and the metrics read them without a lock.
+    private volatile IReadOnlyList<TunnelListener> _listeners = [];
+    private volatile DaemonSettings _settings = settings;
+    private bool _stopped;
 
     public IReadOnlyList<TunnelListener> Listeners => _listeners;
 
-    /// <summary>The settings the tunnels run with now.</summary>
-    public DaemonSettings Settings => settings;
+    /// <summary>The settings the tunnels run with now (the last reload's, once one succeeded).</summary>
+    public DaemonSettings Settings => _settings;
 
     /// <summary>The running tunnel named <paramref name="name"/>, or null.</summary>
     public TunnelSettings? FindTunnel(string name) =>
@@ -31,43 +49,50 @@ internal sealed class TunnelService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var warning in settings.Warnings)
+        var current = _settings;
+        foreach (var warning in current.Warnings)
         {
             DaemonLog.ConfigWarning(_logger, warning);
         }
 
-        var tunnelLogger = loggerFactory.CreateLogger("XcpTunnel.Tunnels");
-        foreach (var tunnel in settings.Tunnels)
+        activated?.CloseUnclaimed(current.Tunnels.Select(t => t.Name), _logger);
+        List<TunnelListener> started = [];
+        try
         {
-            var dialer = new ConsoleDialer(pools[tunnel.Pool], settings.Timeouts.ConnectReply);
-            var handler = new TunnelConnectionHandler(
-                tunnel, dialer, settings.Timeouts, time, tunnelLogger, metrics: metrics?.ForTunnel(tunnel.Name));
-            try
+            foreach (var tunnel in current.Tunnels)
             {
-                _listeners.Add(TunnelListener.Start(handler, tunnelLogger));
-            }
-            catch (SocketException ex)
-            {
-                throw new ListenerStartException($"Tunnels:{tunnel.Name}:Listen: cannot listen on {tunnel.ListenText}: {ex.Message}", ex);
+                started.Add(StartListener(tunnel, current.Timeouts));
             }
         }
-
-        DaemonLog.Serving(_logger, _listeners.Count);
-        foreach (var pool in pools.All)
+        finally
         {
-            // Log in early so a wrong password or certificate shows in the log at start, not at the first viewer.
-            _ = WarmUpAsync(pool);
+            // Published even when one fails, so stopping the host closes those that did start.
+            _listeners = started;
         }
 
+        DaemonLog.Serving(_logger, started.Count);
+        WarmUp(pools.All);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        DaemonLog.Stopping(_logger, settings.Timeouts.Drain.TotalSeconds);
-        await Task.WhenAll(_listeners.Select(l => l.StopAcceptingAsync())).ConfigureAwait(false);
-        await Task.WhenAll(_listeners.Select(l => l.StopAsync(settings.Timeouts.Drain))).ConfigureAwait(false);
-        await pools.DisposeAsync().ConfigureAwait(false);
+        await _changes.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            _stopped = true;
+            var drain = _settings.Timeouts.Drain;
+            var listeners = _listeners;
+            DaemonLog.Stopping(_logger, drain.TotalSeconds);
+            await Task.WhenAll(listeners.Select(l => l.StopAcceptingAsync())).ConfigureAwait(false);
+            await Task.WhenAll(listeners.Select(l => l.StopAsync(drain))).ConfigureAwait(false);
+            await Task.WhenAll(_retiring).ConfigureAwait(false);
+            await pools.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _changes.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -75,6 +100,38 @@ internal sealed class TunnelService(
         foreach (var listener in _listeners)
         {
             await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _changes.Dispose();
+    }
+
+    private TunnelListener StartListener(TunnelSettings tunnel, TunnelTimeouts timeouts)
+    {
+        var dialer = new ConsoleDialer(pools[tunnel.Pool], timeouts.ConnectReply);
+        var handler = new TunnelConnectionHandler(
+            tunnel, dialer, timeouts, time, _tunnelLogger, metrics: metrics?.ForTunnel(tunnel.Name));
+        if (activated?.For(tunnel.Name) is { Count: > 0 } passed)
+        {
+            SystemdLog.UsingActivatedSockets(_logger, tunnel.Name, tunnel.ListenText);
+            return TunnelListener.Start(handler, passed, _tunnelLogger, ownsSockets: false);
+        }
+
+        try
+        {
+            return TunnelListener.Start(handler, _tunnelLogger);
+        }
+        catch (SocketException ex)
+        {
+            throw new ListenerStartException($"Tunnels:{tunnel.Name}:Listen: cannot listen on {tunnel.ListenText}: {ex.Message}", ex);
+        }
+    }
+
+    private void WarmUp(IEnumerable<Protocol.Xapi.Sessions.XapiPoolSession> sessions)
+    {
+        foreach (var pool in sessions)
+        {
+            // Log in early so a wrong password or certificate shows in the log at start, not at the first viewer.
+            _ = WarmUpAsync(pool);
         }
     }
 

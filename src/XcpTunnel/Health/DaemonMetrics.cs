@@ -63,9 +63,13 @@ internal sealed class DaemonMetrics : IXapiCallObserver, IDisposable
             description: "Duration of XAPI calls, answered or failed, by pool and method.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        Probes = new ProbeMetrics(_meter);
     }
 
     public PrometheusTextExporter Exporter { get; }
+
+    /// <summary>The results of probes, periodic and on demand.</summary>
+    public ProbeMetrics Probes { get; }
 
     /// <summary>The metrics of the tunnel named <paramref name="tunnel"/>; its series exist from now on.</summary>
     public TunnelMetrics ForTunnel(string tunnel) =>

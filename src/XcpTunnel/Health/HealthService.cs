@@ -11,11 +11,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using XcpTunnel.Configuration;
 using XcpTunnel.Daemon;
+using XcpTunnel.Probes;
 
 namespace XcpTunnel.Health;
 
 /// <summary>
-/// The health endpoint on <c>Health:Listen</c>: <c>/healthz</c>, <c>/tunnels</c> and <c>/metrics</c>,
+/// The health endpoint on <c>Health:Listen</c>: <c>/healthz</c>, <c>/tunnels</c>, <c>/metrics</c>, and the
+/// probe routes of <see cref="ProbeEndpoints"/>,
 /// served by Kestrel in a slim web host of its own. It starts after the tunnel listeners (it is
 /// registered after them) and stops after them too, in <see cref="StoppedAsync"/>, so monitoring
 /// sees 503 "stopping" while connections drain instead of a refused connection.
@@ -26,6 +28,7 @@ internal sealed class HealthService(
     TunnelService tunnels,
     PoolRegistry pools,
     DaemonMetrics metrics,
+    TunnelProbes probes,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory) : IHostedLifecycleService, IAsyncDisposable
 {
@@ -93,11 +96,13 @@ internal sealed class HealthService(
             return "stopping: no longer accepting viewers, draining connections";
         }
 
+        // Tunnels start before this endpoint answers, so a configured tunnel without a listener is one
+        // whose address could not be bound at a reload (the reason is in the log).
         var listeners = tunnels.Listeners;
-        var configured = tunnels.Settings.Tunnels.Count;
-        if (listeners.Count < configured)
+        var unbound = tunnels.Settings.Tunnels.Select(t => t.Name).Except(listeners.Select(l => l.Name), StringComparer.Ordinal).ToList();
+        if (unbound.Count > 0)
         {
-            return $"starting: {listeners.Count} of {configured} tunnel listeners bound";
+            return $"not listening: tunnel(s) {string.Join(", ", unbound)} could not bind (see the log)";
         }
 
         var closed = listeners.Where(l => !l.IsAccepting).Select(l => l.Name).ToList();
@@ -142,6 +147,7 @@ internal sealed class HealthService(
         app.MapGet("/healthz", (RequestDelegate)WriteHealthAsync);
         app.MapGet("/tunnels", (RequestDelegate)WriteTunnelsAsync);
         app.MapGet("/metrics", (RequestDelegate)WriteMetricsAsync);
+        ProbeEndpoints.Map(app, probes);
         return app;
     }
 

@@ -19,6 +19,7 @@ internal sealed class TunnelListener : IAsyncDisposable
 
     private readonly TunnelConnectionHandler _handler;
     private readonly IReadOnlyList<Socket> _sockets;
+    private readonly bool _ownsSockets;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Task, byte> _connections = new();
     private readonly CancellationTokenSource _stopAccepting = new();
@@ -27,10 +28,11 @@ internal sealed class TunnelListener : IAsyncDisposable
     private int _active;
     private long _total;
 
-    private TunnelListener(TunnelConnectionHandler handler, IReadOnlyList<Socket> sockets, ILogger logger)
+    private TunnelListener(TunnelConnectionHandler handler, IReadOnlyList<Socket> sockets, bool ownsSockets, ILogger logger)
     {
         _handler = handler;
         _sockets = sockets;
+        _ownsSockets = ownsSockets;
         _logger = logger;
     }
 
@@ -71,9 +73,16 @@ internal sealed class TunnelListener : IAsyncDisposable
     }
 
     /// <summary>Starts accepting on sockets that are already listening (systemd socket activation).</summary>
-    public static TunnelListener Start(TunnelConnectionHandler handler, IReadOnlyList<Socket> listening, ILogger logger)
+    /// <param name="handler">Serves each accepted viewer.</param>
+    /// <param name="listening">Bound and listening.</param>
+    /// <param name="logger">The tunnels' logger.</param>
+    /// <param name="ownsSockets">
+    /// Whether stopping closes them. Sockets systemd passed are not the listener's: a reload that restarts the
+    /// tunnel hands them to its next listener, so stopping only stops accepting on them.
+    /// </param>
+    public static TunnelListener Start(TunnelConnectionHandler handler, IReadOnlyList<Socket> listening, ILogger logger, bool ownsSockets = true)
     {
-        var listener = new TunnelListener(handler, listening, logger);
+        var listener = new TunnelListener(handler, listening, ownsSockets, logger);
         foreach (var socket in listening)
         {
             TunnelLog.Listening(logger, handler.Tunnel.Name, socket.LocalEndPoint!, handler.Tunnel.Vm, handler.Tunnel.Pool);
@@ -91,10 +100,14 @@ internal sealed class TunnelListener : IAsyncDisposable
             return;
         }
 
+        // Cancelling the token ends pending accepts; a socket the listener does not own stays open and listening.
         await _stopAccepting.CancelAsync().ConfigureAwait(false);
-        foreach (var socket in _sockets)
+        if (_ownsSockets)
         {
-            socket.Dispose();
+            foreach (var socket in _sockets)
+            {
+                socket.Dispose();
+            }
         }
 
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
@@ -139,6 +152,10 @@ internal sealed class TunnelListener : IAsyncDisposable
                 socket.DualMode = false;
             }
 
+            // A reload that restarts a tunnel binds its port again while connections the old listener accepted
+            // still hold it; Linux allows that only with SO_REUSEADDR (never two listeners on one port). .NET sets
+            // it on Unix today; said here because reloads depend on it (ReloadTests rebinds under a live viewer).
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.Bind(endPoint);
             socket.Listen(128);
             return socket;

@@ -32,6 +32,36 @@ public sealed class ConsoleDialerTests
     }
 
     [Fact]
+    public async Task Dial_WithTimings_RecordsResolveTlsAndConnect()
+    {
+        await using var fixture = await PoolFixture.StartAsync();
+        fixture.Pool.AddVm("web01", backend: ConsoleBackend.Qemu());
+        var dialer = new ConsoleDialer(fixture.Session());
+        var timings = new ConsoleDialTimings();
+
+        await using var connection = await dialer.DialAsync("web01", timings, CancellationToken.None).Bounded();
+
+        Assert.True(timings.Resolve > TimeSpan.Zero, "resolve not recorded");
+        Assert.True(timings.Tls > TimeSpan.Zero, "tls not recorded");
+        Assert.True(timings.Connect > TimeSpan.Zero, "connect not recorded");
+    }
+
+    [Fact]
+    public async Task Dial_WithTimings_HaltedVm_RecordsNoStageAfterTheFailure()
+    {
+        await using var fixture = await PoolFixture.StartAsync();
+        fixture.Pool.AddVm("db01", powerState: SimulatedPowerState.Halted);
+        var dialer = new ConsoleDialer(fixture.Session());
+        var timings = new ConsoleDialTimings();
+
+        await Assert.ThrowsAsync<ConsoleResolutionException>(() => dialer.DialAsync("db01", timings, CancellationToken.None)).Bounded();
+
+        Assert.Null(timings.Resolve);
+        Assert.Null(timings.Tls);
+        Assert.Null(timings.Connect);
+    }
+
+    [Fact]
     public async Task Dial_AfterMigration_UsesNewHost()
     {
         await using var fixture = await PoolFixture.StartAsync(hosts: 3);

@@ -12,6 +12,8 @@ public sealed class CliHelpTests
     [InlineData("vms")]
     [InlineData("check")]
     [InlineData("trust")]
+    [InlineData("probe")]
+    [InlineData("snapshot")]
     public async Task Help_EveryCommand_DescribesItselfWithExamplesAndExitCodes(string command)
     {
         var result = await CliPool.RunAsync(command, "--help");
@@ -28,7 +30,7 @@ public sealed class CliHelpTests
         var result = await CliPool.RunAsync("--help");
 
         Assert.True(result.ExitCode == 0, result.Describe("--help failed"));
-        foreach (var command in new[] { "serve", "demo", "connect", "vms", "check", "trust" })
+        foreach (var command in new[] { "serve", "demo", "connect", "vms", "check", "trust", "probe", "snapshot" })
         {
             Assert.Single(result.StandardOutput.Split('\n'), line => line.TrimStart().StartsWith(command, StringComparison.Ordinal));
         }

@@ -23,15 +23,22 @@ internal sealed class ServeProcess : IAsyncDisposable
             output => tunnels.All(t => output.Contains($"Tunnel {t} listening", StringComparison.Ordinal)));
 
     /// <summary>Runs <c>xcptunnel <paramref name="arguments"/></c> until its standard output satisfies <paramref name="isReady"/>.</summary>
-    public static async Task<ServeProcess> StartAsync(IReadOnlyList<string> arguments, Func<string, bool> isReady)
+    public static Task<ServeProcess> StartAsync(IReadOnlyList<string> arguments, Func<string, bool> isReady) =>
+        StartAsync(Command(arguments), isReady);
+
+    /// <summary>The spec that runs <c>xcptunnel <paramref name="arguments"/></c>, to add an environment or wrap it in another program.</summary>
+    public static ProcessSpec Command(IReadOnlyList<string> arguments) => new("dotnet", [DaemonDll, .. arguments]);
+
+    /// <summary>Runs <paramref name="spec"/> (an xcptunnel command, perhaps wrapped) until its standard output satisfies <paramref name="isReady"/>.</summary>
+    public static async Task<ServeProcess> StartAsync(ProcessSpec spec, Func<string, bool> isReady)
     {
-        var process = Processes.Start(new ProcessSpec("dotnet", [DaemonDll, .. arguments]));
+        var process = Processes.Start(spec);
         var deadline = DateTime.UtcNow + StartTimeout;
         while (!isReady(process.StandardOutput))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
-                var description = process.Describe($"xcptunnel {string.Join(' ', arguments)} did not start");
+                var description = process.Describe("xcptunnel did not start");
                 await process.DisposeAsync();
                 throw new InvalidOperationException(description);
             }
@@ -47,7 +54,7 @@ internal sealed class ServeProcess : IAsyncDisposable
     /// output and exit code, whatever that is.
     /// </summary>
     public static Task<ProcessResult> RunCommandAsync(params string[] arguments) =>
-        Processes.RunToExitAsync(new ProcessSpec("dotnet", [DaemonDll, .. arguments]), StartTimeout, CancellationToken.None);
+        Processes.RunToExitAsync(Command(arguments), StartTimeout, CancellationToken.None);
 
     /// <summary>SIGTERM, as systemd stops a service; returns the exit code.</summary>
     public async Task<int> StopAsync()

@@ -42,7 +42,15 @@ internal sealed class DaemonFixture : IAsyncDisposable
         StartAsync(new IPEndPoint(IPAddress.Loopback, 0), addVms, tunnels);
 
     /// <summary>As <see cref="StartAsync(Action{SimulatedPool}, ValueTuple{string, string}[])"/>, the health endpoint on <paramref name="health"/>.</summary>
-    public static async Task<DaemonFixture> StartAsync(IPEndPoint health, Action<SimulatedPool> addVms, params (string Tunnel, string Vm)[] tunnels)
+    public static Task<DaemonFixture> StartAsync(IPEndPoint health, Action<SimulatedPool> addVms, params (string Tunnel, string Vm)[] tunnels) =>
+        StartAsync(health, TimeSpan.Zero, addVms, tunnels);
+
+    /// <summary>As <see cref="StartAsync(Action{SimulatedPool}, ValueTuple{string, string}[])"/>, every tunnel probed every <paramref name="probeInterval"/>.</summary>
+    public static Task<DaemonFixture> StartWithProbesAsync(TimeSpan probeInterval, Action<SimulatedPool> addVms, params (string Tunnel, string Vm)[] tunnels) =>
+        StartAsync(new IPEndPoint(IPAddress.Loopback, 0), probeInterval, addVms, tunnels);
+
+    private static async Task<DaemonFixture> StartAsync(
+        IPEndPoint health, TimeSpan probeInterval, Action<SimulatedPool> addVms, (string Tunnel, string Vm)[] tunnels)
     {
         var pool = await SimulatedPool.StartAsync(
             new SimulatedPoolOptions { Password = Password }, CancellationToken.None).Within();
@@ -65,7 +73,7 @@ internal sealed class DaemonFixture : IAsyncDisposable
             [.. tunnels.Select(t => new TunnelSettings(
                 t.Tunnel, "lab", t.Vm, [new IPEndPoint(IPAddress.Loopback, 0)], "127.0.0.1:0",
                 AllowRemote: false, TunnelSettings.DefaultMaxConnections, IdleTimeout: null))],
-            new HealthSettings([health], health.ToString(), AllowRemote: false),
+            new HealthSettings([health], health.ToString(), AllowRemote: false) { ProbeInterval = probeInterval },
             timeouts,
             []);
         var host = DaemonHost.Build(settings, new DaemonLogging(LogLevel.Warning, ToStandardError: true));

@@ -22,6 +22,7 @@ internal sealed class RunningProcess : IAsyncDisposable
     /// <summary>A failure message shows this much of each stream, from the end, where the error usually is.</summary>
     private const int MaxDescribedChars = 4000;
 
+    private const int SigHup = 1;
     private const int SigTerm = 15;
 
     private readonly Process process;
@@ -112,15 +113,39 @@ internal sealed class RunningProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
-    /// <summary>Sends SIGTERM (what systemd sends on stop) and returns without waiting.</summary>
-    public void Terminate()
+    /// <summary>
+    /// Waits until standard output contains <paramref name="text"/>; a logger writes from a queue, so a line
+    /// can come a moment after what it reports was observable. Fails with the output after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
-        if (!HasExited && NativeMethods.Kill(process.Id, SigTerm) != 0)
+        var deadline = DateTime.UtcNow + timeout;
+        while (!StandardOutput.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline || HasExited)
+            {
+                await Task.Delay(100);
+                Assert.Fail(Describe($"no '{text}' in the output"));
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Sends SIGTERM (what systemd sends on stop) and returns without waiting.</summary>
+    public void Terminate() => Signal(SigTerm, "TERM");
+
+    /// <summary>Sends SIGHUP (what <c>systemctl reload</c> sends) and returns without waiting.</summary>
+    public void Hangup() => Signal(SigHup, "HUP");
+
+    private void Signal(int signal, string name)
+    {
+        if (!HasExited && NativeMethods.Kill(process.Id, signal) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             if (!HasExited)
             {
-                throw new Win32Exception(errno, $"kill -TERM {process.Id} failed");
+                throw new Win32Exception(errno, $"kill -{name} {process.Id} failed");
             }
         }
     }

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using XcpTunnel.Imaging;
+using XcpTunnel.Probes;
+
+namespace XcpTunnel.Health;
+
+/// <summary>
+/// <c>GET /probe/{tunnel}</c> (the probe's JSON: 200 when the console answered, 503 when not) and
+/// <c>GET /snapshot/{tunnel}.png</c>; 404 with the reason for a tunnel that does not run.
+/// Both run a probe now, shared with any probe of that tunnel already running.
+/// </summary>
+internal static class ProbeEndpoints
+{
+    public static void Map(WebApplication app, TunnelProbes probes)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(probes);
+        // RequestDelegate handlers: no reflection-bound parameters, so the app stays Native-AOT-clean.
+        app.MapGet("/probe/{tunnel}", (RequestDelegate)(context => WriteProbeAsync(context, probes)));
+        app.MapGet("/snapshot/{tunnel}.png", (RequestDelegate)(context => WriteSnapshotAsync(context, probes)));
+    }
+
+    private static async Task WriteProbeAsync(HttpContext context, TunnelProbes probes)
+    {
+        var tunnel = TunnelOf(context);
+        if (probes.ProbeAsync(tunnel) is not { } probe)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await WriteJsonAsync(context, new ProbeError($"no tunnel named '{tunnel}'"), ProbeJsonContext.Readable.ProbeError).ConfigureAwait(false);
+            return;
+        }
+
+        var result = await probe.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        context.Response.StatusCode = result.IsUp ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        await WriteJsonAsync(context, ProbeReport.Of(result), ProbeJsonContext.Readable.ProbeReport).ConfigureAwait(false);
+    }
+
+    private static async Task WriteSnapshotAsync(HttpContext context, TunnelProbes probes)
+    {
+        var tunnel = TunnelOf(context);
+        if (probes.ProbeAsync(tunnel) is not { } probe)
+        {
+            await WriteTextAsync(context, StatusCodes.Status404NotFound, $"no tunnel named '{tunnel}'").ConfigureAwait(false);
+            return;
+        }
+
+        var result = await probe.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        if (result.Screen is not { } screen)
+        {
+            await WriteTextAsync(context, StatusCodes.Status503ServiceUnavailable, result.Reason).ConfigureAwait(false);
+            return;
+        }
+
+        var png = PngEncoder.Encode(screen.Width, screen.Height, screen.Framebuffer.Pixels);
+        context.Response.ContentType = "image/png";
+        // A console's screen is news, not a document: never serve yesterday's from a cache.
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.ContentLength = png.Length;
+        await context.Response.Body.WriteAsync(png, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static string TunnelOf(HttpContext context) => context.Request.RouteValues["tunnel"] as string ?? string.Empty;
+
+    private static Task WriteJsonAsync<T>(HttpContext context, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
+    }
+
+    private static Task WriteTextAsync(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text + "\n", context.RequestAborted);
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using XcpTunnel.Protocol.Rfb;
+using XcpTunnel.Tests.EndToEnd;
+using XcpTunnel.Tests.Support;
+
+namespace XcpTunnel.Tests.Systemd;
+
+/// <summary><c>systemctl reload</c>, i.e. SIGHUP to the real <c>xcptunnel serve</c>, with viewers connected.</summary>
+public sealed class ReloadTests
+{
+    [Fact]
+    public async Task Sighup_AddRemoveChange_UnchangedTunnelsLiveConnectionKeepsFlowing_InvalidConfigKeepsTheOldOne()
+    {
+        await using var pool = await SystemdTestPool.StartAsync();
+        await using var notify = new NotifyListener();
+        var ports = new Dictionary<string, int> { ["keep"] = TestPorts.Free(), ["drop"] = TestPorts.Free(), ["change"] = TestPorts.Free(), ["add"] = TestPorts.Free() };
+        var healthPort = TestPorts.Free();
+        pool.WriteConfig(Tunnels(("keep", "echo"), ("drop", "qemu"), ("change", "qemu")), healthPort);
+        var spec = ServeProcess.Command(["serve", "--config", pool.ConfigPath]) with
+        {
+            Environment = new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path },
+        };
+        await using var serve = await ServeProcess.StartAsync(spec, _ => true);
+        await notify.NextAsync("READY=1");
+
+        await using var kept = await ConnectAsync("keep");
+        var (_, greeting) = await kept.HandshakeAsync();
+        Assert.Null(greeting.FailureReason);
+        await EchoAsync(kept, "before the reload");
+        await using var dropped = await ConnectAsync("drop");
+        await dropped.HandshakeAsync();
+        // A live connection holds the changed tunnel's port while its new listener binds it again.
+        await using var changing = await ConnectAsync("change");
+        await changing.HandshakeAsync();
+
+        pool.WriteConfig(Tunnels(("keep", "echo"), ("change", "vncterm"), ("add", "vncterm")), healthPort);
+        serve.Process.Hangup();
+        await notify.NextAsync("READY=1");
+
+        await serve.Process.WaitForOutputAsync("Reloaded: 1 added, 1 removed, 1 changed, 1 unchanged", Bounded.Default);
+        await EchoAsync(kept, "after the reload");
+        Assert.Equal(RfbProtocolVersion.V3_3, await ServerVersionAsync("add"));
+        Assert.Equal(RfbProtocolVersion.V3_3, await ServerVersionAsync("change"));
+        Assert.Equal(SocketError.ConnectionRefused, await ConnectErrorAsync("drop"));
+        // The removed and the changed tunnels' live viewers were drained (DrainSeconds 2), then closed.
+        Assert.True(await dropped.IsClosedAsync());
+        Assert.True(await changing.IsClosedAsync());
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}/"), Timeout = Bounded.Default };
+        var listed = JsonNode.Parse(await http.GetStringAsync(new Uri("tunnels", UriKind.Relative)).Within())!.AsArray();
+        Assert.Equal(["add", "change", "keep"], listed.Select(t => (string)t!["name"]!).Order());
+        Assert.Equal("ok\n", await http.GetStringAsync(new Uri("healthz", UriKind.Relative)).Within());
+
+        pool.WriteConfig(Tunnels(("keep", "echo"), ("change", "vncterm"), ("add", "vncterm")), healthPort, config =>
+            config["Tunnels"]!["add"]!["Pool"] = "lba");
+        serve.Process.Hangup();
+        var rejected = await notify.NextAsync("READY=1");
+
+        Assert.Contains("reload failed: 1 error(s)", NotifyListener.Value(rejected, "STATUS"), StringComparison.Ordinal);
+        await serve.Process.WaitForOutputAsync("Tunnels:add:Pool: no pool named 'lba'", Bounded.Default);
+        await serve.Process.WaitForOutputAsync("Reload rejected (1 error(s)); still running the previous configuration", Bounded.Default);
+        await EchoAsync(kept, "after a rejected reload");
+        Assert.Equal(RfbProtocolVersion.V3_3, await ServerVersionAsync("add"));
+
+        var exitCode = await serve.StopAsync();
+        Assert.True(exitCode == 0, serve.Process.Describe($"exit code {exitCode}"));
+
+        Dictionary<string, (string, int)> Tunnels(params (string Name, string Vm)[] tunnels) =>
+            tunnels.ToDictionary(t => t.Name, t => (t.Vm, ports[t.Name]));
+
+        Task<FakeViewer> ConnectAsync(string tunnel) => FakeViewer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, ports[tunnel]));
+
+        async Task<RfbProtocolVersion> ServerVersionAsync(string tunnel)
+        {
+            await using var viewer = await ConnectAsync(tunnel);
+            return await viewer.ReadServerVersionAsync();
+        }
+
+        async Task<SocketError> ConnectErrorAsync(string tunnel)
+        {
+            using var client = new TcpClient(AddressFamily.InterNetwork);
+            try
+            {
+                await client.ConnectAsync(IPAddress.Loopback, ports[tunnel]).Within();
+                return SocketError.Success;
+            }
+            catch (SocketException ex)
+            {
+                return ex.SocketErrorCode;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Sighup_AddedTunnelsPortTaken_HealthNamesItAndTheOthersServe()
+    {
+        await using var pool = await SystemdTestPool.StartAsync();
+        await using var notify = new NotifyListener();
+        var keepPort = TestPorts.Free();
+        var healthPort = TestPorts.Free();
+        pool.WriteConfig(new Dictionary<string, (string, int)> { ["keep"] = ("echo", keepPort) }, healthPort);
+        var spec = ServeProcess.Command(["serve", "--config", pool.ConfigPath]) with
+        {
+            Environment = new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path },
+        };
+        await using var serve = await ServeProcess.StartAsync(spec, _ => true);
+        await notify.NextAsync("READY=1");
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var takenPort = ((IPEndPoint)squatter.LocalEndpoint).Port;
+
+        pool.WriteConfig(new Dictionary<string, (string, int)> { ["keep"] = ("echo", keepPort), ["busy"] = ("qemu", takenPort) }, healthPort);
+        serve.Process.Hangup();
+        await notify.NextAsync("READY=1");
+
+        await serve.Process.WaitForOutputAsync("Tunnels:busy:Listen", Bounded.Default);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}/"), Timeout = Bounded.Default };
+        using var health = await http.GetAsync(new Uri("healthz", UriKind.Relative)).Within();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("not listening: tunnel(s) busy could not bind (see the log)\n", await health.Content.ReadAsStringAsync());
+        await using var viewer = await FakeViewer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, keepPort));
+        var (_, greeting) = await viewer.HandshakeAsync();
+        Assert.Null(greeting.FailureReason);
+    }
+
+    /// <summary>Sends <paramref name="text"/> through the tunnel to the echoing console and expects it back.</summary>
+    private static async Task EchoAsync(FakeViewer viewer, string text)
+    {
+        await viewer.SendRawAsync(text);
+        var echoed = new byte[Encoding.ASCII.GetByteCount(text)];
+        await viewer.Stream.ReadExactlyAsync(echoed).AsTask().Within();
+        Assert.Equal(text, Encoding.ASCII.GetString(echoed));
+    }
+}

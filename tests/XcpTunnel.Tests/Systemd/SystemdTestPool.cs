@@ -1,0 +1,100 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using XcpTunnel.Protocol.Rfb;
+using XcpTunnel.Simulator;
+using XcpTunnel.Tests.EndToEnd.Peers;
+using XcpTunnel.Tests.Support;
+
+namespace XcpTunnel.Tests.Systemd;
+
+/// <summary>
+/// A simulated pool and the configuration file of a <c>serve</c> in front of it, rewritable between reloads.
+/// Its VMs: <c>qemu</c> (RFB 3.8), <c>vncterm</c> (RFB 3.3) and <c>echo</c>, whose console greets in RFB 3.8 with
+/// security None and then echoes every byte, so a test can see data flow both ways through a live connection.
+/// </summary>
+internal sealed class SystemdTestPool : IAsyncDisposable
+{
+    private const string Password = "systemd-e2e-Pa55";
+
+    private SystemdTestPool(SimulatedPool pool, TemporaryDirectory directory)
+    {
+        Simulated = pool;
+        Directory = directory;
+        ConfigPath = directory.File("xcptunnel.json");
+    }
+
+    public SimulatedPool Simulated { get; }
+
+    public TemporaryDirectory Directory { get; }
+
+    public string ConfigPath { get; }
+
+    public static async Task<SystemdTestPool> StartAsync()
+    {
+        var pool = await SimulatedPool.StartAsync(new SimulatedPoolOptions { Password = Password }, CancellationToken.None).Within();
+        pool.AddVm("qemu", backend: ConsoleBackend.Qemu());
+        pool.AddVm("vncterm", backend: ConsoleBackend.Vncterm());
+        pool.AddVm("echo", backend: ConsoleBackend.Custom(EchoAsync));
+        var directory = TemporaryDirectory.Create("xcptunnel-systemd-");
+        var passwordFile = directory.File("lab.password");
+        File.WriteAllText(passwordFile, Password + "\n");
+        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return new SystemdTestPool(pool, directory);
+    }
+
+    /// <summary>Writes the configuration: <paramref name="tunnels"/> by name, each a VM and a port, plus optional extras per tunnel.</summary>
+    public string WriteConfig(IReadOnlyDictionary<string, (string Vm, int Port)> tunnels, int? healthPort = null, Action<JsonObject>? edit = null)
+    {
+        var tunnelSection = new JsonObject();
+        foreach (var (name, (vm, port)) in tunnels)
+        {
+            tunnelSection[name] = new JsonObject { ["Listen"] = $"127.0.0.1:{port}", ["Pool"] = "lab", ["Vm"] = vm };
+        }
+
+        var config = new JsonObject
+        {
+            ["Pools"] = new JsonObject
+            {
+                ["lab"] = new JsonObject
+                {
+                    ["Url"] = Simulated.CoordinatorUrl.ToString(),
+                    ["Username"] = "root",
+                    ["PasswordFile"] = Directory.File("lab.password"),
+                    ["TlsFingerprint"] = string.Join(",", Simulated.Hosts.Select(h => h.CertificateSha256Hex)),
+                },
+            },
+            ["Tunnels"] = tunnelSection,
+            // Without a Health section the daemon would take 127.0.0.1:9180, which parallel tests would fight over.
+            ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{healthPort ?? TestPorts.Free()}" },
+            ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 2 },
+        };
+        edit?.Invoke(config);
+        // Written whole, then renamed: a reload must never read half a file.
+        var temporary = ConfigPath + ".new";
+        File.WriteAllText(temporary, config.ToJsonString());
+        File.Move(temporary, ConfigPath, overwrite: true);
+        return ConfigPath;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Simulated.DisposeAsync();
+        Directory.Dispose();
+    }
+
+    private static async Task EchoAsync(Stream console, CancellationToken cancellationToken)
+    {
+        await console.WriteAsync(Encoding.ASCII.GetBytes("RFB 003.008\n"), cancellationToken);
+        var reply = new byte[12];
+        await console.ReadExactlyAsync(reply, cancellationToken);
+        await console.WriteAsync(new byte[] { 1, (byte)RfbSecurityType.None }, cancellationToken);
+        await console.FlushAsync(cancellationToken);
+        var buffer = new byte[1024];
+        int read;
+        while ((read = await console.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            await console.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            await console.FlushAsync(cancellationToken);
+        }
+    }
+}
