@@ -31,7 +31,8 @@ step "building the .deb (Native AOT publish, warnings are errors)"
 deb=$(packaging/build-deb.sh)
 
 step "installing $deb"
-dpkg -i "$deb"
+# No prompt (CI has no stdin): a locally edited configuration is kept, as apt would by default.
+dpkg -i --force-confdef --force-confold "$deb"
 [ "$(dpkg-query -W -f='${Status} ${Version}' xcptunnel)" = "install ok installed $version" ] || fail "xcptunnel $version is not installed"
 
 step "/usr/bin/xcptunnel --version"
