@@ -100,7 +100,7 @@ if [ "$greeting" != "RFB 003.008" ]; then
 fi
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
-step "serve in the sandbox: tunnels and /healthz answer (the pool is unreachable on purpose)"
+step "serve in the sandbox: READY, WATCHDOG and STOPPING reach NOTIFY_SOCKET; tunnels and /healthz answer (the pool is unreachable on purpose)"
 tunnel=$((port + 10)); health=$((port + 20))
 cat >"$work/xcptunnel.json" <<EOF
 {
@@ -109,7 +109,19 @@ cat >"$work/xcptunnel.json" <<EOF
   "Health": { "Listen": "127.0.0.1:$health" }
 }
 EOF
-(XCPTUNNEL_LAB_PASSWORD=example sandboxed /usr/bin/xcptunnel serve --config "$work/xcptunnel.json" >"$work/serve.log" 2>&1) &
+# A stand-in for systemd's notify socket, so sd_notify and the watchdog run inside the filter too.
+/usr/bin/python3 -c '
+import socket, sys
+notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+notify.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as log:
+    while True:
+        log.write(notify.recv(4096).decode() + "\n")
+' "$work/notify" "$work/notify.log" &
+pids+=($!)
+for _ in $(seq 1 50); do [ -S "$work/notify" ] && break; sleep 0.1; done
+(XCPTUNNEL_LAB_PASSWORD=example NOTIFY_SOCKET="$work/notify" WATCHDOG_USEC=1000000 \
+  sandboxed /usr/bin/xcptunnel serve --config "$work/xcptunnel.json" >"$work/serve.log" 2>&1) &
 pids+=($!)
 healthz=""
 for _ in $(seq 1 100); do
@@ -123,9 +135,14 @@ fi
 # A viewer is told in RFB why the console cannot be reached, so the whole failure path ran too.
 greeting=$(rfb_greeting "$tunnel") || true
 [ "$greeting" = "RFB 003.008" ] || { cat "$work/serve.log" >&2; fail "serve in the sandbox: no RFB greeting on the tunnel (got '$greeting')"; }
+sleep 1.5  # two watchdog intervals of 0.5 s
 kill -TERM "${pids[-1]}"
 wait "${pids[-1]}" && rc=0 || rc=$?
 [ "$rc" -eq 0 ] || { cat "$work/serve.log" >&2; fail "serve in the sandbox exited with $rc on SIGTERM"; }
+sleep 0.2  # the listener writes what it received
+for message in READY=1 WATCHDOG=1 STOPPING=1; do
+  grep -qx "$message" "$work/notify.log" || { cat "$work/notify.log" "$work/serve.log" >&2; fail "serve in the sandbox sent no $message to NOTIFY_SOCKET"; }
+done
 
 step "dotnet tool: pack, install into a temporary path, run"
 package=$(packaging/build-tool.sh)
