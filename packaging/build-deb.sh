@@ -64,7 +64,6 @@ Depends: libc6 (>= $glibc), libssl3
 Recommends: ca-certificates
 Suggests: tigervnc-viewer
 Installed-Size: $(du -sk --exclude=DEBIAN "$stage" | cut -f1)
-Homepage: file:///usr/share/doc/xcptunnel/README.md
 Description: VNC tunnels to XenServer / XCP-ng VM consoles
  xcptunnel makes every VM console of a Xen Cloud Platform, XenServer or
  XCP-ng pool reachable as a plain VNC server on a local port, for TigerVNC,
