@@ -48,13 +48,23 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>Resident set size now, from /proc (what the kernel charges the process).</summary>
     public long ResidentBytes() => StatusKilobytes("VmRSS") * 1024;
 
-    /// <summary>CPU time (user + system) the process has used so far, from /proc/PID/stat.</summary>
-    public TimeSpan CpuTime()
+    /// <summary>
+    /// CPU time (user + system) the process has used so far, from /proc/PID/stat; with
+    /// <paramref name="withReapedChildren"/> also that of the children it has waited for (socat forks one per connection).
+    /// </summary>
+    public TimeSpan CpuTime(bool withReapedChildren = false)
     {
-        // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
+        // Fields after the command name (which may hold spaces, hence the last ')'): utime, stime, cutime, cstime
+        // are the 12th to the 15th.
         var stat = File.ReadAllText($"/proc/{Id}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        int last = withReapedChildren ? 14 : 12;
+        long ticks = 0;
+        for (int field = 11; field <= last; field++)
+        {
+            ticks += long.Parse(fields[field], CultureInfo.InvariantCulture);
+        }
+
         return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
     }
 
