@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using XcpTunnel.Protocol.Rfb;
 using XcpTunnel.Simulator;
+using XcpTunnel.Tests.Cli;
 using XcpTunnel.Tests.EndToEnd.Peers;
 using XcpTunnel.Tests.Support;
 
@@ -12,7 +13,6 @@ namespace XcpTunnel.Tests.EndToEnd;
 /// </summary>
 public sealed class ServeEndToEndTests
 {
-    private const string Password = "e2e-Pa55word";
     private static readonly RgbColour XvncRoot = RgbColour.Parse("#ff8000");
 
     // The vncterm-like backend paints BGR233 pixel 0x88: red 0/7, green 1/7, blue 2/3.
@@ -22,17 +22,25 @@ public sealed class ServeEndToEndTests
     public async Task Serve_StockViewersThroughTunnels_SeeTheConsolesAndTheHaltedReason()
     {
         await using var xvnc = await XvncServer.StartAsync(XvncRoot, CancellationToken.None).Within();
-        await using var pool = await SimulatedPool.StartAsync(new SimulatedPoolOptions { HostCount = 2, Password = Password }, CancellationToken.None).Within();
+        await using var lab = await CliPool.StartAsync(hostCount: 2);
+        var pool = lab.Pool;
         pool.AddVm("kamal-CentOS-5.3x64", residentOn: pool.Hosts[1], backend: ConsoleBackend.Tcp(xvnc.Host, xvnc.Port));
         pool.AddVm("pv01", backend: ConsoleBackend.Vncterm());
         var halted = pool.AddVm("web01", powerState: SimulatedPowerState.Halted);
-        using var directory = TemporaryDirectory.Create("xcptunnel-e2e-");
         var ports = new Dictionary<string, int> { ["centos"] = TestPorts.Free(), ["pv"] = TestPorts.Free(), ["web"] = TestPorts.Free() };
-        var config = WriteConfig(directory, pool, new()
+        var poolEntry = lab.PoolEntry();
+        // A pool member's URL, not the coordinator's: the daemon must follow HOST_IS_SLAVE on its own.
+        poolEntry["Url"] = pool.Hosts[1].Url.ToString();
+        var config = lab.WriteConfig(new JsonObject
         {
-            ["centos"] = ("kamal-CentOS-5.3x64", ports["centos"]),
-            ["pv"] = ("pv01", ports["pv"]),
-            ["web"] = (halted.Uuid, ports["web"]),
+            ["Pools"] = new JsonObject { ["lab"] = poolEntry },
+            ["Tunnels"] = new JsonObject
+            {
+                ["centos"] = CliPool.Tunnel("kamal-CentOS-5.3x64", ports["centos"]),
+                ["pv"] = CliPool.Tunnel("pv01", ports["pv"]),
+                ["web"] = CliPool.Tunnel(halted.Uuid, ports["web"]),
+            },
+            ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 2 },
         });
         await using var serve = await ServeProcess.StartAsync(config, ports.Keys);
 
@@ -62,7 +70,7 @@ public sealed class ServeEndToEndTests
         Assert.Equal(1, pool.Counters.Logins);
         Assert.Equal(0, await serve.StopAsync());
         Assert.Equal(1, pool.Counters.Logouts);
-        Assert.DoesNotContain(Password, serve.Process.StandardOutput + serve.Process.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(CliPool.Password, serve.Process.StandardOutput + serve.Process.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,36 +90,5 @@ public sealed class ServeEndToEndTests
         Assert.Contains("Tunnels:db01:Listen:", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("Pools:lab:Url:", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("Pools:lab:", result.StandardError, StringComparison.Ordinal);
-    }
-
-    private static string WriteConfig(TemporaryDirectory directory, SimulatedPool pool, Dictionary<string, (string Vm, int Port)> tunnels)
-    {
-        var passwordFile = directory.File("lab.password");
-        File.WriteAllText(passwordFile, Password + "\n");
-        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var tunnelSection = new JsonObject();
-        foreach (var (name, (vm, port)) in tunnels)
-        {
-            tunnelSection[name] = new JsonObject { ["Listen"] = $"127.0.0.1:{port}", ["Pool"] = "lab", ["Vm"] = vm };
-        }
-
-        var config = new JsonObject
-        {
-            ["Pools"] = new JsonObject
-            {
-                ["lab"] = new JsonObject
-                {
-                    ["Url"] = pool.Hosts[1].Url.ToString(),
-                    ["Username"] = "root",
-                    ["PasswordFile"] = passwordFile,
-                    ["TlsFingerprint"] = string.Join(",", pool.Hosts.Select(h => h.CertificateSha256Hex)),
-                },
-            },
-            ["Tunnels"] = tunnelSection,
-            ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 2 },
-        };
-        var path = directory.File("xcptunnel.json");
-        File.WriteAllText(path, config.ToJsonString());
-        return path;
     }
 }

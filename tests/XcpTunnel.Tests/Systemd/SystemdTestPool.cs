@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using XcpTunnel.Protocol.Rfb;
 using XcpTunnel.Simulator;
+using XcpTunnel.Tests.Cli;
 using XcpTunnel.Tests.EndToEnd.Peers;
 using XcpTunnel.Tests.Support;
 
@@ -14,32 +15,26 @@ namespace XcpTunnel.Tests.Systemd;
 /// </summary>
 internal sealed class SystemdTestPool : IAsyncDisposable
 {
-    private const string Password = "systemd-e2e-Pa55";
+    private readonly CliPool _lab;
 
-    private SystemdTestPool(SimulatedPool pool, TemporaryDirectory directory)
+    private SystemdTestPool(CliPool lab)
     {
-        Simulated = pool;
-        Directory = directory;
-        ConfigPath = directory.File("xcptunnel.json");
+        _lab = lab;
     }
 
-    public SimulatedPool Simulated { get; }
+    public SimulatedPool Simulated => _lab.Pool;
 
-    public TemporaryDirectory Directory { get; }
+    public TemporaryDirectory Directory => _lab.Directory;
 
-    public string ConfigPath { get; }
+    public string ConfigPath => _lab.ConfigPath;
 
     public static async Task<SystemdTestPool> StartAsync()
     {
-        var pool = await SimulatedPool.StartAsync(new SimulatedPoolOptions { Password = Password }, CancellationToken.None).Within();
-        pool.AddVm("qemu", backend: ConsoleBackend.Qemu());
-        pool.AddVm("vncterm", backend: ConsoleBackend.Vncterm());
-        pool.AddVm("echo", backend: ConsoleBackend.Custom(EchoAsync));
-        var directory = TemporaryDirectory.Create("xcptunnel-systemd-");
-        var passwordFile = directory.File("lab.password");
-        File.WriteAllText(passwordFile, Password + "\n");
-        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return new SystemdTestPool(pool, directory);
+        var lab = await CliPool.StartAsync();
+        lab.Pool.AddVm("qemu", backend: ConsoleBackend.Qemu());
+        lab.Pool.AddVm("vncterm", backend: ConsoleBackend.Vncterm());
+        lab.Pool.AddVm("echo", backend: ConsoleBackend.Custom(EchoAsync));
+        return new SystemdTestPool(lab);
     }
 
     /// <summary>Writes the configuration: <paramref name="tunnels"/> by name, each a VM and a port, plus optional extras per tunnel.</summary>
@@ -48,21 +43,12 @@ internal sealed class SystemdTestPool : IAsyncDisposable
         var tunnelSection = new JsonObject();
         foreach (var (name, (vm, port)) in tunnels)
         {
-            tunnelSection[name] = new JsonObject { ["Listen"] = $"127.0.0.1:{port}", ["Pool"] = "lab", ["Vm"] = vm };
+            tunnelSection[name] = CliPool.Tunnel(vm, port);
         }
 
         var config = new JsonObject
         {
-            ["Pools"] = new JsonObject
-            {
-                ["lab"] = new JsonObject
-                {
-                    ["Url"] = Simulated.CoordinatorUrl.ToString(),
-                    ["Username"] = "root",
-                    ["PasswordFile"] = Directory.File("lab.password"),
-                    ["TlsFingerprint"] = string.Join(",", Simulated.Hosts.Select(h => h.CertificateSha256Hex)),
-                },
-            },
+            ["Pools"] = new JsonObject { ["lab"] = _lab.PoolEntry() },
             ["Tunnels"] = tunnelSection,
             // Without a Health section the daemon would take 127.0.0.1:9180, which parallel tests would fight over.
             ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{healthPort ?? TestPorts.Free()}" },
@@ -76,11 +62,7 @@ internal sealed class SystemdTestPool : IAsyncDisposable
         return ConfigPath;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Simulated.DisposeAsync();
-        Directory.Dispose();
-    }
+    public ValueTask DisposeAsync() => _lab.DisposeAsync();
 
     private static async Task EchoAsync(Stream console, CancellationToken cancellationToken)
     {
