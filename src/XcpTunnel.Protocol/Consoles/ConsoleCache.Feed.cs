@@ -13,7 +13,7 @@ public sealed partial class ConsoleCache
     /// <summary>
     /// Load, then apply <c>event.from</c> batches until stopped. Lost events or a token xapi no longer knows:
     /// reload at once. The pool unreachable (or any other failure): stop answering from the table, back off,
-    /// reload. An expired session never reaches here: the pool session logs in again and repeats the call.
+    /// reload; the same for anything unexpected, so a broken feed never leaves a stale table answering. An expired session never reaches here: the pool session logs in again and repeats the call.
     /// </summary>
     private async Task FollowAsync(CancellationToken cancellationToken)
     {
@@ -51,7 +51,9 @@ public sealed partial class ConsoleCache
                 token = null;
                 ConsoleCacheLog.EventsLost(_logger, Pool.Options.Name, ex.ErrorCode);
             }
-            catch (XcpTunnelException ex)
+#pragma warning disable CA1031 // Any failure, a bug included, must stop answering from a table nobody keeps current.
+            catch (Exception ex)
+#pragma warning restore CA1031
             {
                 _synchronised = false;
                 token = null;
