@@ -91,6 +91,7 @@ public static class StreamSplicer
         // Which side an exception is blamed on: the source while reading, the destination while writing.
         SpliceSide blame = from;
         byte[]? buffer = null;
+        Task<int>? pending = null;
         try
         {
             while (true)
@@ -110,12 +111,52 @@ public static class StreamSplicer
                 }
 
                 session.Touch();
+                // TLS hands over one record per read. While the next records are already here their reads
+                // complete at once: gather them so one write to the viewer carries several.
+                int filled = read;
+                bool ended = false;
+                while (read == FlowingReadBytes && bufferSize - filled >= FlowingReadBytes)
+                {
+                    ValueTask<int> next = source.ReadAsync(buffer.AsMemory(filled, bufferSize - filled), cancellationToken);
+                    if (!next.IsCompleted)
+                    {
+                        pending = next.AsTask();
+                        break;
+                    }
+
+                    read = await next.ConfigureAwait(false);
+                    ended = read == 0;
+                    if (ended)
+                    {
+                        break;
+                    }
+
+                    filled += read;
+                }
+
                 blame = to;
-                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
-                copied += read;
-                session.Touch();
-                options.Counters?.Add(from, read);
+                await WriteAsync(destination, buffer.AsMemory(0, filled), from, session, options, cancellationToken).ConfigureAwait(false);
+                copied += filled;
+                if (ended)
+                {
+                    break;
+                }
+
+                if (pending is not null)
+                {
+                    // Still reading into the space after what was just written; the buffer stays ours until it lands.
+                    blame = from;
+                    read = await pending.ConfigureAwait(false);
+                    pending = null;
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    blame = to;
+                    await WriteAsync(destination, buffer.AsMemory(filled, read), from, session, options, cancellationToken).ConfigureAwait(false);
+                    copied += read;
+                }
 
                 // A full buffer (or a full TLS record) means a bulk transfer: more is very likely there already,
                 // so read on with the same buffer and skip the zero-byte wait, which costs a system call per
@@ -139,6 +180,13 @@ public static class StreamSplicer
         }
         finally
         {
+            if (pending is not null)
+            {
+                // A read may still be filling the buffer (the write failed meanwhile): the session's token is
+                // cancelled by now, so it ends soon; the buffer must not go back to the pool before it does.
+                await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             if (buffer is not null)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
@@ -146,6 +194,16 @@ public static class StreamSplicer
         }
 
         return copied;
+    }
+
+    /// <summary>Writes and flushes one chunk, then counts it as carried.</summary>
+    private static async ValueTask WriteAsync(
+        Stream destination, ReadOnlyMemory<byte> data, SpliceSide from, SpliceSession session, SpliceOptions options, CancellationToken cancellationToken)
+    {
+        await destination.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+        session.Touch();
+        options.Counters?.Add(from, data.Length);
     }
 
     /// <summary>Ends the write direction of <paramref name="stream"/> where its type allows; reading stays open.</summary>
