@@ -10,6 +10,9 @@ namespace XcpTunnel.Access;
 /// The answer is the uid that created the peer's socket (TCP) or connected it (unix), which is the user
 /// running the viewer, or the forwarder in between (<c>ssh -L</c>, socat) when there is one. It costs one
 /// netlink round trip for TCP, tens of microseconds, and is safe to call from any number of threads.
+/// The kernel can only name users our user namespace maps: under systemd's <c>PrivateUsers=yes</c> every
+/// user but root and the service's own comes back unknown (see <see cref="UidMap"/>). TCP lookups need
+/// <c>AF_NETLINK</c> in <c>RestrictAddressFamilies=</c>, and see only our network namespace.
 /// </remarks>
 internal static partial class PeerCredentials
 {
@@ -36,7 +39,7 @@ internal static partial class PeerCredentials
     {
         if (!UidMap.IsReal(uid))
         {
-            return PeerIdentity.Unknown(peer, isLocal: true, $"its owner is outside this user namespace (the kernel says uid {uid})");
+            return PeerIdentity.Unknown(peer, isLocal: true, $"its owner is outside this user namespace: the kernel says uid {uid}");
         }
 
         if (uid > int.MaxValue)
