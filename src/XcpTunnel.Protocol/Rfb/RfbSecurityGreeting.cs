@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 
 namespace XcpTunnel.Protocol.Rfb;
@@ -65,27 +64,6 @@ public sealed class RfbSecurityGreeting
         return negotiated.UsesVersion33Handshake
             ? await ReadVersion33Async(stream, cancellationToken).ConfigureAwait(false)
             : await ReadVersion37Async(stream, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The greeting's wire form in the <paramref name="negotiated"/> version: what a relay forwards to the
-    /// viewer after reading it from the server (a 3.3 greeting carries the server's single chosen type).
-    /// </summary>
-    public byte[] Encode(RfbProtocolVersion negotiated)
-    {
-        if (IsFailure)
-        {
-            return RfbFailureGreeting.Encode(negotiated, FailureReason);
-        }
-
-        if (negotiated.UsesVersion33Handshake)
-        {
-            var message = new byte[sizeof(uint)];
-            BinaryPrimitives.WriteUInt32BigEndian(message, (uint)SecurityTypes[0]);
-            return message;
-        }
-
-        return [(byte)SecurityTypes.Count, .. SecurityTypes.Select(t => (byte)t)];
     }
 
     /// <summary>Describes the greeting for a log line.</summary>

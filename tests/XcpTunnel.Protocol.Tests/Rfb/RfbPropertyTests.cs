@@ -113,7 +113,8 @@ public partial class RfbPropertyTests
     {
         reason ??= "";
         RfbProtocolVersion version = version33 ? RfbProtocolVersion.V3_3 : RfbProtocolVersion.V3_8;
-        var stream = new ChunkedStream(RfbFailureGreeting.Encode(version, reason));
+        byte[] header = version33 ? [0, 0, 0, 0] : [0];
+        var stream = new ChunkedStream([.. header, .. RfbFailureReason.Encode(reason)]);
 
         RfbSecurityGreeting greeting = await RfbSecurityGreeting.ReadAsync(stream, version, CancellationToken.None).AsTask().WaitAsync(TestTimeout);
 

@@ -37,35 +37,6 @@ public class RfbSecurityGreetingTests
         await AssertOfferAtEverySplitAsync(RfbProtocolVersion.V3_7, wire, types);
     }
 
-    [Theory]
-    [MemberData(nameof(Offers33))]
-    public async Task Encode_Version33Offer_ReproducesTheWireBytes(byte[] wire, byte[] types)
-    {
-        _ = types;
-        var greeting = await RfbSecurityGreeting.ReadAsync(new ChunkedStream(wire), RfbProtocolVersion.V3_3, CancellationToken.None).AsTask().WaitAsync(TestTimeout);
-
-        Assert.Equal(wire, greeting.Encode(RfbProtocolVersion.V3_3));
-    }
-
-    [Theory]
-    [MemberData(nameof(Offers38))]
-    public async Task Encode_Version38Offer_ReproducesTheWireBytes(byte[] wire, byte[] types)
-    {
-        _ = types;
-        var greeting = await RfbSecurityGreeting.ReadAsync(new ChunkedStream(wire), RfbProtocolVersion.V3_8, CancellationToken.None).AsTask().WaitAsync(TestTimeout);
-
-        Assert.Equal(wire, greeting.Encode(RfbProtocolVersion.V3_8));
-    }
-
-    [Fact]
-    public async Task Encode_Failure_ReproducesTheWireBytes()
-    {
-        byte[] wire = [0, .. Reason("VM is not running")];
-        var greeting = await RfbSecurityGreeting.ReadAsync(new ChunkedStream(wire), RfbProtocolVersion.V3_8, CancellationToken.None).AsTask().WaitAsync(TestTimeout);
-
-        Assert.Equal(wire, greeting.Encode(RfbProtocolVersion.V3_8));
-    }
-
     [Fact]
     public async Task ReadAsync_Version33FailureSplitAtEveryPoint_ReadsTheReason()
     {

@@ -13,9 +13,6 @@ public sealed partial class RfbClient : IAsyncDisposable
     /// <summary>The most pixels a framebuffer may have (8K UHD): a 4-byte pixel array of at most 142 MB.</summary>
     public const int MaxPixels = 7680 * 4320;
 
-    /// <summary>The longest desktop name accepted in ServerInit, in bytes.</summary>
-    public const int MaxNameLength = 64 * 1024;
-
     /// <summary>The longest ServerCutText accepted (it is skipped, never held).</summary>
     public const int MaxCutTextLength = 16 * 1024 * 1024;
 

@@ -1,4 +1,4 @@
-namespace XcpTunnel.Protocol.Rfb.Client;
+namespace XcpTunnel.Protocol.Rfb;
 
 /// <summary>
 /// The server refused the client: a security failure greeting, a failed SecurityResult, or a server that

@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace XcpTunnel.Protocol.Rfb.Client;
+namespace XcpTunnel.Protocol.Rfb;
 
 /// <summary>VNC Authentication (RFC 6143 §7.2.2): the server's 16-byte challenge encrypted with DES under the password.</summary>
 internal static class RfbVncAuthentication

@@ -1,4 +1,4 @@
-namespace XcpTunnel.Protocol.Rfb.Client;
+namespace XcpTunnel.Protocol.Rfb;
 
 /// <summary>
 /// A VNC Authentication password. A type rather than a string so it cannot be formatted into a log line by
