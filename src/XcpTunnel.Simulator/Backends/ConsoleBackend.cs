@@ -69,6 +69,21 @@ public abstract class ConsoleBackend
         return new VnctermBackend(vm => new TestCardScreen(VnctermBackend.Width, VnctermBackend.Height, vm.NameLabel, time));
     }
 
+    /// <summary>
+    /// A qemu-like handshake (as <see cref="Qemu"/>: RFB 3.8, None, ClientInit, a <paramref name="width"/>×<paramref name="height"/>
+    /// ServerInit), then <paramref name="session"/> on the stream instead of RFB messages: consoles that carry test
+    /// data (echo, bulk transfers) through a tunnel that checks the handshake.
+    /// </summary>
+    /// <param name="session">Receives the stream after ServerInit and a token cancelled when the tunnel must close.</param>
+    /// <param name="width">Framebuffer width announced (1–4096).</param>
+    /// <param name="height">Framebuffer height announced (1–4096).</param>
+    public static ConsoleBackend QemuThen(Func<Stream, CancellationToken, Task> session, int width = 64, int height = 64)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var screen = new SolidScreen(width, height, 0, 0, 0);
+        return new QemuBackend(_ => screen, session);
+    }
+
     /// <summary>Forwards the tunnel over plain TCP to a real RFB server (e.g. Xvnc); a refused connection shows as 200 then EOF.</summary>
     /// <param name="host">Host name or address of the RFB server.</param>
     /// <param name="port">Its TCP port.</param>

@@ -8,8 +8,8 @@ namespace XcpTunnel.Simulator.Backends;
 /// SecurityResult; 3.8: list [1], the client's choice, SecurityResult 0). A ClientInit with shared-flag 0
 /// disconnects every other viewer of the VM.
 /// </summary>
-internal sealed class QemuBackend(Func<SimulatedVm, ConsoleScreen> openScreen)
-    : RfbBackend(openScreen, RfbPixelFormat.Rgb888)
+internal sealed class QemuBackend(Func<SimulatedVm, ConsoleScreen> openScreen, Func<Stream, CancellationToken, Task>? session = null)
+    : RfbBackend(openScreen, RfbPixelFormat.Rgb888, session)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<CancellationTokenSource, byte>> _viewersByVm = new(StringComparer.Ordinal);
 

@@ -13,13 +13,16 @@ namespace XcpTunnel.Simulator.Backends;
 internal abstract class RfbBackend : ConsoleBackend
 {
     private readonly Func<SimulatedVm, ConsoleScreen> _openScreen;
+    private readonly Func<Stream, CancellationToken, Task>? _session;
 
     /// <param name="openScreen">Makes the screen one viewer of a VM sees (called once per viewer, after the security handshake).</param>
     /// <param name="nativeFormat">The pixel format announced in ServerInit.</param>
-    private protected RfbBackend(Func<SimulatedVm, ConsoleScreen> openScreen, RfbPixelFormat nativeFormat)
+    /// <param name="session">What follows ServerInit instead of the client-message loop (benchmarks, echo consoles); null for the loop.</param>
+    private protected RfbBackend(Func<SimulatedVm, ConsoleScreen> openScreen, RfbPixelFormat nativeFormat, Func<Stream, CancellationToken, Task>? session = null)
     {
         _openScreen = openScreen;
         NativeFormat = nativeFormat;
+        _session = session;
     }
 
     public RfbPixelFormat NativeFormat { get; }
@@ -39,8 +42,11 @@ internal abstract class RfbBackend : ConsoleBackend
         using var viewerCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using IDisposable? registration = OnClientInit(vm, shared: clientInit[0] != 0, viewerCts);
         await WriteServerInitAsync(viewer, screen, DesktopName(vm), viewerCts.Token).ConfigureAwait(false);
-        await new RfbMessageLoop(viewer, screen, NativeFormat).RunAsync(viewerCts.Token).ConfigureAwait(false);
+        await (_session is null
+            ? new RfbMessageLoop(viewer, screen, NativeFormat).RunAsync(viewerCts.Token)
+            : _session(viewer, viewerCts.Token)).ConfigureAwait(false);
     }
+
     /// <summary>ProtocolVersion and security handshake; false when the backend closes instead.</summary>
     private protected abstract Task<bool> NegotiateAsync(Stream viewer, CancellationToken cancellationToken);
 

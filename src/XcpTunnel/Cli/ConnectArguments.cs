@@ -109,7 +109,10 @@ internal sealed record ConnectArguments
                 ListenText: listen.Value.Text,
                 AllowRemote: AllowRemote,
                 MaxConnections: TunnelSettings.DefaultMaxConnections,
-                IdleTimeout: null));
+                IdleTimeout: null)
+            {
+                AllowUsers = OwnerAccess.Of(Access.UserDirectory.Default, diagnostics),
+            });
     }
 
     private TlsTrustPolicy? ReadTrust(ConfigDiagnostics diagnostics)
@@ -147,7 +150,7 @@ internal sealed record ConnectArguments
             : TlsTrustPolicy.SystemStore;
     }
 
-    private (IReadOnlyList<IPEndPoint> Endpoints, string Text)? ReadListen(ConfigDiagnostics diagnostics)
+    private (IReadOnlyList<EndPoint> Endpoints, string Text)? ReadListen(ConfigDiagnostics diagnostics)
     {
         if (Stdio)
         {

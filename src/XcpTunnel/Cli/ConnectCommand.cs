@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using XcpTunnel.Access;
 using XcpTunnel.Configuration;
 using XcpTunnel.Protocol.Consoles;
 using XcpTunnel.Protocol.Xapi.Sessions;
@@ -114,28 +115,30 @@ internal static class ConnectCommand
         await using (pool.ConfigureAwait(false))
         {
             var dialer = new ConsoleDialer(pool, timeouts.ConnectReply);
+            ConsoleDial dial = ct => dialer.DialAsync(settings.Tunnel.Vm, ct);
             if (arguments.Stdio)
             {
-                var handler = new TunnelConnectionHandler(settings.Tunnel, dialer, timeouts, TimeProvider.System, logger);
-                var result = await handler.HandleAsync(StdioStream.Open(), "stdio", cancellationToken).ConfigureAwait(false);
+                var handler = new TunnelConnectionHandler(settings.Tunnel, dial, timeouts, TimeProvider.System, logger);
+                var result = await handler.HandleAsync(
+                    StdioStream.Open(), CurrentUser.Identity(UserDirectory.Default), cancellationToken).ConfigureAwait(false);
                 return result.Spliced ? ExitCodes.Ok : ExitCodes.Failed;
             }
 
-            return await ListenAsync(settings.Tunnel, dialer, timeouts, arguments.Once, logger, output, cancellationToken).ConfigureAwait(false);
+            return await ListenAsync(settings.Tunnel, dial, timeouts, arguments.Once, logger, output, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private static async Task<int> ListenAsync(
-        TunnelSettings tunnel, ConsoleDialer dialer, TunnelTimeouts timeouts, bool once, ILogger logger, TextWriter output, CancellationToken cancellationToken)
+        TunnelSettings tunnel, ConsoleDial dial, TunnelTimeouts timeouts, bool once, ILogger logger, TextWriter output, CancellationToken cancellationToken)
     {
         var first = new TaskCompletionSource<TunnelConnectionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var handler = new TunnelConnectionHandler(tunnel, dialer, timeouts, TimeProvider.System, logger, result => first.TrySetResult(result));
+        var handler = new TunnelConnectionHandler(tunnel, dial, timeouts, TimeProvider.System, logger, result => first.TrySetResult(result));
         TunnelListener listener;
         try
         {
             listener = TunnelListener.Start(handler, logger);
         }
-        catch (SocketException ex)
+        catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
         {
             throw new IOException($"--listen: cannot listen on {tunnel.ListenText}: {ex.Message}", ex);
         }

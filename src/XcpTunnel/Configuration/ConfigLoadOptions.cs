@@ -12,4 +12,7 @@ internal sealed record ConfigLoadOptions
 
     /// <summary>Resolves listen host names.</summary>
     public Func<string, IPAddress[]> ResolveHost { get; init; } = Dns.GetHostAddresses;
+
+    /// <summary>Looks users and groups up for allow lists and socket groups.</summary>
+    public Access.IUserDirectory Users { get; init; } = Access.UserDirectory.Default;
 }

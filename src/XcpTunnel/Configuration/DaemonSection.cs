@@ -10,11 +10,13 @@ namespace XcpTunnel.Configuration;
 internal sealed class DaemonSection
 {
     public static readonly IReadOnlyList<string> Keys =
-        [nameof(Pools), nameof(Tunnels), nameof(Health), nameof(Timeouts)];
+        [nameof(Pools), nameof(Tunnels), nameof(Access), nameof(Health), nameof(Timeouts)];
 
     public Dictionary<string, PoolSection?>? Pools { get; set; }
 
     public Dictionary<string, TunnelSection?>? Tunnels { get; set; }
+
+    public AccessSection? Access { get; set; }
 
     public HealthSection? Health { get; set; }
 

@@ -1,16 +1,23 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using XcpTunnel.Access;
 
 namespace XcpTunnel.Configuration;
 
 internal static partial class DaemonSettingsLoader
 {
+    /// <summary>What every tunnel is read against: the pools declared, the access default, where relative paths start.</summary>
+    private sealed record TunnelContext(
+        IReadOnlyDictionary<string, string> DeclaredPools,
+        AllowList? DefaultAllowUsers,
+        string BaseDirectory,
+        IReadOnlyDictionary<string, string?> Environment,
+        ConfigLoadOptions Options);
+
     private static List<TunnelSettings> ReadTunnels(
-        Dictionary<string, TunnelSection?>? sections,
-        IReadOnlyDictionary<string, string> declaredPools,
-        ConfigLoadOptions options,
-        ConfigDiagnostics diagnostics)
+        Dictionary<string, TunnelSection?>? sections, TunnelContext context, ConfigDiagnostics diagnostics)
     {
+        var options = context.Options;
         List<TunnelSettings> tunnels = [];
         if (sections is null or { Count: 0 })
         {
@@ -24,7 +31,7 @@ internal static partial class DaemonSettingsLoader
 
         foreach (var (name, section) in sections)
         {
-            var tunnel = ReadTunnel(name, section ?? new TunnelSection(), declaredPools, options, diagnostics);
+            var tunnel = ReadTunnel(name, section ?? new TunnelSection(), context, diagnostics);
             if (tunnel is not null)
             {
                 tunnels.Add(tunnel);
@@ -34,13 +41,9 @@ internal static partial class DaemonSettingsLoader
         return tunnels;
     }
 
-    private static TunnelSettings? ReadTunnel(
-        string name,
-        TunnelSection section,
-        IReadOnlyDictionary<string, string> declaredPools,
-        ConfigLoadOptions options,
-        ConfigDiagnostics diagnostics)
+    private static TunnelSettings? ReadTunnel(string name, TunnelSection section, TunnelContext context, ConfigDiagnostics diagnostics)
     {
+        var options = context.Options;
         var key = ConfigurationPath.Combine(nameof(DaemonSection.Tunnels), name);
         if (!CheckName(name, key, "tunnel", diagnostics))
         {
@@ -56,7 +59,7 @@ internal static partial class DaemonSettingsLoader
         {
             diagnostics.Error(poolKey, "missing; the name of an entry under Pools");
         }
-        else if (!declaredPools.TryGetValue(section.Pool.Trim(), out pool))
+        else if (!context.DeclaredPools.TryGetValue(section.Pool.Trim(), out pool))
         {
             diagnostics.Error(poolKey, $"no pool named '{section.Pool.Trim()}'");
         }
@@ -78,31 +81,58 @@ internal static partial class DaemonSettingsLoader
         var probeKey = ConfigurationPath.Combine(key, nameof(TunnelSection.ProbeIntervalSeconds));
         var probeInterval = ConfigValues.IsSet(section.ProbeIntervalSeconds) ? ReadProbeInterval(section.ProbeIntervalSeconds, probeKey, diagnostics) : null;
 
+        var ownAllowUsers = ReadAllowList(section.AllowUsers, ConfigurationPath.Combine(key, nameof(TunnelSection.AllowUsers)), options, diagnostics);
+        var security = ReadViewerSecurity(name, key, section, context.BaseDirectory, context.Environment, diagnostics);
+        var allowCleartext = ConfigValues.Flag(section.AllowCleartext, false, ConfigurationPath.Combine(key, nameof(TunnelSection.AllowCleartext)), diagnostics);
+        var isUnix = listen?.Endpoints is [System.Net.Sockets.UnixDomainSocketEndPoint];
+        var socket = ReadUnixSocket(section, isUnix, key, options, diagnostics, out var socketValid);
+        if (listen is not null && security is not null && allowCleartext is false && security.Certificate is null
+            && listen.Value.Endpoints.OfType<IPEndPoint>().FirstOrDefault(e => !IPAddress.IsLoopback(e.Address)) is { } exposed)
+        {
+            // A console is root on the VM: it does not cross a network in clear text unless someone said so.
+            diagnostics.Error(
+                ConfigurationPath.Combine(key, nameof(TunnelSection.Listen)),
+                $"{exposed} is reachable from other hosts and the tunnel has no ViewerTls; add ViewerTls (VeNCrypt) or set \"AllowCleartext\": true");
+        }
+
         return listen is null || allowRemote is null || pool is null || vm is null || maxConnections is null || idle is null
+               || security is null || allowCleartext is null || !socketValid
             ? null
             : new TunnelSettings(name, pool, vm, listen.Value.Endpoints, listen.Value.Text, allowRemote.Value, maxConnections.Value, idle == TimeSpan.Zero ? null : idle)
             {
                 ProbeInterval = probeInterval,
+                AllowUsers = section.AllowUsers is null ? context.DefaultAllowUsers : ownAllowUsers,
+                ViewerSecurity = security,
+                AllowCleartext = allowCleartext.Value,
+                UnixSocket = socket,
             };
     }
 
-    private static HealthSettings? ReadHealth(HealthSection section, ConfigLoadOptions options, ConfigDiagnostics diagnostics)
+    private static HealthSettings? ReadHealth(HealthSection section, AllowList? defaultAllowUsers, ConfigLoadOptions options, ConfigDiagnostics diagnostics)
     {
+        var allowUsers = ReadAllowList(
+            section.AllowUsers, ConfigurationPath.Combine(nameof(DaemonSection.Health), nameof(HealthSection.AllowUsers)), options, diagnostics);
         var allowRemote = ConfigValues.Flag(
             section.AllowRemote, false, ConfigurationPath.Combine(nameof(DaemonSection.Health), nameof(HealthSection.AllowRemote)), diagnostics);
+        var listenKey = ConfigurationPath.Combine(nameof(DaemonSection.Health), nameof(HealthSection.Listen));
         var listen = ReadListen(
-            ConfigValues.IsSet(section.Listen) ? section.Listen : HealthSettings.DefaultListen,
-            allowRemote ?? true,
-            ConfigurationPath.Combine(nameof(DaemonSection.Health), nameof(HealthSection.Listen)),
-            options,
-            diagnostics);
+            ConfigValues.IsSet(section.Listen) ? section.Listen : HealthSettings.DefaultListen, allowRemote ?? true, listenKey, options, diagnostics);
+        if (listen?.Endpoints is [System.Net.Sockets.UnixDomainSocketEndPoint])
+        {
+            diagnostics.Error(listenKey, "the health endpoint listens on TCP only (host:port)");
+            listen = null;
+        }
 
         var probeInterval = ReadProbeInterval(
             section.ProbeIntervalSeconds, ConfigurationPath.Combine(nameof(DaemonSection.Health), nameof(HealthSection.ProbeIntervalSeconds)), diagnostics);
 
         return listen is null || allowRemote is null || probeInterval is null
             ? null
-            : new HealthSettings(listen.Value.Endpoints, listen.Value.Text, allowRemote.Value) { ProbeInterval = probeInterval.Value };
+            : new HealthSettings(listen.Value.Endpoints, listen.Value.Text, allowRemote.Value)
+            {
+                ProbeInterval = probeInterval.Value,
+                AllowUsers = section.AllowUsers is null ? defaultAllowUsers : allowUsers,
+            };
     }
 
     /// <summary>
@@ -123,7 +153,7 @@ internal static partial class DaemonSettingsLoader
     }
 
     // allowRemote is true when that flag itself is invalid, so only its own error is reported.
-    private static (IReadOnlyList<IPEndPoint> Endpoints, string Text)? ReadListen(
+    private static (IReadOnlyList<EndPoint> Endpoints, string Text)? ReadListen(
         string? text, bool allowRemote, string key, ConfigLoadOptions options, ConfigDiagnostics diagnostics)
     {
         if (!ListenAddress.TryParse(text, out var address, out var error)
@@ -145,7 +175,7 @@ internal static partial class DaemonSettingsLoader
     /// <summary>Two listeners that would fight over a port: the same endpoint, or a wildcard and an address of its family.</summary>
     private static void CheckListenConflicts(IReadOnlyList<TunnelSettings> tunnels, HealthSettings? health, ConfigDiagnostics diagnostics)
     {
-        List<(string Key, IReadOnlyList<IPEndPoint> Endpoints)> listeners =
+        List<(string Key, IReadOnlyList<EndPoint> Endpoints)> listeners =
             [.. tunnels.Select(t => (ConfigurationPath.Combine(nameof(DaemonSection.Tunnels), t.Name, nameof(TunnelSection.Listen)), t.Listen))];
         if (health is not null)
         {
@@ -166,10 +196,13 @@ internal static partial class DaemonSettingsLoader
         }
     }
 
-    private static bool Overlap(IPEndPoint a, IPEndPoint b) =>
-        a.Port == b.Port
-        && (a.Address.Equals(b.Address)
-            || (a.AddressFamily == b.AddressFamily && (IsWildcard(a.Address) || IsWildcard(b.Address))));
+    private static bool Overlap(EndPoint a, EndPoint b) => (a, b) switch
+    {
+        (IPEndPoint x, IPEndPoint y) => x.Port == y.Port
+            && (x.Address.Equals(y.Address) || (x.AddressFamily == y.AddressFamily && (IsWildcard(x.Address) || IsWildcard(y.Address)))),
+        (System.Net.Sockets.UnixDomainSocketEndPoint x, System.Net.Sockets.UnixDomainSocketEndPoint y) => x.Equals(y),
+        _ => false,
+    };
 
     private static bool IsWildcard(IPAddress address) =>
         address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);

@@ -61,9 +61,12 @@ internal static partial class DaemonSettingsLoader
         var timeouts = ReadTimeouts(section.Timeouts ?? new TimeoutsSection(), diagnostics);
         var pools = ReadPools(section.Pools, timeouts ?? TunnelTimeouts.Default, baseDirectory, environment, diagnostics);
         var declaredPools = (section.Pools?.Keys ?? Enumerable.Empty<string>()).ToDictionary(name => name, StringComparer.OrdinalIgnoreCase);
-        var tunnels = ReadTunnels(section.Tunnels, declaredPools, options, diagnostics);
-        var health = ReadHealth(section.Health ?? new HealthSection(), options, diagnostics);
+        var defaultAllowUsers = ReadAllowList(
+            section.Access?.AllowUsers, ConfigurationPath.Combine(nameof(DaemonSection.Access), nameof(AccessSection.AllowUsers)), options, diagnostics);
+        var tunnels = ReadTunnels(section.Tunnels, new TunnelContext(declaredPools, defaultAllowUsers, baseDirectory, environment, options), diagnostics);
+        var health = ReadHealth(section.Health ?? new HealthSection(), defaultAllowUsers, options, diagnostics);
         CheckListenConflicts(tunnels, health, diagnostics);
+        WarnOpenTunnels(tunnels, diagnostics);
 
         return diagnostics.HasErrors || timeouts is null || health is null
             ? null
@@ -79,6 +82,15 @@ internal static partial class DaemonSettingsLoader
         CheckKeys(configuration.GetChildren(), DaemonSection.Keys, diagnostics);
         CheckEntries(configuration.GetSection(nameof(DaemonSection.Pools)), PoolSection.Keys, diagnostics);
         CheckEntries(configuration.GetSection(nameof(DaemonSection.Tunnels)), TunnelSection.Keys, diagnostics);
+        foreach (var tunnel in configuration.GetSection(nameof(DaemonSection.Tunnels)).GetChildren())
+        {
+            CheckObject(tunnel.GetSection(nameof(TunnelSection.ViewerTls)), ViewerTlsSection.Keys, diagnostics);
+            CheckList(tunnel.GetSection(nameof(TunnelSection.AllowUsers)), diagnostics);
+        }
+
+        CheckObject(configuration.GetSection(nameof(DaemonSection.Access)), AccessSection.Keys, diagnostics);
+        CheckList(configuration.GetSection(nameof(DaemonSection.Access)).GetSection(nameof(AccessSection.AllowUsers)), diagnostics);
+        CheckList(configuration.GetSection(nameof(DaemonSection.Health)).GetSection(nameof(HealthSection.AllowUsers)), diagnostics);
         CheckObject(configuration.GetSection(nameof(DaemonSection.Health)), HealthSection.Keys, diagnostics);
         CheckObject(configuration.GetSection(nameof(DaemonSection.Timeouts)), TimeoutsSection.Keys, diagnostics);
     }
@@ -108,6 +120,15 @@ internal static partial class DaemonSettingsLoader
         CheckKeys(section.GetChildren(), keys, diagnostics);
     }
 
+    // The binder reads "AllowUsers": "alice" as no list at all, which would quietly mean the default.
+    private static void CheckList(IConfigurationSection section, ConfigDiagnostics diagnostics)
+    {
+        if (section.Value is not null)
+        {
+            diagnostics.Error(section.Path, "expected a list such as [\"alice\", \"@ops\"]");
+        }
+    }
+
     private static void CheckKeys(IEnumerable<IConfigurationSection> children, IReadOnlyList<string> keys, ConfigDiagnostics diagnostics)
     {
         foreach (var child in children)
@@ -126,12 +147,13 @@ internal static partial class DaemonSettingsLoader
         var tls = Timeout(section.TlsSeconds, defaults.Tls, nameof(TimeoutsSection.TlsSeconds));
         var reply = Timeout(section.ConnectReplySeconds, defaults.ConnectReply, nameof(TimeoutsSection.ConnectReplySeconds));
         var rfb = Timeout(section.RfbMessageSeconds, defaults.RfbMessage, nameof(TimeoutsSection.RfbMessageSeconds));
+        var password = Timeout(section.ViewerPasswordSeconds, defaults.ViewerPassword, nameof(TimeoutsSection.ViewerPasswordSeconds));
 
         // A drain of 0 s is a legitimate "stop now".
         var drain = ConfigValues.Seconds(section.DrainSeconds, defaults.Drain, allowZero: true, Key(nameof(TimeoutsSection.DrainSeconds)), diagnostics);
 
-        return connect is { } c && tls is { } t && reply is { } r && rfb is { } m && drain is { } d
-            ? new TunnelTimeouts(c, t, r, m, d)
+        return connect is { } c && tls is { } t && reply is { } r && rfb is { } m && drain is { } d && password is { } p
+            ? new TunnelTimeouts(c, t, r, m, d) { ViewerPassword = p }
             : null;
 
         TimeSpan? Timeout(string? text, TimeSpan fallback, string name) =>

@@ -3,7 +3,7 @@ namespace XcpTunnel.Configuration;
 /// <summary>The <c>Health</c> section, as written.</summary>
 internal sealed class HealthSection
 {
-    public static readonly IReadOnlyList<string> Keys = [nameof(Listen), nameof(AllowRemote), nameof(ProbeIntervalSeconds)];
+    public static readonly IReadOnlyList<string> Keys = [nameof(Listen), nameof(AllowRemote), nameof(ProbeIntervalSeconds), nameof(AllowUsers)];
 
     public string? Listen { get; set; }
 
@@ -11,4 +11,7 @@ internal sealed class HealthSection
 
     /// <summary>Seconds between periodic probes of every tunnel that does not set its own; unset or 0 = off.</summary>
     public string? ProbeIntervalSeconds { get; set; }
+
+    /// <summary>Who may use the endpoint; unset follows <c>Access:AllowUsers</c>.</summary>
+    public List<string?>? AllowUsers { get; set; }
 }

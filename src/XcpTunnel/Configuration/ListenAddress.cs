@@ -6,20 +6,29 @@ using System.Net.Sockets;
 namespace XcpTunnel.Configuration;
 
 /// <summary>
-/// A listen address as written: <c>IPv4:port</c>, <c>[IPv6]:port</c> or <c>hostname:port</c>.
+/// A listen address as written: <c>IPv4:port</c>, <c>[IPv6]:port</c>, <c>hostname:port</c> or <c>unix:/path</c>.
 /// Parsing is purely syntactic; <see cref="TryResolve"/> turns it into the endpoints to bind.
 /// Shared by the configuration and <c>connect --listen</c>.
 /// </summary>
 internal sealed record ListenAddress
 {
-    private const string Example = "e.g. 127.0.0.1:5901, [::1]:5901 or localhost:5901";
+    public const string UnixPrefix = "unix:";
 
-    private ListenAddress(string host, IPAddress? address, int port)
+    private const string Example = "e.g. 127.0.0.1:5901, [::1]:5901, localhost:5901 or unix:/run/xcptunnel/web.sock";
+
+    // sun_path is 108 bytes with its terminating NUL (unix(7)).
+    private const int MaxUnixPathBytes = 107;
+
+    private ListenAddress(string host, IPAddress? address, int port, string? unixPath = null)
     {
         Host = host;
         Address = address;
         Port = port;
+        UnixPath = unixPath;
     }
+
+    /// <summary>The socket file of a <c>unix:</c> address; null for TCP.</summary>
+    public string? UnixPath { get; }
 
     /// <summary>The host part without brackets.</summary>
     public string Host { get; }
@@ -37,6 +46,11 @@ internal sealed record ListenAddress
         {
             error = $"missing; expected host:port ({Example})";
             return false;
+        }
+
+        if (trimmed.StartsWith(UnixPrefix, StringComparison.Ordinal))
+        {
+            return TryParseUnix(trimmed, out address, out error);
         }
 
         var colon = trimmed.LastIndexOf(':');
@@ -99,10 +113,17 @@ internal sealed record ListenAddress
     /// <c>localhost:5901</c> answers viewers that try ::1 first.
     /// </summary>
     /// <remarks><paramref name="resolve"/> looks host names up: <see cref="Dns.GetHostAddresses(string)"/> in production.</remarks>
-    public bool TryResolve(Func<string, IPAddress[]> resolve, [NotNullWhen(true)] out IReadOnlyList<IPEndPoint>? endpoints, [NotNullWhen(false)] out string? error)
+    public bool TryResolve(Func<string, IPAddress[]> resolve, [NotNullWhen(true)] out IReadOnlyList<EndPoint>? endpoints, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(resolve);
         endpoints = null;
+        if (UnixPath is not null)
+        {
+            endpoints = [new UnixDomainSocketEndPoint(UnixPath)];
+            error = null;
+            return true;
+        }
+
         IPAddress[] addresses;
         if (Address is not null)
         {
@@ -140,17 +161,45 @@ internal sealed record ListenAddress
     /// Why <paramref name="endpoints"/> (this address resolved) reach beyond this machine, or null when
     /// all are loopback. Remote listening is opt-in; each caller adds how to opt in.
     /// </summary>
-    public string? NotLoopback(IReadOnlyList<IPEndPoint> endpoints)
+    public string? NotLoopback(IReadOnlyList<EndPoint> endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var remote = endpoints.Where(e => !IPAddress.IsLoopback(e.Address)).ToList();
+        var remote = endpoints.OfType<IPEndPoint>().Where(e => !IPAddress.IsLoopback(e.Address)).ToList();
         return remote.Count == 0 ? null
             : Address is null ? $"'{this}' resolves to {string.Join(", ", remote)}, which is not a loopback address"
             : $"{remote[0]} is not a loopback address";
     }
 
     public override string ToString() =>
+        UnixPath is not null ? UnixPrefix + UnixPath :
         (Address?.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{Host}]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
+
+    private static bool TryParseUnix(string text, [NotNullWhen(true)] out ListenAddress? address, [NotNullWhen(false)] out string? error)
+    {
+        address = null;
+        var path = text[UnixPrefix.Length..];
+        if (!path.StartsWith('/'))
+        {
+            error = $"'{text}': a unix socket needs an absolute path, as in unix:/run/xcptunnel/web.sock";
+            return false;
+        }
+
+        if (path.Contains('\0', StringComparison.Ordinal) || path.EndsWith('/'))
+        {
+            error = $"'{text}' is not a file name for a socket";
+            return false;
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(path) > MaxUnixPathBytes)
+        {
+            error = $"'{text}': a unix socket path may have at most {MaxUnixPathBytes} bytes";
+            return false;
+        }
+
+        address = new ListenAddress(path, null, 0, path);
+        error = null;
+        return true;
+    }
 
     private static bool TryParsePort(string text, out int port)
     {

@@ -79,29 +79,15 @@ internal static class PasswordSources
     /// <summary>Reads a password file, reporting problems under <paramref name="key"/>; also used by <c>connect --password-file</c>.</summary>
     public static XapiPassword? ReadFile(string path, string key, ConfigDiagnostics diagnostics)
     {
+        if (ReadBytes(path, key, diagnostics) is not { } bytes)
+        {
+            return null;
+        }
+
         string text;
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            var buffer = new byte[MaxPasswordBytes + 1];
-            var length = file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            if (length > MaxPasswordBytes)
-            {
-                diagnostics.Error(key, $"{path} is longer than {MaxPasswordBytes} bytes; is this the password file?");
-                return null;
-            }
-
-            text = StripNewline(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, length));
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            diagnostics.Error(key, $"{path}: no such file");
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Error(key, $"cannot read {path}: {e.Message}");
-            return null;
+            text = StripNewline(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
         }
         catch (DecoderFallbackException)
         {
@@ -116,11 +102,45 @@ internal static class PasswordSources
             return null;
         }
 
+        return new XapiPassword(text);
+    }
+
+    /// <summary>
+    /// The bytes of a secret file (at most <see cref="MaxPasswordBytes"/>), or null after reporting why not; warns
+    /// when the file is readable by group or others.
+    /// </summary>
+    public static byte[]? ReadBytes(string path, string key, ConfigDiagnostics diagnostics)
+    {
+        byte[] bytes;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            var buffer = new byte[MaxPasswordBytes + 1];
+            var length = file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (length > MaxPasswordBytes)
+            {
+                diagnostics.Error(key, $"{path} is longer than {MaxPasswordBytes} bytes; is this the password file?");
+                return null;
+            }
+
+            bytes = buffer[..length];
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            diagnostics.Error(key, $"{path}: no such file");
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Error(key, $"cannot read {path}: {e.Message}");
+            return null;
+        }
+
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & GroupOrOtherRead) != 0)
         {
             diagnostics.Warn($"{key}: {path} is readable by group or others; run chmod 600 {path}");
         }
 
-        return new XapiPassword(text);
+        return bytes;
     }
 }

@@ -4,8 +4,13 @@ namespace XcpTunnel.Configuration;
 internal sealed class TunnelSection
 {
     public static readonly IReadOnlyList<string> Keys =
-        [nameof(Listen), nameof(Pool), nameof(Vm), nameof(AllowRemote), nameof(MaxConnections), nameof(IdleTimeoutSeconds), nameof(ProbeIntervalSeconds)];
+    [
+        nameof(Listen), nameof(Pool), nameof(Vm), nameof(AllowRemote), nameof(MaxConnections), nameof(IdleTimeoutSeconds),
+        nameof(ProbeIntervalSeconds), nameof(AllowUsers), nameof(VncPasswordFile), nameof(ViewerTls), nameof(AllowCleartext),
+        nameof(SocketMode), nameof(SocketGroup),
+    ];
 
+    /// <summary><c>host:port</c>, <c>[v6]:port</c> or <c>unix:/path</c>.</summary>
     public string? Listen { get; set; }
 
     public string? Pool { get; set; }
@@ -21,4 +26,22 @@ internal sealed class TunnelSection
 
     /// <summary>Seconds between periodic probes of this tunnel; 0 turns them off; unset follows <c>Health:ProbeIntervalSeconds</c>.</summary>
     public string? ProbeIntervalSeconds { get; set; }
+
+    /// <summary>User names and <c>@group</c>s that may open this tunnel; unset follows <c>Access:AllowUsers</c>.</summary>
+    public List<string?>? AllowUsers { get; set; }
+
+    /// <summary>A file with the VNC password viewers must give (text, or <c>vncpasswd</c>'s format).</summary>
+    public string? VncPasswordFile { get; set; }
+
+    /// <summary>VeNCrypt for viewers: the tunnel's certificate and key.</summary>
+    public ViewerTlsSection? ViewerTls { get; set; }
+
+    /// <summary>Allows a non-loopback <c>Listen</c> without <c>ViewerTls</c>: the console crosses the network unencrypted.</summary>
+    public string? AllowCleartext { get; set; }
+
+    /// <summary>Octal permission bits of a <c>unix:</c> socket file, e.g. <c>0660</c>.</summary>
+    public string? SocketMode { get; set; }
+
+    /// <summary>The group of a <c>unix:</c> socket file.</summary>
+    public string? SocketGroup { get; set; }
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using XcpTunnel.Access;
+using XcpTunnel.Protocol.Rfb.Server;
 
 namespace XcpTunnel.Configuration;
 
@@ -6,7 +8,7 @@ namespace XcpTunnel.Configuration;
 /// <param name="Name">The key under <c>Tunnels</c>; also a socket-activation <c>FileDescriptorName</c>.</param>
 /// <param name="Pool">The pool's name as the key of <see cref="DaemonSettings.Pools"/> spells it.</param>
 /// <param name="Vm">A name-label or a UUID, resolved per connection.</param>
-/// <param name="Listen">Every address to bind (a host name may give several).</param>
+/// <param name="Listen">Every address to bind (a host name may give several; a unix socket is one path).</param>
 /// <param name="ListenText">As written, for messages.</param>
 /// <param name="AllowRemote">Whether non-loopback addresses were allowed.</param>
 /// <param name="MaxConnections">Concurrent viewers; more are refused.</param>
@@ -15,7 +17,7 @@ internal sealed record TunnelSettings(
     string Name,
     string Pool,
     string Vm,
-    IReadOnlyList<IPEndPoint> Listen,
+    IReadOnlyList<EndPoint> Listen,
     string ListenText,
     bool AllowRemote,
     int MaxConnections,
@@ -28,4 +30,19 @@ internal sealed record TunnelSettings(
     /// periodic probes are off for this tunnel. <see cref="Probes.ProbeSchedule"/> combines the two.
     /// </summary>
     public TimeSpan? ProbeInterval { get; init; }
+
+    /// <summary>
+    /// Who may open the console: the tunnel's <c>AllowUsers</c>, else <c>Access:AllowUsers</c>; null when neither is
+    /// set and every local account may (warned at start).
+    /// </summary>
+    public AllowList? AllowUsers { get; init; }
+
+    /// <summary>What a viewer must do in the security phase: nothing, a VNC password, VeNCrypt (TLS).</summary>
+    public RfbViewerSecurity ViewerSecurity { get; init; } = RfbViewerSecurity.None;
+
+    /// <summary>A non-loopback listener without <c>ViewerTls</c> was allowed on purpose.</summary>
+    public bool AllowCleartext { get; init; }
+
+    /// <summary>Mode and group of the socket file when <see cref="Listen"/> is a unix socket; null otherwise.</summary>
+    public UnixSocketSettings? UnixSocket { get; init; }
 }

@@ -4,7 +4,7 @@ namespace XcpTunnel.Configuration;
 /// <param name="Connect">TCP connect, to the API and to a console's host.</param>
 /// <param name="Tls">TLS handshake.</param>
 /// <param name="ConnectReply">From sending <c>CONNECT</c> to its status line and headers.</param>
-/// <param name="RfbMessage">Each RFB handshake message until the splice starts.</param>
+/// <param name="RfbMessage">Each RFB handshake message, the viewer's and the console's, until the splice starts.</param>
 /// <param name="Drain">How long live connections may finish after a stop.</param>
 internal sealed record TunnelTimeouts(TimeSpan Connect, TimeSpan Tls, TimeSpan ConnectReply, TimeSpan RfbMessage, TimeSpan Drain)
 {
@@ -14,4 +14,10 @@ internal sealed record TunnelTimeouts(TimeSpan Connect, TimeSpan Tls, TimeSpan C
         TimeSpan.FromSeconds(15),
         TimeSpan.FromSeconds(10),
         TimeSpan.FromSeconds(30));
+
+    /// <summary>
+    /// How long a viewer has to answer the VNC password challenge: viewers ask their user only once it has come,
+    /// so this includes a person typing.
+    /// </summary>
+    public TimeSpan ViewerPassword { get; init; } = TimeSpan.FromSeconds(60);
 }

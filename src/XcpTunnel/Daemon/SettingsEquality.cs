@@ -1,4 +1,5 @@
 using XcpTunnel.Configuration;
+using XcpTunnel.Protocol.Rfb.Server;
 using XcpTunnel.Protocol.Xapi.Sessions;
 
 namespace XcpTunnel.Daemon;
@@ -22,7 +23,11 @@ internal static class SettingsEquality
             && string.Equals(a.ListenText, b.ListenText, StringComparison.Ordinal)
             && a.AllowRemote == b.AllowRemote
             && a.MaxConnections == b.MaxConnections
-            && a.IdleTimeout == b.IdleTimeout;
+            && a.IdleTimeout == b.IdleTimeout
+            && Equals(a.AllowUsers, b.AllowUsers)
+            && SameSecurity(a.ViewerSecurity, b.ViewerSecurity)
+            && a.AllowCleartext == b.AllowCleartext
+            && a.UnixSocket == b.UnixSocket;
         // ProbeInterval is left out on purpose: the probe scheduler reads the current settings on every
         // tick, so a new interval takes effect without restarting the tunnel's listener.
     }
@@ -50,6 +55,11 @@ internal static class SettingsEquality
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         // ProbeInterval is left out on purpose, as for tunnels: the scheduler reads it from the current settings.
-        return a.Listen.SequenceEqual(b.Listen) && a.AllowRemote == b.AllowRemote;
+        return a.Listen.SequenceEqual(b.Listen) && a.AllowRemote == b.AllowRemote && Equals(a.AllowUsers, b.AllowUsers);
     }
+
+    // A new password or certificate file's content is a change, like a pool's password.
+    private static bool SameSecurity(RfbViewerSecurity a, RfbViewerSecurity b) =>
+        string.Equals(a.Password?.Value, b.Password?.Value, StringComparison.Ordinal)
+        && string.Equals(a.Certificate?.Thumbprint, b.Certificate?.Thumbprint, StringComparison.Ordinal);
 }

@@ -110,7 +110,7 @@ internal sealed partial class TunnelService(
     {
         var dialer = new ConsoleDialer(pools.ConsolesOf(tunnel.Pool), timeouts.ConnectReply);
         var handler = new TunnelConnectionHandler(
-            tunnel, dialer, timeouts, time, _tunnelLogger, metrics: metrics?.ForTunnel(tunnel.Name));
+            tunnel, ct => dialer.DialAsync(tunnel.Vm, ct), timeouts, time, _tunnelLogger, metrics: metrics?.ForTunnel(tunnel.Name));
         if (activated?.For(tunnel.Name) is { Count: > 0 } passed)
         {
             SystemdLog.UsingActivatedSockets(_logger, tunnel.Name, tunnel.ListenText);
@@ -121,7 +121,7 @@ internal sealed partial class TunnelService(
         {
             return TunnelListener.Start(handler, _tunnelLogger);
         }
-        catch (SocketException ex)
+        catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
         {
             throw new ListenerStartException($"Tunnels:{tunnel.Name}:Listen: cannot listen on {tunnel.ListenText}: {ex.Message}", ex);
         }

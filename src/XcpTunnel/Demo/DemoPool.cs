@@ -97,6 +97,8 @@ internal sealed class DemoPool : IAsyncDisposable
             ConnectTimeout = timeouts.Connect,
             TlsHandshakeTimeout = timeouts.Tls,
         };
+        // The demo's consoles are the user's own: nobody else on the machine may open them.
+        var owner = OwnerAccess.Of(Access.UserDirectory.Default, new ConfigDiagnostics());
         var tunnels = Vms
             .Select((vm, i) => new TunnelSettings(
                 vm.Name,
@@ -106,7 +108,10 @@ internal sealed class DemoPool : IAsyncDisposable
                 ListenText(ports[i]),
                 AllowRemote: false,
                 TunnelSettings.DefaultMaxConnections,
-                IdleTimeout: null))
+                IdleTimeout: null)
+            {
+                AllowUsers = owner,
+            })
             .ToList();
 
         // The demo serves no health endpoint, so it claims no port for one.

@@ -137,17 +137,18 @@ internal sealed class HealthService(
         {
             foreach (var endPoint in settings.Health.Listen)
             {
-                kestrel.Listen(endPoint);
+                kestrel.Listen(endPoint, HealthAccess.IdentifyPeers);
             }
         });
 
         var app = builder.Build();
+        HealthAccess.Guard(app, settings.Health);
         // RequestDelegate handlers, not delegates bound by reflection: nothing here needs the
         // request delegate generator or runtime code generation.
         app.MapGet("/healthz", (RequestDelegate)WriteHealthAsync);
         app.MapGet("/tunnels", (RequestDelegate)WriteTunnelsAsync);
         app.MapGet("/metrics", (RequestDelegate)WriteMetricsAsync);
-        ProbeEndpoints.Map(app, probes);
+        ProbeEndpoints.Map(app, probes, tunnels);
         return app;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using XcpTunnel.Daemon;
 using XcpTunnel.Imaging;
 using XcpTunnel.Probes;
 
@@ -13,18 +14,24 @@ namespace XcpTunnel.Health;
 /// </summary>
 internal static class ProbeEndpoints
 {
-    public static void Map(WebApplication app, TunnelProbes probes)
+    public static void Map(WebApplication app, TunnelProbes probes, TunnelService tunnels)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(probes);
+        ArgumentNullException.ThrowIfNull(tunnels);
         // RequestDelegate handlers: no reflection-bound parameters, so the app stays Native-AOT-clean.
-        app.MapGet("/probe/{tunnel}", (RequestDelegate)(context => WriteProbeAsync(context, probes)));
-        app.MapGet("/snapshot/{tunnel}.png", (RequestDelegate)(context => WriteSnapshotAsync(context, probes)));
+        app.MapGet("/probe/{tunnel}", (RequestDelegate)(context => WriteProbeAsync(context, probes, tunnels)));
+        app.MapGet("/snapshot/{tunnel}.png", (RequestDelegate)(context => WriteSnapshotAsync(context, probes, tunnels)));
     }
 
-    private static async Task WriteProbeAsync(HttpContext context, TunnelProbes probes)
+    private static async Task WriteProbeAsync(HttpContext context, TunnelProbes probes, TunnelService tunnels)
     {
         var tunnel = TunnelOf(context);
+        if (await RefusedAsync(context, tunnels, tunnel).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (probes.ProbeAsync(tunnel) is not { } probe)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -37,9 +44,14 @@ internal static class ProbeEndpoints
         await WriteJsonAsync(context, ProbeReport.Of(result), ProbeJsonContext.Readable.ProbeReport).ConfigureAwait(false);
     }
 
-    private static async Task WriteSnapshotAsync(HttpContext context, TunnelProbes probes)
+    private static async Task WriteSnapshotAsync(HttpContext context, TunnelProbes probes, TunnelService tunnels)
     {
         var tunnel = TunnelOf(context);
+        if (await RefusedAsync(context, tunnels, tunnel).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (probes.ProbeAsync(tunnel) is not { } probe)
         {
             await WriteTextAsync(context, StatusCodes.Status404NotFound, $"no tunnel named '{tunnel}'").ConfigureAwait(false);
@@ -59,6 +71,18 @@ internal static class ProbeEndpoints
         context.Response.Headers.CacheControl = "no-store";
         context.Response.ContentLength = png.Length;
         await context.Response.Body.WriteAsync(png, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    // A probe shows the console's screen: only those who may open the tunnel may see it.
+    private static async Task<bool> RefusedAsync(HttpContext context, TunnelService tunnels, string name)
+    {
+        if (tunnels.FindTunnel(name) is not { } tunnel || HealthAccess.TunnelRefusal(context, tunnel) is not { } refusal)
+        {
+            return false;
+        }
+
+        await HealthAccess.RefuseAsync(context, StatusCodes.Status403Forbidden, refusal).ConfigureAwait(false);
+        return true;
     }
 
     private static string TunnelOf(HttpContext context) => context.Request.RouteValues["tunnel"] as string ?? string.Empty;

@@ -25,8 +25,8 @@ internal sealed class TunnelMetrics
         _tunnelTag = DaemonMetrics.Tag("tunnel", tunnel);
     }
 
-    /// <summary>A connection ended with the <see cref="Tunnels.TunnelOutcome"/> label <paramref name="outcome"/>.</summary>
-    public void ConnectionEnded(string outcome) => _connections.Add(1, _tunnelTag, DaemonMetrics.Tag("outcome", outcome));
+    /// <summary>A connection ended with <paramref name="outcome"/>, counted under its label.</summary>
+    public void ConnectionEnded(Tunnels.TunnelOutcome outcome) => _connections.Add(1, _tunnelTag, DaemonMetrics.Tag("outcome", Tunnels.TunnelOutcomes.Label(outcome)));
 
     /// <summary>The console's security greeting reached the viewer <paramref name="sinceAccept"/> after the accept.</summary>
     public void HandshakeCompleted(TimeSpan sinceAccept) => _handshake.Record(sinceAccept.TotalSeconds, _tunnelTag);

@@ -1,4 +1,5 @@
 using XcpTunnel.Protocol;
+using XcpTunnel.Protocol.Rfb;
 using XcpTunnel.Protocol.Rfb.Client;
 
 namespace XcpTunnel.Probes;

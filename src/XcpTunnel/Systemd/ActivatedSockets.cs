@@ -41,7 +41,7 @@ internal sealed class ActivatedSockets : IDisposable
         return Adopt(parsed.Fds, logger);
     }
 
-    /// <summary>Wraps <paramref name="fds"/>; descriptors that are not listening TCP sockets are logged and closed.</summary>
+    /// <summary>Wraps <paramref name="fds"/>; descriptors that are not listening stream sockets (TCP or unix) are logged and closed.</summary>
     public static ActivatedSockets Adopt(IReadOnlyList<PassedFd> fds, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(fds);
@@ -60,9 +60,9 @@ internal sealed class ActivatedSockets : IDisposable
                 continue;
             }
 
-            if (socket.SocketType != SocketType.Stream || socket.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+            if (socket.SocketType != SocketType.Stream || socket.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6 or AddressFamily.Unix))
             {
-                SystemdLog.NotATcpSocket(logger, fd.Fd, fd.Name, $"{socket.AddressFamily}/{socket.SocketType}");
+                SystemdLog.NotAStreamSocket(logger, fd.Fd, fd.Name, $"{socket.AddressFamily}/{socket.SocketType}");
                 socket.Dispose();
                 continue;
             }

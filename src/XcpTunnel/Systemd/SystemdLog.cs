@@ -11,8 +11,8 @@ internal static partial class SystemdLog
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Socket activation: descriptor {Fd} ('{Name}') is not a socket ({Reason}); closed")]
     public static partial void NotASocket(ILogger logger, int fd, string name, string reason);
 
-    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Socket activation: descriptor {Fd} ('{Name}') is a {Kind} socket, not a TCP stream; closed")]
-    public static partial void NotATcpSocket(ILogger logger, int fd, string name, string kind);
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Socket activation: descriptor {Fd} ('{Name}') is a {Kind} socket, not a TCP or unix stream; closed")]
+    public static partial void NotAStreamSocket(ILogger logger, int fd, string name, string kind);
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Warning,
         Message = "Socket activation: no tunnel is named '{Name}' (FileDescriptorName=); its socket on {EndPoint} is closed")]

@@ -2,6 +2,6 @@ using XcpTunnel.Protocol;
 
 namespace XcpTunnel.Tunnels;
 
-/// <summary>A stage of the RFB relay failed; the message says which and why, for the viewer and the log.</summary>
-internal sealed class TunnelHandshakeException(string message, Exception? innerException = null)
+/// <summary>The console's side of the RFB handshake failed; the message says which stage and why, for the viewer and the log.</summary>
+internal sealed class ConsoleRfbException(string message, Exception? innerException = null)
     : XcpTunnelException(message, innerException);

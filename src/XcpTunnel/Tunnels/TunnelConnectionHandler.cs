@@ -1,18 +1,21 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using XcpTunnel.Access;
 using XcpTunnel.Configuration;
 using XcpTunnel.Health;
 using XcpTunnel.Protocol;
 using XcpTunnel.Protocol.Consoles;
+using XcpTunnel.Protocol.Rfb.Server;
 using XcpTunnel.Protocol.Streams;
 
 namespace XcpTunnel.Tunnels;
 
 /// <summary>
-/// One viewer connection of one tunnel, from accept to close: dial the console through the pool's
-/// shared session, relay and check the RFB handshake, splice. Anything that goes wrong before the
-/// viewer has the console's security greeting is told to the viewer in RFB with a human reason.
-/// Never throws: a connection's failure is that connection's alone.
+/// One viewer connection of one tunnel, from accept to close (docs/connection.md): who is asking and may they;
+/// the tunnel's own RFB greeting and security phase with the viewer; only then the console (<see cref="ConsoleDial"/>)
+/// and its RFB handshake; ClientInit and ServerInit relayed; splice. Anything that goes wrong before the viewer
+/// is admitted is told to it in RFB with a human reason. Never throws: a connection's failure is that
+/// connection's alone.
 /// </summary>
 /// <remarks>
 /// The viewer is any duplex stream: an accepted socket for a listener, stdin and stdout joined for
@@ -21,7 +24,7 @@ namespace XcpTunnel.Tunnels;
 /// </remarks>
 internal sealed class TunnelConnectionHandler(
     TunnelSettings tunnel,
-    ConsoleDialer dialer,
+    ConsoleDial dial,
     TunnelTimeouts timeouts,
     TimeProvider time,
     ILogger logger,
@@ -34,6 +37,13 @@ internal sealed class TunnelConnectionHandler(
 
     private static long s_lastId;
 
+    private readonly RfbViewerHandshakeOptions _handshakeOptions = new()
+    {
+        MessageTimeout = timeouts.RfbMessage,
+        PasswordTimeout = timeouts.ViewerPassword,
+        TimeProvider = time,
+    };
+
     public TunnelSettings Tunnel => tunnel;
 
     public TunnelMetrics? Metrics => metrics;
@@ -42,70 +52,74 @@ internal sealed class TunnelConnectionHandler(
     public Task<TunnelConnectionResult> HandleAsync(Socket socket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(socket);
-        socket.NoDelay = true;
-        var viewer = socket.RemoteEndPoint?.ToString() ?? "-";
-        return HandleAsync(new NetworkStream(socket, ownsSocket: true), viewer, cancellationToken);
+        if (socket.ProtocolType == ProtocolType.Tcp)
+        {
+            socket.NoDelay = true;
+        }
+
+        var peer = PeerCredentials.Identify(socket);
+        return HandleAsync(new NetworkStream(socket, ownsSocket: true), peer, cancellationToken);
     }
 
-    /// <summary>
-    /// Serves a viewer on <paramref name="viewerStream"/> (named <paramref name="viewerName"/> in logs);
-    /// the handler owns and disposes the stream.
-    /// </summary>
-    public async Task<TunnelConnectionResult> HandleAsync(Stream viewerStream, string viewerName, CancellationToken cancellationToken)
+    /// <summary>Serves the viewer <paramref name="peer"/> on <paramref name="viewerStream"/>; the handler owns and disposes the stream.</summary>
+    public async Task<TunnelConnectionResult> HandleAsync(Stream viewerStream, PeerIdentity peer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(viewerStream);
+        ArgumentNullException.ThrowIfNull(peer);
         var id = "c" + Interlocked.Increment(ref s_lastId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var started = time.GetTimestamp();
-        TunnelLog.Opened(logger, id, tunnel.Name, viewerName);
-        var viewer = new ViewerGreeting(viewerStream);
+        TunnelLog.Opened(logger, id, tunnel.Name, peer);
+        using var viewer = new RfbViewerHandshake(viewerStream, tunnel.ViewerSecurity, _handshakeOptions);
         ConsoleConnection? console = null;
-        var host = "-";
         SpliceResult? spliced = null;
-        string outcome;
+        TunnelOutcome outcome;
         try
         {
-            console = await dialer.DialAsync(tunnel.Vm, cancellationToken).ConfigureAwait(false);
-            host = console.Console.Location.HostHeader;
-            await RfbHandshakeRelay.RelayAsync(viewer, console.Stream, timeouts.RfbMessage, cancellationToken).ConfigureAwait(false);
-            metrics?.HandshakeCompleted(time.GetElapsedTime(started));
-            var counters = metrics?.SpliceStarting();
-            try
+            if (ViewerAccess.Refusal(tunnel.AllowUsers, tunnel.AllowRemote, peer, $"tunnel '{tunnel.Name}'") is { } refusal)
             {
-                var options = new SpliceOptions { BufferSize = SpliceBufferBytes, IdleTimeout = tunnel.IdleTimeout, TimeProvider = time, Counters = counters };
-                spliced = await StreamSplicer.SpliceAsync(viewerStream, console.Stream, options, cancellationToken).ConfigureAwait(false);
+                outcome = TunnelOutcome.AccessDenied;
+                TunnelLog.AccessDenied(logger, id, tunnel.Name, tunnel.Vm, peer.Uid, peer.UserName, peer.Peer);
+                await viewer.RefuseAsync(refusal, cancellationToken).ConfigureAwait(false);
             }
-            finally
+            else
             {
-                if (counters is not null)
-                {
-                    metrics!.SpliceEnded(counters);
-                }
+                await viewer.GreetAsync(cancellationToken).ConfigureAwait(false);
+                await viewer.AuthenticateAsync(cancellationToken).ConfigureAwait(false);
+                console = await OpenConsoleAsync(viewer, cancellationToken).ConfigureAwait(false);
+                var shared = await viewer.AdmitAsync(cancellationToken).ConfigureAwait(false);
+                var (_, serverInit) = await ConsoleRfbHandshake.InitialiseAsync(
+                    console.Stream, shared, timeouts.RfbMessage, time, cancellationToken).ConfigureAwait(false);
+                await viewer.RelayServerInitAsync(serverInit, cancellationToken).ConfigureAwait(false);
+                metrics?.HandshakeCompleted(time.GetElapsedTime(started));
+                spliced = await SpliceAsync(viewer.Stream, console.Stream, cancellationToken).ConfigureAwait(false);
+                outcome = TunnelOutcomes.Of(spliced.Value.Outcome);
+                LogSpliceError(id, outcome, spliced.Value.Error);
             }
-
-            outcome = TunnelOutcome.Of(spliced.Value.Outcome);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             outcome = TunnelOutcome.Shutdown;
-            await viewer.TellFailureAsync("xcptunnel is shutting down", timeouts.RfbMessage, CancellationToken.None).ConfigureAwait(false);
+            await TellAsync(viewer, TunnelOutcomes.Describe(outcome).ViewerMessage!).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (viewer.ViewerGone.IsCancellationRequested)
+        {
+            outcome = TunnelOutcome.ViewerLeft;
+            LogFailure(id, outcome, "the viewer left while its console was being opened");
         }
         catch (XcpTunnelException ex)
         {
-            outcome = TunnelOutcome.Of(ex);
-            TunnelLog.Failed(logger, id, tunnel.Name, outcome, ex.Message);
-            await viewer.TellFailureAsync(ex.Message, timeouts.RfbMessage, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (IOException ex)
-        {
-            // Writing the handshake to a viewer that already left: its choice, not a fault.
-            outcome = TunnelOutcome.ViewerFailed;
-            TunnelLog.ViewerGaveUp(logger, id, outcome, ex.Message);
+            outcome = TunnelOutcomes.Of(ex);
+            LogFailure(id, outcome, ex.Message);
+            if (ex is not RfbViewerException)
+            {
+                await TellAsync(viewer, ex.Message).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
-            outcome = TunnelOutcome.Internal;
+            outcome = TunnelOutcome.InternalError;
             TunnelLog.Crashed(logger, ex, id, tunnel.Name);
-            await viewer.TellFailureAsync("internal error in xcptunnel; see its log", timeouts.RfbMessage, CancellationToken.None).ConfigureAwait(false);
+            await TellAsync(viewer, TunnelOutcomes.Describe(outcome).ViewerMessage!).ConfigureAwait(false);
         }
 
         if (console is not null)
@@ -113,14 +127,74 @@ internal sealed class TunnelConnectionHandler(
             await console.DisposeAsync().ConfigureAwait(false);
         }
 
+        await viewer.Stream.DisposeAsync().ConfigureAwait(false);
         await viewerStream.DisposeAsync().ConfigureAwait(false);
         var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
+        var label = outcome.Label();
         TunnelLog.Closed(
-            logger, id, tunnel.Name, tunnel.Vm, host, durationMs,
-            spliced?.ViewerToConsoleBytes ?? 0, spliced?.ConsoleToViewerBytes ?? 0, outcome);
+            logger, id, tunnel.Name, tunnel.Vm, console?.Console.Location.HostHeader ?? "-", durationMs,
+            spliced?.ViewerToConsoleBytes ?? 0, spliced?.ConsoleToViewerBytes ?? 0, label);
         metrics?.ConnectionEnded(outcome);
         var result = new TunnelConnectionResult(outcome, Spliced: spliced is not null);
         closed?.Invoke(result);
         return result;
     }
+
+    /// <summary>
+    /// Dials the console and runs its RFB handshake up to ClientInit, both cancelled if the viewer leaves
+    /// meanwhile: a viewer that gave up costs the pool no more than what had started.
+    /// </summary>
+    private async Task<ConsoleConnection> OpenConsoleAsync(RfbViewerHandshake viewer, CancellationToken cancellationToken)
+    {
+        using var watched = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, viewer.ViewerGone);
+        var console = await dial(watched.Token).ConfigureAwait(false);
+        try
+        {
+            await ConsoleRfbHandshake.NegotiateAsync(console.Stream, timeouts.RfbMessage, time, watched.Token).ConfigureAwait(false);
+            return console;
+        }
+        catch
+        {
+            await console.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<SpliceResult> SpliceAsync(Stream viewerStream, Stream consoleStream, CancellationToken cancellationToken)
+    {
+        var counters = metrics?.SpliceStarting();
+        try
+        {
+            var options = new SpliceOptions { BufferSize = SpliceBufferBytes, IdleTimeout = tunnel.IdleTimeout, TimeProvider = time, Counters = counters };
+            return await StreamSplicer.SpliceAsync(viewerStream, consoleStream, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (counters is not null)
+            {
+                metrics!.SpliceEnded(counters);
+            }
+        }
+    }
+
+    private void LogSpliceError(string id, TunnelOutcome outcome, Exception? error)
+    {
+        if (error is not null)
+        {
+            LogFailure(id, outcome, error.Message);
+        }
+    }
+
+    // At the level the outcome deserves: a viewer's own doing at Debug, the pool's and ours louder.
+    private void LogFailure(string id, TunnelOutcome outcome, string reason)
+    {
+        var info = TunnelOutcomes.Describe(outcome);
+        if (logger.IsEnabled(info.Level))
+        {
+            TunnelLog.Failed(logger, info.Level, id, tunnel.Name, info.Label, reason);
+        }
+    }
+
+    // Best effort and bounded: the viewer may be gone or not reading.
+    private static Task<bool> TellAsync(RfbViewerHandshake viewer, string reason) => viewer.RefuseAsync(reason, CancellationToken.None);
 }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using XcpTunnel.Configuration;
-using XcpTunnel.Protocol.Rfb;
+using XcpTunnel.Protocol.Rfb.Server;
 
 namespace XcpTunnel.Tunnels;
 
@@ -14,6 +14,7 @@ namespace XcpTunnel.Tunnels;
 /// </summary>
 internal sealed class TunnelListener : IAsyncDisposable
 {
+    private const int Backlog = 128;
     private static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(5);
 
@@ -25,6 +26,9 @@ internal sealed class TunnelListener : IAsyncDisposable
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly CancellationTokenSource _abortConnections = new();
     private readonly List<Task> _acceptLoops = [];
+
+    // The socket files this listener made, removed again when it stops.
+    private readonly List<(string Path, ulong Inode)> _socketFiles = [];
     private int _active;
     private long _total;
 
@@ -49,27 +53,38 @@ internal sealed class TunnelListener : IAsyncDisposable
     /// <summary>Whether the listener still accepts viewers (false once stopping started).</summary>
     public bool IsAccepting => !_stopAccepting.IsCancellationRequested;
 
-    public IReadOnlyList<EndPoint> EndPoints => [.. _sockets.Select(s => s.LocalEndPoint!)];
+    public IReadOnlyList<EndPoint> EndPoints => [.. _sockets.Select(NameOf)];
 
     /// <summary>Binds every address of the tunnel and starts accepting.</summary>
     /// <exception cref="SocketException">An address cannot be bound (in use, not local); nothing stays bound.</exception>
     public static TunnelListener Start(TunnelConnectionHandler handler, ILogger logger)
     {
         var sockets = new List<Socket>();
+        var files = new List<(string, ulong)>();
         try
         {
             foreach (var endPoint in handler.Tunnel.Listen)
             {
-                sockets.Add(Bind(endPoint));
+                if (endPoint is UnixDomainSocketEndPoint unix)
+                {
+                    var (socket, inode) = UnixSocketListener.Bind(unix, handler.Tunnel.UnixSocket ?? UnixSocketSettings.Default, Backlog);
+                    sockets.Add(socket);
+                    files.Add((unix.ToString(), inode));
+                }
+                else
+                {
+                    sockets.Add(Bind((IPEndPoint)endPoint));
+                }
             }
         }
         catch
         {
             sockets.ForEach(s => s.Dispose());
+            files.ForEach(f => UnixSocketListener.Remove(f.Item1, f.Item2));
             throw;
         }
 
-        return Start(handler, sockets, logger);
+        return Start(handler, sockets, logger, ownsSockets: true, files);
     }
 
     /// <summary>Starts accepting on sockets that are already listening (systemd socket activation).</summary>
@@ -80,12 +95,18 @@ internal sealed class TunnelListener : IAsyncDisposable
     /// Whether stopping closes them. Sockets systemd passed are not the listener's: a reload that restarts the
     /// tunnel hands them to its next listener, so stopping only stops accepting on them.
     /// </param>
-    public static TunnelListener Start(TunnelConnectionHandler handler, IReadOnlyList<Socket> listening, ILogger logger, bool ownsSockets = true)
+    public static TunnelListener Start(TunnelConnectionHandler handler, IReadOnlyList<Socket> listening, ILogger logger, bool ownsSockets = true) =>
+        Start(handler, listening, logger, ownsSockets, []);
+
+    private static TunnelListener Start(
+        TunnelConnectionHandler handler, IReadOnlyList<Socket> listening, ILogger logger, bool ownsSockets, IEnumerable<(string, ulong)> socketFiles)
     {
         var listener = new TunnelListener(handler, listening, ownsSockets, logger);
+        listener._socketFiles.AddRange(socketFiles);
         foreach (var socket in listening)
         {
-            TunnelLog.Listening(logger, handler.Tunnel.Name, socket.LocalEndPoint!, handler.Tunnel.Vm, handler.Tunnel.Pool);
+            var name = listener.NameOf(socket);
+            TunnelLog.Listening(logger, handler.Tunnel.Name, name, handler.Tunnel.Vm, handler.Tunnel.Pool);
             listener._acceptLoops.Add(listener.AcceptLoopAsync(socket));
         }
 
@@ -107,6 +128,11 @@ internal sealed class TunnelListener : IAsyncDisposable
             foreach (var socket in _sockets)
             {
                 socket.Dispose();
+            }
+
+            foreach (var (path, inode) in _socketFiles)
+            {
+                UnixSocketListener.Remove(path, inode);
             }
         }
 
@@ -157,7 +183,7 @@ internal sealed class TunnelListener : IAsyncDisposable
             // it on Unix today; said here because reloads depend on it (ReloadTests rebinds under a live viewer).
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.Bind(endPoint);
-            socket.Listen(128);
+            socket.Listen(Backlog);
             return socket;
         }
         catch
@@ -170,7 +196,7 @@ internal sealed class TunnelListener : IAsyncDisposable
     private async Task AcceptLoopAsync(Socket listening)
     {
         var backoff = TimeSpan.FromMilliseconds(10);
-        var endPoint = listening.LocalEndPoint!;
+        var endPoint = NameOf(listening);
         while (!_stopAccepting.IsCancellationRequested)
         {
             Socket viewer;
@@ -199,6 +225,13 @@ internal sealed class TunnelListener : IAsyncDisposable
         }
     }
 
+    // A unix socket was bound under a staging name and renamed (UnixSocketListener): the kernel still reports the
+    // staging name, so the file's real path is the tunnel's configured one. systemd's sockets report their own.
+    private EndPoint NameOf(Socket socket) =>
+        socket.LocalEndPoint is UnixDomainSocketEndPoint && _socketFiles.Count > 0
+            ? _handler.Tunnel.Listen.OfType<UnixDomainSocketEndPoint>().First()
+            : socket.LocalEndPoint!;
+
     private void Track(Task connection)
     {
         _connections.TryAdd(connection, 0);
@@ -221,7 +254,7 @@ internal sealed class TunnelListener : IAsyncDisposable
         TunnelLog.OverCapacity(_logger, Name, viewer.RemoteEndPoint, limit);
         _handler.Metrics?.ConnectionEnded(TunnelOutcome.OverCapacity);
         await using var stream = new NetworkStream(viewer, ownsSocket: true);
-        await RfbFailureGreeting.TellViewerAsync(
-            stream, $"tunnel '{Name}' already has {limit} viewers, its limit", RefusalTimeout, CancellationToken.None).ConfigureAwait(false);
+        using var handshake = new RfbViewerHandshake(stream, RfbViewerSecurity.None, new RfbViewerHandshakeOptions { MessageTimeout = RefusalTimeout });
+        await handshake.RefuseAsync($"tunnel '{Name}' already has {limit} viewers, its limit", CancellationToken.None).ConfigureAwait(false);
     }
 }

@@ -9,17 +9,19 @@ internal static partial class TunnelLog
     public static partial void Listening(ILogger logger, string tunnel, EndPoint endPoint, string vm, string pool);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Connection {Connection} opened: tunnel {Tunnel}, viewer {Viewer}")]
-    public static partial void Opened(ILogger logger, string connection, string tunnel, string viewer);
+    public static partial void Opened(ILogger logger, string connection, string tunnel, Access.PeerIdentity viewer);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
         Message = "Connection {Connection} closed: tunnel {Tunnel}, VM {Vm}, host {Host}, {DurationMs} ms, {ViewerToConsoleBytes} bytes in, {ConsoleToViewerBytes} bytes out, outcome {Outcome}")]
     public static partial void Closed(ILogger logger, string connection, string tunnel, string vm, string host, long durationMs, long viewerToConsoleBytes, long consoleToViewerBytes, string outcome);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Connection {Connection} to tunnel {Tunnel} failed ({Outcome}): {Reason}")]
-    public static partial void Failed(ILogger logger, string connection, string tunnel, string outcome, string reason);
+    /// <summary>Logged at the level the outcome deserves: a viewer's own doing at Debug, the pool's and ours louder.</summary>
+    [LoggerMessage(EventId = 2004, Message = "Connection {Connection} to tunnel {Tunnel} failed ({Outcome}): {Reason}")]
+    public static partial void Failed(ILogger logger, LogLevel level, string connection, string tunnel, string outcome, string reason);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "Connection {Connection}: the viewer went away during the handshake ({Outcome}): {Reason}")]
-    public static partial void ViewerGaveUp(ILogger logger, string connection, string outcome, string reason);
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning,
+        Message = "Connection {Connection} refused: uid {Uid} ({User}) from {Peer} may not open tunnel {Tunnel} (VM {Vm})")]
+    public static partial void AccessDenied(ILogger logger, string connection, string tunnel, string vm, int? uid, string? user, string peer);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Connection {Connection} to tunnel {Tunnel}: unexpected failure")]
     public static partial void Crashed(ILogger logger, Exception exception, string connection, string tunnel);

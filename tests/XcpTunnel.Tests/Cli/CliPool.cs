@@ -56,8 +56,18 @@ internal sealed class CliPool : IAsyncDisposable
     public static JsonObject Tunnel(string vm, int port, string poolName = "lab") =>
         new() { ["Listen"] = $"127.0.0.1:{port}", [PoolKey] = poolName, ["Vm"] = vm };
 
+    /// <summary>
+    /// Writes <paramref name="config"/> as the configuration file; unless it says who may open consoles, the user
+    /// running the tests may, as a daemon set up properly says (without a list the daemon warns at start).
+    /// </summary>
     public string WriteConfig(JsonObject config)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!config.ContainsKey("Access"))
+        {
+            config["Access"] = new JsonObject { ["AllowUsers"] = new JsonArray(Environment.UserName) };
+        }
+
         File.WriteAllText(ConfigPath, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         return ConfigPath;
     }

@@ -18,10 +18,10 @@ public sealed class ConnectCommandTests
         await using var process = StdioConnectProcess.Start(ConnectProcess.Arguments(pool, "web01", ConnectProcess.WritePasswordFile(directory), "--stdio"));
         var viewer = FakeViewer.Over(process.Viewer);
 
-        var (server, greeting) = await viewer.HandshakeAsync(RfbProtocolVersion.V3_8);
+        var outcome = await viewer.ConnectAsync(RfbProtocolVersion.V3_8);
 
-        Assert.Equal(RfbProtocolVersion.V3_8, server);
-        Assert.Equal("VM 'web01' is Halted", greeting.FailureReason);
+        Assert.Equal(RfbProtocolVersion.V3_8, outcome.Server);
+        Assert.Equal("VM 'web01' is Halted", outcome.Refusal);
         // Nothing but RFB on stdout: after the failure greeting comes EOF.
         Assert.Equal(0, await process.Viewer.ReadAsync(new byte[64]).AsTask().Within());
         Assert.Equal(1, await process.WaitForExitAsync());
@@ -46,10 +46,10 @@ public sealed class ConnectCommandTests
         await using var connect = await ConnectProcess.StartAsync(arguments);
         await using var viewer = await FakeViewer.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
 
-        var (_, greeting) = await viewer.HandshakeAsync(RfbProtocolVersion.V3_8);
+        var reason = await viewer.RefusalAsync(RfbProtocolVersion.V3_8);
 
-        Assert.Contains("does not match the pinned fingerprint", greeting.FailureReason, StringComparison.Ordinal);
-        Assert.Contains(pool.Hosts[0].CertificateSha256Hex[..2], greeting.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("does not match the pinned fingerprint", reason, StringComparison.Ordinal);
+        Assert.Contains(pool.Hosts[0].CertificateSha256Hex[..2], reason, StringComparison.Ordinal);
         Assert.Equal(1, await connect.WaitForExitAsync());
     }
 

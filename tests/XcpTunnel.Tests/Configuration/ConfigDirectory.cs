@@ -53,6 +53,7 @@ internal sealed class ConfigDirectory : IDisposable
             "centos": { "Listen": "127.0.0.1:5901", "Pool": "lab", "Vm": "kamal-CentOS-5.3x64" },
             "db01":   { "Listen": "127.0.0.1:5902", "Pool": "lab", "Vm": "90e68b99-0408-3e4c-1dd1-ea28e98fbbad" }
           },
+          "Access": { "AllowUsers": ["root"] },
           "Health": { "Listen": "127.0.0.1:9180" }
         }
         """)!;

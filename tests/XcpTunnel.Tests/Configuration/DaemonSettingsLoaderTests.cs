@@ -40,6 +40,7 @@ public sealed class DaemonSettingsLoaderTests : IDisposable
 
         Assert.Equal([new IPEndPoint(IPAddress.Loopback, 9180)], settings.Health.Listen);
         Assert.Equal(TunnelTimeouts.Default, settings.Timeouts);
+        Assert.Equal(["root"], centos.AllowUsers!.Entries);
         Assert.Empty(settings.Warnings);
     }
 

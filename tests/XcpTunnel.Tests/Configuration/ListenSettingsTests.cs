@@ -31,7 +31,7 @@ public sealed class ListenSettingsTests : IDisposable
         var tunnel = ConfigAssert.Loaded(_dir.Load(config)).Tunnels[0];
 
         Assert.Contains(new IPEndPoint(IPAddress.Loopback, 5901), tunnel.Listen);
-        Assert.All(tunnel.Listen, e => Assert.True(IPAddress.IsLoopback(e.Address)));
+        Assert.All(tunnel.Listen, e => Assert.True(IPAddress.IsLoopback(Assert.IsType<IPEndPoint>(e).Address)));
         Assert.Equal("localhost:5901", tunnel.ListenText);
     }
 
@@ -77,11 +77,27 @@ public sealed class ListenSettingsTests : IDisposable
         var config = ConfigDirectory.Sample();
         ConfigDirectory.Tunnel(config, "centos")["Listen"] = listen;
         ConfigDirectory.Tunnel(config, "centos")["AllowRemote"] = true;
+        ConfigDirectory.Tunnel(config, "centos")["AllowCleartext"] = true;
 
         var tunnel = ConfigAssert.Loaded(_dir.Load(config)).Tunnels[0];
 
         Assert.True(tunnel.AllowRemote);
+        Assert.True(tunnel.AllowCleartext);
         Assert.Equal(listen, tunnel.ListenText);
+    }
+
+    [Fact]
+    public void NonLoopback_WithoutViewerTlsOrAllowCleartext_IsAnError()
+    {
+        var config = ConfigDirectory.Sample();
+        ConfigDirectory.Tunnel(config, "centos")["Listen"] = "0.0.0.0:5901";
+        ConfigDirectory.Tunnel(config, "centos")["AllowRemote"] = true;
+
+        var message = ConfigAssert.SingleError(_dir.Load(config), "Tunnels:centos:Listen");
+
+        Assert.Equal(
+            "0.0.0.0:5901 is reachable from other hosts and the tunnel has no ViewerTls; add ViewerTls (VeNCrypt) or set \"AllowCleartext\": true",
+            message);
     }
 
     [Fact]
@@ -122,6 +138,7 @@ public sealed class ListenSettingsTests : IDisposable
         var config = ConfigDirectory.Sample();
         ConfigDirectory.Tunnel(config, "db01")["Listen"] = "0.0.0.0:5901";
         ConfigDirectory.Tunnel(config, "db01")["AllowRemote"] = true;
+        ConfigDirectory.Tunnel(config, "db01")["AllowCleartext"] = true;
 
         ConfigAssert.SingleError(_dir.Load(config), "Tunnels:db01:Listen");
     }

@@ -67,8 +67,7 @@ public sealed class ConsoleCacheWiringTests
     private static async Task ViewAsync(DaemonFixture daemon)
     {
         await using var viewer = await daemon.ViewerAsync("web");
-        var (server, _) = await viewer.HandshakeAsync();
-        await viewer.InitialiseAsync(server);
+        Assert.True((await viewer.ConnectAsync()).Admitted);
     }
 
     // Every RPC but the cache's own event feed.

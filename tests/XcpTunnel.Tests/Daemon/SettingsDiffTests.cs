@@ -138,12 +138,12 @@ public sealed class SettingsDiffTests : IDisposable
     {
         // SettingsEquality compares field by field; a field added to these types must be added there too.
         Assert.Equal(
-            ["AllowRemote", "IdleTimeout", "Listen", "ListenText", "MaxConnections", "Name", "Pool", "ProbeInterval", "Vm"],
+            ["AllowCleartext", "AllowRemote", "AllowUsers", "IdleTimeout", "Listen", "ListenText", "MaxConnections", "Name", "Pool", "ProbeInterval", "UnixSocket", "ViewerSecurity", "Vm"],
             typeof(TunnelSettings).GetProperties().Select(p => p.Name).Order());
         Assert.Equal(
             ["CallTimeout", "ConnectTimeout", "FailedLoginBackoff", "FallbackUrls", "Name", "Originator", "Password", "TlsHandshakeTimeout", "Transport", "Trust", "Url", "UserName"],
             typeof(XapiPoolOptions).GetProperties().Select(p => p.Name).Order());
-        Assert.Equal(["AllowRemote", "Listen", "ListenText", "ProbeInterval"], typeof(HealthSettings).GetProperties().Select(p => p.Name).Order());
+        Assert.Equal(["AllowRemote", "AllowUsers", "Listen", "ListenText", "ProbeInterval"], typeof(HealthSettings).GetProperties().Select(p => p.Name).Order());
     }
 
     public void Dispose() => _directory.Dispose();

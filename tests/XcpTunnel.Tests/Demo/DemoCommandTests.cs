@@ -38,8 +38,7 @@ public sealed partial class DemoCommandTests
 
         await using (var viewer = await FakeViewer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, ports["db01"])))
         {
-            var (_, greeting) = await viewer.HandshakeAsync(RfbProtocolVersion.V3_8);
-            Assert.Equal("VM 'db01' is Halted", greeting.FailureReason);
+            Assert.Equal("VM 'db01' is Halted", await viewer.RefusalAsync(RfbProtocolVersion.V3_8));
         }
 
         Assert.Equal(0, await demo.StopAsync());

@@ -58,8 +58,7 @@ public sealed class ServeEndToEndTests
 
         await using (var viewer = await FakeViewer.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, ports["web"])))
         {
-            var (_, greeting) = await viewer.HandshakeAsync(RfbProtocolVersion.V3_8);
-            Assert.Equal("VM 'web01' is Halted", greeting.FailureReason);
+            Assert.Equal("VM 'web01' is Halted", await viewer.RefusalAsync(RfbProtocolVersion.V3_8));
         }
 
         // A stock client shows the reason too: vncsnapshot prints the server's failure text.

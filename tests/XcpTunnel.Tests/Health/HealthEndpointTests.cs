@@ -41,8 +41,7 @@ public sealed class HealthEndpointTests
     {
         await using var daemon = await DaemonFixture.StartAsync(pool => pool.AddVm("pv01", backend: ConsoleBackend.Vncterm()), ("pv", "pv01"));
         await using var viewer = await daemon.ViewerAsync("pv");
-        var (server, _) = await viewer.HandshakeAsync();
-        await viewer.InitialiseAsync(server);
+        Assert.True((await viewer.ConnectAsync()).Admitted);
 
         var body = await daemon.GetStringAsync("/tunnels");
 
@@ -71,14 +70,12 @@ public sealed class HealthEndpointTests
             ("web", "web01"));
         await using (var viewer = await daemon.ViewerAsync("pv"))
         {
-            var (server, _) = await viewer.HandshakeAsync();
-            await viewer.InitialiseAsync(server);
+            await RfbSession.FirstPixelAsync(viewer, connect: true);
         }
 
         await using (var viewer = await daemon.ViewerAsync("web"))
         {
-            var (_, greeting) = await viewer.HandshakeAsync();
-            Assert.Equal("VM 'web01' is Halted", greeting.FailureReason);
+            Assert.Equal("VM 'web01' is Halted", await viewer.RefusalAsync());
         }
 
         var metrics = await daemon.WaitForAsync(

@@ -6,72 +6,135 @@ using XcpTunnel.Protocol.Rfb;
 
 namespace XcpTunnel.Tests.Support;
 
+/// <summary>What a <see cref="FakeViewer"/> ended up with: the console's ServerInit, or the reason it was refused.</summary>
+/// <param name="Server">The version the tunnel offered.</param>
+/// <param name="Offered">The security types offered (the 3.3 server's choice as one type); empty when refused up front.</param>
+/// <param name="Refusal">The reason the viewer was told; "" when refused in a form without a reason; null when admitted.</param>
+/// <param name="Init">ServerInit's width, height and name; null when refused.</param>
+internal sealed record ViewerOutcome(
+    RfbProtocolVersion Server, IReadOnlyList<byte> Offered, string? Refusal, (int Width, int Height, string Name)? Init)
+{
+    public bool Admitted => Refusal is null;
+}
+
 /// <summary>
-/// A scripted VNC viewer on a raw socket: it does exactly the handshake steps a test asks for, so
-/// tests can see every byte the tunnel sends a viewer, failure reasons included. It talks over a socket,
-/// or over any stream (a <c>connect --stdio</c> process's stdin and stdout).
+/// A scripted VNC viewer on a raw socket: it does exactly the handshake steps a test asks for, parsing every byte
+/// itself, so tests see what the tunnel sends a viewer, failure reasons included. It talks over a socket, or over
+/// any stream (a <c>connect --stdio</c> process's stdin and stdout).
 /// </summary>
 internal sealed class FakeViewer : IAsyncDisposable
 {
-    private readonly TcpClient? _client;
+    private readonly Socket? _socket;
 
-    private FakeViewer(TcpClient? client, Stream stream)
+    private FakeViewer(Socket? socket, Stream stream)
     {
-        _client = client;
+        _socket = socket;
         Stream = stream;
     }
 
     public Stream Stream { get; }
 
+    /// <summary>The server's pixel size from ServerInit, once admitted.</summary>
+    public int BytesPerPixel { get; private set; }
+
     /// <summary>A viewer on <paramref name="stream"/>, which it owns.</summary>
     public static FakeViewer Over(Stream stream) => new(null, stream);
 
+    /// <summary>Connects to a TCP or unix endpoint.</summary>
     public static async Task<FakeViewer> ConnectAsync(EndPoint endPoint)
     {
-        var client = new TcpClient(endPoint.AddressFamily) { NoDelay = true };
-        await client.ConnectAsync((IPEndPoint)endPoint).Within();
-        return new FakeViewer(client, client.GetStream());
+        var socket = endPoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(endPoint).Within();
+        return new FakeViewer(socket, new NetworkStream(socket, ownsSocket: true));
     }
 
-    public async Task<RfbProtocolVersion> ReadServerVersionAsync() =>
-        await RfbProtocolVersion.ReadAsync(Stream, CancellationToken.None).Within();
+    /// <summary>Which console a tunnel leads to: a viewer's whole handshake there, for the ServerInit's desktop name.</summary>
+    public static async Task<string?> DesktopNameAsync(EndPoint endPoint)
+    {
+        await using var viewer = await ConnectAsync(endPoint);
+        return (await viewer.ConnectAsync()).Init?.Name;
+    }
 
-    public Task SendVersionAsync(RfbProtocolVersion version) => version.WriteAsync(Stream, CancellationToken.None).AsTask().Within();
+    /// <inheritdoc cref="DesktopNameAsync(EndPoint)"/>
+    public static Task<string?> DesktopNameAsync(int loopbackPort) => DesktopNameAsync(new IPEndPoint(IPAddress.Loopback, loopbackPort));
 
-    public Task SendRawAsync(string text) => Stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask().Within();
+    public async Task<RfbProtocolVersion> ReadServerVersionAsync()
+    {
+        var bytes = await ReadAsync(RfbProtocolVersion.WireLength);
+        return RfbProtocolVersion.Parse(bytes);
+    }
 
-    public async Task<RfbSecurityGreeting> ReadSecurityGreetingAsync(RfbProtocolVersion version) =>
-        await RfbSecurityGreeting.ReadAsync(Stream, version, CancellationToken.None).Within();
+    public Task SendVersionAsync(RfbProtocolVersion version) => SendAsync(Encoding.ASCII.GetBytes($"RFB {version.Major:000}.{version.Minor:000}\n"));
 
-    /// <summary>The viewer's whole handshake up to the security greeting, replying with the server's version (or <paramref name="reply"/>).</summary>
-    public async Task<(RfbProtocolVersion Server, RfbSecurityGreeting Greeting)> HandshakeAsync(RfbProtocolVersion? reply = null)
+    public Task SendRawAsync(string text) => SendAsync(Encoding.ASCII.GetBytes(text));
+
+    public Task SendAsync(params byte[] bytes) => Stream.WriteAsync(bytes).AsTask().Within();
+
+    /// <summary>
+    /// The whole handshake as a stock viewer does it: replies <paramref name="reply"/> (else the server's version),
+    /// takes the first type offered (None, or VNC Authentication with <paramref name="password"/>), reads the
+    /// SecurityResult where the version has one, sends ClientInit with <paramref name="shared"/> and reads ServerInit.
+    /// </summary>
+    public async Task<ViewerOutcome> ConnectAsync(RfbProtocolVersion? reply = null, string? password = null, bool shared = true)
     {
         var server = await ReadServerVersionAsync();
         var version = reply ?? server;
         await SendVersionAsync(version);
-        return (server, await ReadSecurityGreetingAsync(version));
+        var v33 = version != RfbProtocolVersion.V3_7 && version != RfbProtocolVersion.V3_8;
+
+        byte type;
+        byte[] offered;
+        if (v33)
+        {
+            type = (byte)await ReadU32Async();
+            offered = type == 0 ? [] : [type];
+        }
+        else
+        {
+            offered = await ReadAsync(await ReadU8Async());
+            type = offered.Length == 0 ? (byte)0 : offered[0];
+        }
+
+        if (type == 0)
+        {
+            return new ViewerOutcome(server, offered, await ReadReasonAsync(), null);
+        }
+
+        if (!v33)
+        {
+            await SendAsync(type);
+        }
+
+        if (type == (byte)RfbSecurityType.VncAuthentication)
+        {
+            var challenge = await ReadAsync(16);
+            await SendAsync(RfbVncAuthentication.Respond(new RfbPassword(password ?? string.Empty), challenge));
+        }
+
+        if (type != (byte)RfbSecurityType.None || version == RfbProtocolVersion.V3_8)
+        {
+            if (await ReadU32Async() != 0)
+            {
+                return new ViewerOutcome(server, offered, version == RfbProtocolVersion.V3_8 ? await ReadReasonAsync() : string.Empty, null);
+            }
+        }
+
+        await SendAsync(shared ? (byte)1 : (byte)0);
+        var head = await ReadAsync(24);
+        var name = await ReadAsync((int)BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(20)));
+        var init = (BinaryPrimitives.ReadUInt16BigEndian(head), BinaryPrimitives.ReadUInt16BigEndian(head.AsSpan(2)), Encoding.UTF8.GetString(name));
+        BytesPerPixel = head[4] / 8;
+        return new ViewerOutcome(server, offered, null, init);
     }
 
-    /// <summary>After a None greeting: picks None (3.7+), reads the SecurityResult (3.8), sends a shared ClientInit and reads ServerInit's name.</summary>
-    public async Task<(int Width, int Height, string Name)> InitialiseAsync(RfbProtocolVersion version)
+    /// <summary>The reason the viewer is told when the handshake refuses it, asserting that it was refused.</summary>
+    public async Task<string> RefusalAsync(RfbProtocolVersion? reply = null)
     {
-        if (!version.UsesVersion33Handshake)
-        {
-            await Stream.WriteAsync(new[] { (byte)RfbSecurityType.None }).AsTask().Within();
-        }
-
-        if (version == RfbProtocolVersion.V3_8)
-        {
-            var result = await RfbSecurityResult.ReadAsync(Stream, version, CancellationToken.None).Within();
-            Assert.True(result.Succeeded);
-        }
-
-        await Stream.WriteAsync(new byte[] { 1 }).AsTask().Within();
-        var head = new byte[24];
-        await Stream.ReadExactlyAsync(head).AsTask().Within();
-        var name = new byte[BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(20))];
-        await Stream.ReadExactlyAsync(name).AsTask().Within();
-        return (BinaryPrimitives.ReadUInt16BigEndian(head), BinaryPrimitives.ReadUInt16BigEndian(head.AsSpan(2)), Encoding.UTF8.GetString(name));
+        var outcome = await ConnectAsync(reply);
+        Assert.False(outcome.Admitted, $"expected a refusal, got {outcome}");
+        return outcome.Refusal!;
     }
 
     /// <summary>True once the peer has closed: a read returns 0 or the connection resets.</summary>
@@ -97,6 +160,19 @@ internal sealed class FakeViewer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Stream.DisposeAsync();
-        _client?.Dispose();
+        _socket?.Dispose();
     }
+
+    private async Task<byte[]> ReadAsync(int count)
+    {
+        var bytes = new byte[count];
+        await Stream.ReadExactlyAsync(bytes).AsTask().Within();
+        return bytes;
+    }
+
+    private async Task<byte> ReadU8Async() => (await ReadAsync(1))[0];
+
+    private async Task<uint> ReadU32Async() => BinaryPrimitives.ReadUInt32BigEndian(await ReadAsync(4));
+
+    private async Task<string> ReadReasonAsync() => Encoding.UTF8.GetString(await ReadAsync((int)await ReadU32Async()));
 }

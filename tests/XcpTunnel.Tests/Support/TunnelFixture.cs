@@ -28,6 +28,12 @@ internal sealed class TunnelFixture : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; } = new();
 
+    /// <summary>The clock of the handshake deadlines; a FakeTimeProvider makes them testable without waiting.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    /// <summary>Wraps each tunnel's dial, to watch or delay it.</summary>
+    public Func<ConsoleDial, ConsoleDial>? WrapDial { get; set; }
+
     public TunnelTimeouts Timeouts { get; set; } = new(
         Connect: TimeSpan.FromSeconds(5),
         Tls: TimeSpan.FromSeconds(5),
@@ -58,13 +64,21 @@ internal sealed class TunnelFixture : IAsyncDisposable
     public void UsePool(XapiPoolOptions options) =>
         _pools = new PoolRegistry(new Dictionary<string, XapiPoolOptions> { ["lab"] = options }, LoggerFactory(), TimeProvider.System);
 
-    public TunnelListener StartTunnel(string vm, int maxConnections = 16, TimeSpan? idleTimeout = null, string name = "t1")
+    /// <summary>The simulator's CONNECTs and XAPI calls so far: what a viewer cost the pool.</summary>
+    public (long Connects, long Calls) PoolCost => (Pool.Counters.Connects, Pool.Counters.TotalCalls);
+
+    /// <summary>Starts a tunnel to <paramref name="vm"/> on 127.0.0.1:0 (or as <paramref name="configure"/> changes it).</summary>
+    public TunnelListener StartTunnel(
+        string vm, int maxConnections = 16, TimeSpan? idleTimeout = null, string name = "t1", Func<TunnelSettings, TunnelSettings>? configure = null)
     {
         var settings = new TunnelSettings(
             Name: name, Pool: "lab", Vm: vm, Listen: [new IPEndPoint(IPAddress.Loopback, 0)], ListenText: "127.0.0.1:0",
             AllowRemote: false, MaxConnections: maxConnections, IdleTimeout: idleTimeout);
+        settings = configure?.Invoke(settings) ?? settings;
         var logger = LoggerFactory().CreateLogger("XcpTunnel.Tunnels");
-        var handler = new TunnelConnectionHandler(settings, new ConsoleDialer(Pools["lab"], Timeouts.ConnectReply), Timeouts, TimeProvider.System, logger);
+        var dialer = new ConsoleDialer(Pools["lab"], Timeouts.ConnectReply);
+        ConsoleDial dial = ct => dialer.DialAsync(vm, ct);
+        var handler = new TunnelConnectionHandler(settings, WrapDial?.Invoke(dial) ?? dial, Timeouts, Time, logger);
         var listener = TunnelListener.Start(handler, logger);
         _listeners.Add(listener);
         return listener;

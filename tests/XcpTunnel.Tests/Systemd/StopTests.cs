@@ -25,7 +25,7 @@ public sealed class StopTests
         await using var serve = await ServeProcess.StartAsync(spec, _ => true);
         await notify.NextAsync("READY=1");
         await using var viewer = await FakeViewer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
-        await viewer.HandshakeAsync();
+        Assert.True((await viewer.ConnectAsync()).Admitted);
         // The STATUS line follows the connection count (checked every 2 s, sent when it changed).
         await notify.NextAsync("STATUS=1 tunnel, 1 active connection");
 

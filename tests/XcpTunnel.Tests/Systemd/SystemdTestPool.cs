@@ -10,8 +10,8 @@ namespace XcpTunnel.Tests.Systemd;
 
 /// <summary>
 /// A simulated pool and the configuration file of a <c>serve</c> in front of it, rewritable between reloads.
-/// Its VMs: <c>qemu</c> (RFB 3.8), <c>vncterm</c> (RFB 3.3) and <c>echo</c>, whose console greets in RFB 3.8 with
-/// security None and then echoes every byte, so a test can see data flow both ways through a live connection.
+/// Its VMs: <c>qemu</c> (RFB 3.8), <c>vncterm</c> (RFB 3.3) and <c>echo</c>, whose console does qemu's handshake
+/// and then echoes every byte after ServerInit, so a test can see data flow both ways through a live connection.
 /// </summary>
 internal sealed class SystemdTestPool : IAsyncDisposable
 {
@@ -33,7 +33,7 @@ internal sealed class SystemdTestPool : IAsyncDisposable
         var lab = await CliPool.StartAsync();
         lab.Pool.AddVm("qemu", backend: ConsoleBackend.Qemu());
         lab.Pool.AddVm("vncterm", backend: ConsoleBackend.Vncterm());
-        lab.Pool.AddVm("echo", backend: ConsoleBackend.Custom(EchoAsync));
+        lab.Pool.AddVm("echo", backend: ConsoleBackend.QemuThen(EchoAsync));
         return new SystemdTestPool(lab);
     }
 
@@ -66,11 +66,6 @@ internal sealed class SystemdTestPool : IAsyncDisposable
 
     private static async Task EchoAsync(Stream console, CancellationToken cancellationToken)
     {
-        await console.WriteAsync(Encoding.ASCII.GetBytes("RFB 003.008\n"), cancellationToken);
-        var reply = new byte[12];
-        await console.ReadExactlyAsync(reply, cancellationToken);
-        await console.WriteAsync(new byte[] { 1, (byte)RfbSecurityType.None }, cancellationToken);
-        await console.FlushAsync(cancellationToken);
         var buffer = new byte[1024];
         int read;
         while ((read = await console.ReadAsync(buffer, cancellationToken)) > 0)

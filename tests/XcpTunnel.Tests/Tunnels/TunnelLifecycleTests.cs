@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using XcpTunnel.Protocol.Rfb;
 using XcpTunnel.Tests.Support;
 
 namespace XcpTunnel.Tests.Tunnels;
@@ -15,14 +14,13 @@ public sealed class TunnelLifecycleTests
         var tunnel = fixture.StartTunnel("web01");
         var endPoint = tunnel.EndPoints[0];
         await using var viewer = await fixture.ViewerAsync(tunnel);
-        await viewer.HandshakeAsync();
+        Assert.True((await viewer.ConnectAsync()).Admitted);
 
         var stopping = tunnel.StopAsync(TimeSpan.FromMilliseconds(800));
         await Task.Delay(100);
 
         await Assert.ThrowsAsync<SocketException>(() => FakeViewer.ConnectAsync(endPoint)).Within();
-        var (width, _, _) = await viewer.InitialiseAsync(RfbProtocolVersion.V3_8);
-        Assert.Equal(1024, width);
+        Assert.Equal(4, (await RfbSession.FirstPixelAsync(viewer)).Length);
         Assert.False(stopping.IsCompleted);
         await stopping.Within();
         Assert.True(await viewer.IsClosedAsync());
@@ -45,8 +43,7 @@ public sealed class TunnelLifecycleTests
         fixture.Pool.AddVm("web01");
         var tunnel = fixture.StartTunnel("web01", idleTimeout: TimeSpan.FromMilliseconds(300));
         await using var viewer = await fixture.ViewerAsync(tunnel);
-        var (server, _) = await viewer.HandshakeAsync();
-        await viewer.InitialiseAsync(server);
+        Assert.True((await viewer.ConnectAsync()).Admitted);
 
         Assert.True(await viewer.IsClosedAsync());
         await fixture.WaitForLogAsync("outcome idle_timeout");
