@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Real peers used by the tests, from Debian.
-packages=(openssl ca-certificates tigervnc-standalone-server x11-xserver-utils vncsnapshot gvncviewer netpbm socat tigervnc-viewer xvfb x11-apps prometheus systemd)
+packages=(openssl ca-certificates tigervnc-standalone-server x11-xserver-utils vncsnapshot gvncviewer netpbm socat tigervnc-viewer xvfb x11-apps prometheus systemd
+  remmina remmina-plugin-vnc tigervnc-tools tesseract-ocr tesseract-ocr-eng xdotool openssh-server openssh-client passwd iproute2 coreutils)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -15,6 +16,12 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    # openssh-server's postinst enables the system's ssh service (and starts it where systemd runs). The
+    # tests start their own sshd on a free port; the machine's must stay off, so switch it off again.
+    if [[ " ${missing[*]} " == *" openssh-server "* ]]; then
+      systemctl disable --quiet ssh.service ssh.socket 2>/dev/null || true
+      systemctl stop ssh.service ssh.socket 2>/dev/null || true
+    fi
   else
     echo "test.sh: missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
     exit 1

@@ -135,7 +135,16 @@ public sealed class PeersTests
     [Fact]
     public void PeerProgram_EveryProgramTheHarnessRuns_IsInstalled()
     {
-        foreach (var program in new[] { PeerProgram.Xvnc, PeerProgram.XSetRoot, PeerProgram.GvncCapture, PeerProgram.VncSnapshot, PeerProgram.PngToPnm, PeerProgram.JpegToPnm })
+        PeerProgram[] programs =
+        [
+            PeerProgram.Xvnc, PeerProgram.XSetRoot, PeerProgram.GvncCapture, PeerProgram.VncSnapshot, PeerProgram.PngToPnm, PeerProgram.JpegToPnm,
+            PeerProgram.Xvfb, PeerProgram.TigerVncViewer, PeerProgram.Xwd, PeerProgram.XwdToPnm, PeerProgram.PamDepth, PeerProgram.PamScale,
+            PeerProgram.PpmToPgm, PeerProgram.Tesseract, PeerProgram.XDoTool, PeerProgram.GvncViewer, PeerProgram.Remmina, PeerProgram.TigerVncPasswd,
+            PeerProgram.Sshd, PeerProgram.Ssh, PeerProgram.SshKeygen, PeerProgram.UserAdd, PeerProgram.UserDel, PeerProgram.Chown,
+            PeerProgram.SocketStatistics,
+        ];
+        Assert.True(File.Exists(RemminaViewer.VncPlugin), $"{RemminaViewer.VncPlugin} missing: apt-get install remmina-plugin-vnc");
+        foreach (var program in programs)
         {
             Assert.True(File.Exists(program.Require()));
         }

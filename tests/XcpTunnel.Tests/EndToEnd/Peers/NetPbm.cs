@@ -40,4 +40,12 @@ internal static class NetPbm
             throw new FormatException($"{result.CommandLine}: {e.Message}", e);
         }
     }
+
+    /// <summary>Runs one netpbm converter over files and writes what it prints to <paramref name="output"/>, which it returns.</summary>
+    public static async Task<string> ConvertAsync(PeerProgram converter, string[] arguments, string output, CancellationToken cancellationToken)
+    {
+        var result = await Processes.RunAsync(new ProcessSpec(converter.Require(), arguments), DecodeTimeout, cancellationToken);
+        await File.WriteAllBytesAsync(output, result.StandardOutputBytes, cancellationToken);
+        return output;
+    }
 }

@@ -1,65 +1,71 @@
-using System.Globalization;
+using System.Diagnostics;
 
 namespace XcpTunnel.Tests.EndToEnd.Peers;
 
 /// <summary>
 /// TigerVNC's desktop viewer, as a person runs it, on its own headless X server (Xvfb): tests read
-/// what it logs (the server's failure reason included) and take screenshots of what it shows.
+/// what it logs (the server's failure reason included), take screenshots of what it shows and answer
+/// its dialogs. On a failure it logs <c>CConn: Authentication failure: reason</c> and shows the same
+/// text in a dialog titled <see cref="ErrorTitle"/> that offers to reconnect; it stays open until
+/// disposed (killed).
 /// </summary>
 internal sealed class TigerVncViewer : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    /// <summary>The title of the dialog that shows a connection failure ("… Attempt to reconnect?").</summary>
+    public const string ErrorTitle = "TigerVNC Viewer";
 
-    private readonly int _display;
-    private readonly RunningProcess _xvfb;
+    /// <summary>The VeNCrypt dialog when the certificate does not chain to <c>-X509CA</c>.</summary>
+    public const string UnknownIssuerTitle = "Unknown certificate issuer";
+
+    /// <summary>The VeNCrypt dialog when no name in the certificate matches the host as dialled.</summary>
+    public const string HostnameMismatchTitle = "Certificate hostname mismatch";
+
+    private static readonly TimeSpan DialogTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly XvfbDisplay _display;
     private readonly RunningProcess _viewer;
-    private readonly TemporaryDirectory _directory;
+    private readonly TemporaryDirectory _home;
+    private readonly Stopwatch _clock;
 
-    private TigerVncViewer(int display, RunningProcess xvfb, RunningProcess viewer, TemporaryDirectory directory)
+    private TigerVncViewer(XvfbDisplay display, RunningProcess viewer, TemporaryDirectory home, Stopwatch clock)
     {
         _display = display;
-        _xvfb = xvfb;
         _viewer = viewer;
-        _directory = directory;
+        _home = home;
+        _clock = clock;
     }
 
     /// <summary>What the viewer has logged so far (it logs the server's failure reason).</summary>
     public string Log => _viewer.StandardError + _viewer.StandardOutput;
 
+    public XvfbDisplay Display => _display;
+
+    public string CommandLine => _viewer.CommandLine;
+
     /// <summary>Starts Xvfb and <c>xtigervncviewer host::port</c> on it.</summary>
-    public static async Task<TigerVncViewer> StartAsync(string host, int port, CancellationToken cancellationToken)
+    public static Task<TigerVncViewer> StartAsync(string host, int port, CancellationToken cancellationToken) =>
+        StartAsync(host, port, TigerVncOptions.None, cancellationToken);
+
+    /// <summary>Starts Xvfb and <c>xtigervncviewer [options] host::port</c> on it, with a private HOME (saved certificates, settings).</summary>
+    public static async Task<TigerVncViewer> StartAsync(string host, int port, TigerVncOptions options, CancellationToken cancellationToken)
     {
-        var display = XDisplays.Reserve();
-        var directory = TemporaryDirectory.Create("xcptunnel-tigervnc-");
-        var xvfb = Processes.Start(new ProcessSpec(
-            PeerProgram.Xvfb.Require(),
-            [DisplayName(display), "-screen", "0", "1024x768x24", "-nolisten", "tcp"]));
+        ArgumentNullException.ThrowIfNull(options);
+        var display = await XvfbDisplay.StartAsync(1024, 768, cancellationToken);
+        var home = TemporaryDirectory.Create("xcptunnel-tigervnc-");
         try
         {
-            var deadline = DateTime.UtcNow + StartTimeout;
-            while (!File.Exists(XDisplays.SocketPath(display)))
-            {
-                if (xvfb.HasExited || DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException(xvfb.Describe($"Xvfb {DisplayName(display)} did not start"));
-                }
-
-                await Task.Delay(50, cancellationToken);
-            }
-
             var viewer = Processes.Start(new ProcessSpec(
                 PeerProgram.TigerVncViewer.Require(),
-                [FormattableString.Invariant($"{host}::{port}")])
+                [.. options.Arguments(), FormattableString.Invariant($"{host}::{port}")])
             {
-                Environment = new Dictionary<string, string?> { ["DISPLAY"] = DisplayName(display), ["HOME"] = directory.Path },
+                Environment = display.Environment(home.Path),
             });
-            return new TigerVncViewer(display, xvfb, viewer, directory);
+            return new TigerVncViewer(display, viewer, home, Stopwatch.StartNew());
         }
         catch
         {
-            await xvfb.DisposeAsync();
-            XDisplays.Release(display);
-            directory.Dispose();
+            await display.DisposeAsync();
+            home.Dispose();
             throw;
         }
     }
@@ -80,23 +86,53 @@ internal sealed class TigerVncViewer : IAsyncDisposable
     }
 
     /// <summary>The whole X screen, as a person would see it.</summary>
-    public async Task<RgbImage> ScreenshotAsync(CancellationToken cancellationToken)
+    public Task<RgbImage> ScreenshotAsync(CancellationToken cancellationToken) => _display.ScreenshotAsync(cancellationToken);
+
+    /// <summary>
+    /// Waits for the failure dialog and returns its text as OCR reads it; <see cref="ShownFailure.DebugLog"/>
+    /// holds the viewer's log, where the same message is exact.
+    /// </summary>
+    public async Task<ShownFailure> ShownFailureAsync(CancellationToken cancellationToken)
     {
-        var dump = _directory.File("screen.xwd");
-        await Processes.RunAsync(
-            new ProcessSpec(PeerProgram.Xwd.Require(), ["-root", "-silent", "-display", DisplayName(_display), "-out", dump]),
-            TimeSpan.FromSeconds(20),
-            cancellationToken);
-        return await NetPbm.DecodeWithAsync(PeerProgram.XwdToPnm, dump, cancellationToken);
+        await WaitForDialogAsync(ErrorTitle, cancellationToken);
+        var elapsed = _clock.Elapsed;
+        var text = await _display.ReadTextAsync(cancellationToken);
+        return new ShownFailure("xtigervncviewer", FailureSurface.Screen, text, elapsed, Log);
+    }
+
+    /// <summary>Waits until a dialog titled <paramref name="title"/> is shown and returns the screen's text.</summary>
+    public async Task<string> WaitForDialogAsync(string title, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await XDoTool.WaitForWindowAsync(_display, "^" + System.Text.RegularExpressions.Regex.Escape(title) + "$", DialogTimeout, cancellationToken);
+        }
+        catch (ProcessFailedException e) when (e.TimedOut)
+        {
+            var titles = await XDoTool.VisibleTitlesAsync(_display, cancellationToken);
+            throw new TimeoutException(
+                $"xtigervncviewer showed no '{title}' dialog within {DialogTimeout.TotalSeconds:0} s; windows: [{string.Join(", ", titles)}]\n" +
+                _viewer.Describe("viewer"), e);
+        }
+
+        return await _display.ReadTextAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Answers "No" (Escape) to a yes/no certificate dialog, as a careful user would; the viewer then logs
+    /// <c>Authentication failure: Unknown certificate issuer</c> or <c>… Certificate hostname mismatch</c>.
+    /// </summary>
+    public async Task DeclineDialogAsync(string title, CancellationToken cancellationToken)
+    {
+        var window = await XDoTool.WaitForWindowAsync(
+            _display, "^" + System.Text.RegularExpressions.Regex.Escape(title) + "$", DialogTimeout, cancellationToken);
+        await XDoTool.PressAsync(_display, window, "Escape", cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _viewer.DisposeAsync();
-        await _xvfb.DisposeAsync();
-        XDisplays.Release(_display);
-        _directory.Dispose();
+        await _display.DisposeAsync();
+        _home.Dispose();
     }
-
-    private static string DisplayName(int display) => ":" + display.ToString(CultureInfo.InvariantCulture);
 }

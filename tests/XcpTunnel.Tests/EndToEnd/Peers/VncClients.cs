@@ -6,7 +6,7 @@ namespace XcpTunnel.Tests.EndToEnd.Peers;
 /// Stock VNC clients from Debian, each taking one screenshot of a VNC server. They run without a
 /// terminal or X display and fail with their command line and output.
 /// </summary>
-internal static class VncClients
+internal static partial class VncClients
 {
     /// <summary>Both clients take well under a second against a local server; this is for a hung handshake.</summary>
     public static readonly TimeSpan CaptureTimeout = TimeSpan.FromSeconds(20);

@@ -65,8 +65,13 @@ internal sealed class XvncServer : IAsyncDisposable
     public static Task<XvncServer> StartAsync(RgbColour root, CancellationToken cancellationToken) =>
         StartAsync(root, 640, 480, cancellationToken);
 
-    public static async Task<XvncServer> StartAsync(RgbColour root, int width, int height, CancellationToken cancellationToken)
+    public static Task<XvncServer> StartAsync(RgbColour root, int width, int height, CancellationToken cancellationToken) =>
+        StartAsync(root, width, height, XvncSecurity.None, cancellationToken);
+
+    /// <summary>Starts Xvnc with the given security types (VNC password, VeNCrypt certificate) instead of None.</summary>
+    public static async Task<XvncServer> StartAsync(RgbColour root, int width, int height, XvncSecurity security, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(security);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         var xvnc = PeerProgram.Xvnc.Require();
@@ -83,7 +88,7 @@ internal sealed class XvncServer : IAsyncDisposable
             var handedOut = false;
             try
             {
-                process = Processes.Start(new ProcessSpec(xvnc, XvncArguments(display, port, width, height))
+                process = Processes.Start(new ProcessSpec(xvnc, [.. XvncArguments(display, port, width, height), .. security.Arguments()])
                 {
                     // Xvnc keeps no ~/.vnc state itself, but whatever it starts (xkbcomp) gets a private home.
                     Environment = new Dictionary<string, string?> { ["HOME"] = directory.Path },
@@ -131,7 +136,6 @@ internal sealed class XvncServer : IAsyncDisposable
         FormattableString.Invariant($":{display}"),
         "-rfbport", port.ToString(CultureInfo.InvariantCulture),
         "-interface", ListenAddress,
-        "-SecurityTypes", "None",
         "-geometry", FormattableString.Invariant($"{width}x{height}"),
         "-depth", "24",
         // X clients (xsetroot) use the Unix socket only; no X port 6000+N to clash with anything.
