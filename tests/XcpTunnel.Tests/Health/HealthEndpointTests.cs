@@ -70,7 +70,7 @@ public sealed class HealthEndpointTests
             ("web", "web01"));
         await using (var viewer = await daemon.ViewerAsync("pv"))
         {
-            await RfbSession.FirstPixelAsync(viewer, connect: true);
+            await ViewerTraffic.FirstPixelAsync(viewer, connect: true);
         }
 
         await using (var viewer = await daemon.ViewerAsync("web"))

@@ -226,7 +226,7 @@ public sealed class TunnelConnectionTests
         await using var second = await fixture.ViewerAsync(tunnel);
 
         Assert.Equal("tunnel 't1' already has 1 viewers, its limit", await second.RefusalAsync());
-        Assert.Equal(4, (await RfbSession.FirstPixelAsync(first)).Length);
+        Assert.Equal(4, (await ViewerTraffic.FirstPixelAsync(first)).Length);
     }
 
     [Fact]
@@ -271,7 +271,7 @@ public sealed class TunnelConnectionTests
         var tunnel = fixture.StartTunnel("web01");
         await using (var viewer = await fixture.ViewerAsync(tunnel))
         {
-            await RfbSession.FirstPixelAsync(viewer, connect: true);
+            await ViewerTraffic.FirstPixelAsync(viewer, connect: true);
         }
 
         var closed = await fixture.WaitForLogAsync("closed: tunnel t1");

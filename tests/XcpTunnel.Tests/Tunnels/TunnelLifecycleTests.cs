@@ -20,7 +20,7 @@ public sealed class TunnelLifecycleTests
         await Task.Delay(100);
 
         await Assert.ThrowsAsync<SocketException>(() => FakeViewer.ConnectAsync(endPoint)).Within();
-        Assert.Equal(4, (await RfbSession.FirstPixelAsync(viewer)).Length);
+        Assert.Equal(4, (await ViewerTraffic.FirstPixelAsync(viewer)).Length);
         Assert.False(stopping.IsCompleted);
         await stopping.Within();
         Assert.True(await viewer.IsClosedAsync());

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace XcpTunnel.Tests.Support;
 
 /// <summary>What a viewer does after the handshake, reduced to what tests need: ask for a pixel and get it.</summary>
-internal static class RfbSession
+internal static class ViewerTraffic
 {
     /// <summary>
     /// Sends a FramebufferUpdateRequest for the top-left pixel (RFC 6143 §7.5.3) and reads the whole answer
