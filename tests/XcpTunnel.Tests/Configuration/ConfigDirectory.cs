@@ -82,8 +82,8 @@ internal sealed class ConfigDirectory : IDisposable
         return LoadFile(environment);
     }
 
-    public ConfigLoadResult LoadFile(IReadOnlyDictionary<string, string?>? environment = null) =>
-        DaemonSettingsLoader.Load(ConfigPath, environment ?? new Dictionary<string, string?>(), Options);
+    public ConfigLoadResult LoadFile(IReadOnlyDictionary<string, string?>? environment = null, ConfigLoadOptions? options = null) =>
+        DaemonSettingsLoader.Load(ConfigPath, environment ?? new Dictionary<string, string?>(), options ?? Options);
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using XcpTunnel.Configuration;
+using XcpTunnel.Tests.Access;
 using XcpTunnel.Tests.Configuration;
 
 namespace XcpTunnel.Tests.Packaging;
@@ -25,11 +26,33 @@ public sealed class PackagedFilesTests
             config.WriteFile(Path.Combine("credentials", credential.Split(':')[0]), ConfigDirectory.Password + "\n");
         }
 
+        // A machine the package is installed on: sysusers.d made the group the example admits.
+        var users = new FakeUserDirectory().User("root", 0, 0).Group("xcptunnel-viewers", 990);
+
         var settings = ConfigAssert.Loaded(config.LoadFile(
-            new Dictionary<string, string?> { [PasswordSources.CredentialsDirectoryVariable] = credentials }));
+            new Dictionary<string, string?> { [PasswordSources.CredentialsDirectoryVariable] = credentials },
+            ConfigDirectory.Options with { Users = users }));
 
         Assert.Equal(["centos", "db01"], settings.Tunnels.Select(t => t.Name));
+        Assert.All(settings.Tunnels, t => Assert.Equal(["root", "@xcptunnel-viewers"], t.AllowUsers!.Entries));
         Assert.Empty(settings.Warnings);
+    }
+
+    [Fact]
+    public void SysusersConf_CreatesTheGroupTheExampleAdmits()
+    {
+        var lines = File.ReadLines(Path.Combine(PackagedDirectory, "sysusers.conf")).Where(l => !l.StartsWith('#')).ToList();
+
+        Assert.Contains(lines, l => l.StartsWith("g xcptunnel-viewers ", StringComparison.Ordinal));
+        Assert.Contains("@xcptunnel-viewers", ExampleConfig()["Access"]!["AllowUsers"]!.AsArray().Select(e => (string?)e));
+    }
+
+    [Fact]
+    public void Unit_KeepsWhatTheUserCheckNeeds_NoPrivateUsersAndNetlink()
+    {
+        // PrivateUsers=yes makes every other user "nobody" to the daemon; sock_diag needs AF_NETLINK.
+        Assert.Empty(UnitValues("xcptunnel.service", "PrivateUsers"));
+        Assert.Contains("AF_NETLINK", Assert.Single(UnitValues("xcptunnel.service", "RestrictAddressFamilies")).Split(' '));
     }
 
     [Fact]

@@ -68,20 +68,8 @@ internal sealed class ViewerScript : IAsyncDisposable
         await Viewer.FlushAsync().Bounded();
     }
 
-    /// <summary>Moves the fake clock a second at a time until <paramref name="task"/> ends; returns how far it moved.</summary>
-    public async Task<TimeSpan> AdvanceUntilDoneAsync(Task task, TimeSpan step)
-    {
-        var moved = TimeSpan.Zero;
-        var deadline = DateTime.UtcNow + TestTimeouts.Default;
-        while (!task.IsCompleted && DateTime.UtcNow < deadline)
-        {
-            Time.Advance(step);
-            moved += step;
-            await Task.WhenAny(task, Task.Delay(10));
-        }
-
-        return moved;
-    }
+    /// <summary>Moves the fake clock by <paramref name="step"/> until <paramref name="task"/> ends; returns how far it moved.</summary>
+    public Task<TimeSpan> AdvanceUntilDoneAsync(Task task, TimeSpan step) => FakeClock.AdvanceUntilDoneAsync(Time, task, step);
 
     public async ValueTask DisposeAsync()
     {
