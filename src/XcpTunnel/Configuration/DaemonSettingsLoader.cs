@@ -53,6 +53,7 @@ internal static partial class DaemonSettingsLoader
     {
         CheckShape(configuration, diagnostics);
         var section = configuration.Get<DaemonSection>() ?? new DaemonSection();
+        KeepEmptySections(configuration, section);
 
         // Relative PasswordFile and CaFile paths are relative to the configuration file, not to
         // whatever directory the daemon was started in.
@@ -120,10 +121,52 @@ internal static partial class DaemonSettingsLoader
         CheckKeys(section.GetChildren(), keys, diagnostics);
     }
 
+    /// <summary>
+    /// <c>"AllowUsers": []</c> (no one) and <c>"ViewerTls": {}</c> reach the binder as an empty value, which it binds
+    /// as nothing at all: the default. Both are decisions (no one may; TLS is wanted, its files missing), so they are
+    /// kept, to mean what they say or be reported.
+    /// </summary>
+    private static void KeepEmptySections(IConfiguration configuration, DaemonSection section)
+    {
+        // An empty array is a key with an empty value, an empty object a key with none: both are there, childless.
+        var keys = configuration.AsEnumerable().Select(pair => pair.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        bool IsEmptyList(IConfigurationSection list) => keys.Contains(list.Path) && string.IsNullOrEmpty(list.Value) && !list.GetChildren().Any();
+
+        var access = configuration.GetSection(nameof(DaemonSection.Access)).GetSection(nameof(AccessSection.AllowUsers));
+        if (IsEmptyList(access))
+        {
+            (section.Access ??= new AccessSection()).AllowUsers = [];
+        }
+
+        var health = configuration.GetSection(nameof(DaemonSection.Health)).GetSection(nameof(HealthSection.AllowUsers));
+        if (IsEmptyList(health))
+        {
+            (section.Health ??= new HealthSection()).AllowUsers = [];
+        }
+
+        foreach (var tunnel in configuration.GetSection(nameof(DaemonSection.Tunnels)).GetChildren())
+        {
+            if (section.Tunnels?.GetValueOrDefault(tunnel.Key) is not { } bound)
+            {
+                continue;
+            }
+
+            if (IsEmptyList(tunnel.GetSection(nameof(TunnelSection.AllowUsers))))
+            {
+                bound.AllowUsers = [];
+            }
+
+            if (IsEmptyList(tunnel.GetSection(nameof(TunnelSection.ViewerTls))))
+            {
+                bound.ViewerTls = new ViewerTlsSection();
+            }
+        }
+    }
+
     // The binder reads "AllowUsers": "alice" as no list at all, which would quietly mean the default.
     private static void CheckList(IConfigurationSection section, ConfigDiagnostics diagnostics)
     {
-        if (section.Value is not null)
+        if (!string.IsNullOrEmpty(section.Value))
         {
             diagnostics.Error(section.Path, "expected a list such as [\"alice\", \"@ops\"]");
         }

@@ -111,6 +111,12 @@ internal static class PasswordSources
     /// </summary>
     public static byte[]? ReadBytes(string path, string key, ConfigDiagnostics diagnostics)
     {
+        if (Directory.Exists(path))
+        {
+            diagnostics.Error(key, $"{path} is a directory, not a file");
+            return null;
+        }
+
         byte[] bytes;
         try
         {

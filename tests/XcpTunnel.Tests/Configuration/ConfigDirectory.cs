@@ -71,7 +71,8 @@ internal sealed class ConfigDirectory : IDisposable
     }
 
     /// <summary>Writes <paramref name="config"/> and, unless told otherwise, <c>lab.password</c> (0600, trailing newline).</summary>
-    public ConfigLoadResult Load(JsonObject config, IReadOnlyDictionary<string, string?>? environment = null, bool writePassword = true)
+    public ConfigLoadResult Load(
+        JsonObject config, IReadOnlyDictionary<string, string?>? environment = null, bool writePassword = true, ConfigLoadOptions? options = null)
     {
         if (writePassword)
         {
@@ -79,7 +80,7 @@ internal sealed class ConfigDirectory : IDisposable
         }
 
         File.WriteAllText(ConfigPath, config.ToJsonString());
-        return LoadFile(environment);
+        return LoadFile(environment, options);
     }
 
     public ConfigLoadResult LoadFile(IReadOnlyDictionary<string, string?>? environment = null, ConfigLoadOptions? options = null) =>
