@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 
 # Real peers used by the tests, from Debian.
 packages=(openssl ca-certificates tigervnc-standalone-server x11-xserver-utils vncsnapshot gvncviewer netpbm socat tigervnc-viewer xvfb x11-apps prometheus systemd
-  remmina remmina-plugin-vnc tigervnc-tools tesseract-ocr tesseract-ocr-eng xdotool openssh-server openssh-client passwd iproute2 coreutils)
+  remmina remmina-plugin-vnc tigervnc-tools tesseract-ocr tesseract-ocr-eng xdotool openssh-server openssh-client passwd iproute2 coreutils curl)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -121,7 +121,8 @@ internal sealed class HealthService(
                 tunnel.Vm,
                 l.ActiveConnections,
                 l.TotalConnections,
-                pools[tunnel.Pool].IsLoggedIn);
+                pools[tunnel.Pool].IsLoggedIn,
+                l.Metrics?.Outcomes ?? new Dictionary<string, long>());
         }),
     ];
 

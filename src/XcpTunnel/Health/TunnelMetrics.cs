@@ -15,6 +15,7 @@ internal sealed class TunnelMetrics
     private readonly KeyValuePair<string, object?> _tunnelTag;
     private readonly Lock _gate = new();
     private readonly HashSet<SpliceCounters> _live = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _outcomes = new(StringComparer.Ordinal);
     private long _closedViewerToConsole;
     private long _closedConsoleToViewer;
 
@@ -26,7 +27,15 @@ internal sealed class TunnelMetrics
     }
 
     /// <summary>A connection ended with <paramref name="outcome"/>, counted under its label.</summary>
-    public void ConnectionEnded(Tunnels.TunnelOutcome outcome) => _connections.Add(1, _tunnelTag, DaemonMetrics.Tag("outcome", Tunnels.TunnelOutcomes.Label(outcome)));
+    public void ConnectionEnded(Tunnels.TunnelOutcome outcome)
+    {
+        var label = Tunnels.TunnelOutcomes.Label(outcome);
+        _outcomes.AddOrUpdate(label, 1, static (_, n) => n + 1);
+        _connections.Add(1, _tunnelTag, DaemonMetrics.Tag("outcome", label));
+    }
+
+    /// <summary>How many connections ended so, by outcome label, for <c>/tunnels</c>.</summary>
+    public IReadOnlyDictionary<string, long> Outcomes => new SortedDictionary<string, long>(_outcomes, StringComparer.Ordinal);
 
     /// <summary>The console's security greeting reached the viewer <paramref name="sinceAccept"/> after the accept.</summary>
     public void HandshakeCompleted(TimeSpan sinceAccept) => _handshake.Record(sinceAccept.TotalSeconds, _tunnelTag);

@@ -10,8 +10,16 @@ namespace XcpTunnel.Health;
 /// <param name="ActiveConnections">Viewers connected now.</param>
 /// <param name="TotalConnections">Viewers accepted since the start.</param>
 /// <param name="PoolLoggedIn">Whether the daemon holds a live XAPI session for the pool.</param>
+/// <param name="Outcomes">How the tunnel's connections ended, by the outcome labels of the log and the metrics.</param>
 internal sealed record TunnelStatus(
-    string Name, IReadOnlyList<string> Listen, string Pool, string Vm, int ActiveConnections, long TotalConnections, bool PoolLoggedIn);
+    string Name,
+    IReadOnlyList<string> Listen,
+    string Pool,
+    string Vm,
+    int ActiveConnections,
+    long TotalConnections,
+    bool PoolLoggedIn,
+    IReadOnlyDictionary<string, long> Outcomes);
 
 /// <summary>Source-generated JSON for the health endpoint: no reflection, so the daemon stays trimmable.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]

@@ -47,6 +47,9 @@ internal sealed class TunnelListener : IAsyncDisposable
 
     public int ActiveConnections => Volatile.Read(ref _active);
 
+    /// <summary>The tunnel's share of the daemon's metrics; null outside the daemon.</summary>
+    public Health.TunnelMetrics? Metrics => _handler.Metrics;
+
     /// <summary>Viewers accepted since the start, refused ones included.</summary>
     public long TotalConnections => Interlocked.Read(ref _total);
 

@@ -49,8 +49,14 @@ internal sealed class DaemonFixture : IAsyncDisposable
     public static Task<DaemonFixture> StartWithProbesAsync(TimeSpan probeInterval, Action<SimulatedPool> addVms, params (string Tunnel, string Vm)[] tunnels) =>
         StartAsync(new IPEndPoint(IPAddress.Loopback, 0), probeInterval, addVms, tunnels);
 
+    /// <summary>As <see cref="StartAsync(Action{SimulatedPool}, ValueTuple{string, string}[])"/>, with the settings changed by <paramref name="configure"/>.</summary>
+    public static Task<DaemonFixture> StartConfiguredAsync(
+        Func<DaemonSettings, DaemonSettings> configure, Action<SimulatedPool> addVms, params (string Tunnel, string Vm)[] tunnels) =>
+        StartAsync(new IPEndPoint(IPAddress.Loopback, 0), TimeSpan.Zero, addVms, tunnels, configure);
+
     private static async Task<DaemonFixture> StartAsync(
-        IPEndPoint health, TimeSpan probeInterval, Action<SimulatedPool> addVms, (string Tunnel, string Vm)[] tunnels)
+        IPEndPoint health, TimeSpan probeInterval, Action<SimulatedPool> addVms, (string Tunnel, string Vm)[] tunnels,
+        Func<DaemonSettings, DaemonSettings>? configure = null)
     {
         var pool = await SimulatedPool.StartAsync(
             new SimulatedPoolOptions { Password = Password }, CancellationToken.None).Within();
@@ -76,7 +82,7 @@ internal sealed class DaemonFixture : IAsyncDisposable
             new HealthSettings([health], health.ToString(), AllowRemote: false) { ProbeInterval = probeInterval },
             timeouts,
             []);
-        var host = DaemonHost.Build(settings, new DaemonLogging(LogLevel.Warning, ToStandardError: true));
+        var host = DaemonHost.Build(configure?.Invoke(settings) ?? settings, new DaemonLogging(LogLevel.Warning, ToStandardError: true));
         try
         {
             await host.StartAsync().Within();

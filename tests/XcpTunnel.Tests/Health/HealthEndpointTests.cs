@@ -53,6 +53,7 @@ public sealed class HealthEndpointTests
         Assert.Equal(1, (int?)tunnel["activeConnections"]);
         Assert.Equal(1, (long?)tunnel["totalConnections"]);
         Assert.True((bool?)tunnel["poolLoggedIn"]);
+        Assert.Empty(tunnel["outcomes"]!.AsObject());
         Assert.DoesNotContain("OpaqueRef", body, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Pa55", body, StringComparison.Ordinal);
     }
@@ -86,6 +87,9 @@ public sealed class HealthEndpointTests
         Assert.True(Sample(metrics, "xcptunnel_bytes_total", """tunnel="pv",direction="viewer_to_console" """.Trim()) > 0, metrics);
         Assert.Equal(0, Sample(metrics, "xcptunnel_active_connections", """tunnel="pv" """.Trim()));
         Assert.Equal(1, Sample(metrics, "xcptunnel_handshake_duration_seconds_count", """tunnel="pv" """.Trim()));
+        // /tunnels counts outcomes by the same labels.
+        var tunnels = JsonNode.Parse(await daemon.GetStringAsync("/tunnels"))!.AsArray();
+        Assert.Equal(1, (long?)tunnels.Single(t => (string?)t!["name"] == "web")!["outcomes"]!["vm_not_running"]);
         Assert.Equal(1, Sample(metrics, "xcptunnel_xapi_logins_total", """pool="lab" """.Trim()));
         Assert.Equal(1, Sample(metrics, "xcptunnel_xapi_sessions", """pool="lab" """.Trim()));
         Assert.Equal(1, Sample(metrics, "xcptunnel_xapi_rpc_duration_seconds_count", """pool="lab",method="session.login_with_password" """.Trim()));

@@ -35,6 +35,7 @@ internal sealed record PeerProgram(string Name, string DebianPackage)
     public static readonly PeerProgram UserDel = new("userdel", "passwd");
     public static readonly PeerProgram Chown = new("chown", "coreutils");
     public static readonly PeerProgram SocketStatistics = new("ss", "iproute2");
+    public static readonly PeerProgram Curl = new("curl", "curl");
 
     // Administration tools (sshd, useradd) live in sbin, which a developer's PATH may lack.
     private static readonly string[] SystemDirectories = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
