@@ -33,8 +33,22 @@ internal sealed class SshForward : IAsyncDisposable
     }
 
     /// <summary>Logs in as <paramref name="userName"/> with <paramref name="key"/>, which need not be that user's (to test a refusal).</summary>
-    public static async Task<SshForward> StartAsync(
-        SshServer server, string userName, SshKeyPair key, string targetHost, int targetPort, CancellationToken cancellationToken)
+    public static Task<SshForward> StartAsync(
+        SshServer server, string userName, SshKeyPair key, string targetHost, int targetPort, CancellationToken cancellationToken) =>
+        StartAsync(server, userName, key, string.Create(CultureInfo.InvariantCulture, $"{targetHost}:{targetPort}"), cancellationToken);
+
+    /// <summary>
+    /// Forwards to a unix socket on the server's side (<c>ssh -L 127.0.0.1:LOCAL:/path</c>): sshd connects to
+    /// <paramref name="socketPath"/> as <paramref name="user"/>, whose credentials the socket's server then sees.
+    /// </summary>
+    public static Task<SshForward> StartToUnixSocketAsync(SshServer server, TestUser user, string socketPath, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return StartAsync(server, user.Name, user.Key, socketPath, cancellationToken);
+    }
+
+    private static async Task<SshForward> StartAsync(
+        SshServer server, string userName, SshKeyPair key, string target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(key);
@@ -44,7 +58,7 @@ internal sealed class SshForward : IAsyncDisposable
             // No ssh_config, the user's or the system's: only what is written here applies.
             "-F", "/dev/null",
             "-N",
-            "-L", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{localPort}:{targetHost}:{targetPort}"),
+            "-L", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{localPort}:{target}"),
             "-p", server.Port.ToString(CultureInfo.InvariantCulture),
             "-i", key.PrivateKeyPath,
             "-o", "IdentitiesOnly=yes",

@@ -118,7 +118,7 @@ internal sealed class SshServer : IAsyncDisposable
         "StrictModes yes",
         "AllowTcpForwarding yes",
         "AllowAgentForwarding no",
-        "AllowStreamLocalForwarding no",
+        "AllowStreamLocalForwarding local",
         "X11Forwarding no",
         "PermitTTY no",
         "PrintMotd no",
