@@ -23,7 +23,7 @@ public sealed class TigerVncOptionsTests
 
         await using var viewer = await TigerVncViewer.StartAsync(server.Host, server.Port, new TigerVncOptions { PasswordFile = password }, CancellationToken.None).WaitAsync(TestTimeout);
 
-        await AssertShowsDesktopAsync(viewer, server);
+        await viewer.WaitForDesktopAsync(server.Root, server.Width, server.Height, () => server.Log, CancellationToken.None).WaitAsync(TestTimeout);
         Assert.Contains("Choosing security type VncAuth(2)", viewer.Log);
     }
 
@@ -36,7 +36,7 @@ public sealed class TigerVncOptionsTests
 
         await using var viewer = await TigerVncViewer.StartAsync(server.Host, server.Port, options, CancellationToken.None).WaitAsync(TestTimeout);
 
-        await AssertShowsDesktopAsync(viewer, server);
+        await viewer.WaitForDesktopAsync(server.Root, server.Width, server.Height, () => server.Log, CancellationToken.None).WaitAsync(TestTimeout);
         Assert.Contains("Choosing security type X509Vnc (261)", viewer.Log);
     }
 
@@ -89,24 +89,5 @@ public sealed class TigerVncOptionsTests
         return (
             new XvncSecurity { SecurityTypes = ["X509Vnc"], PasswordFile = password, X509 = (certificateFile, keyFile) },
             new TigerVncOptions { PasswordFile = password, SecurityTypes = ["X509Vnc", "X509None"], X509CA = caFile });
-    }
-
-    // The window is mapped and painted a moment after the handshake; take screenshots until it is.
-    private static async Task AssertShowsDesktopAsync(TigerVncViewer viewer, XvncServer server)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        var expected = (double)(server.Width * server.Height) / (1024 * 768) * 0.9;
-        while (true)
-        {
-            var screen = await viewer.ScreenshotAsync(CancellationToken.None).WaitAsync(TestTimeout);
-            var fraction = screen.FractionNear(server.Root, 8);
-            if (fraction >= expected)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"only {fraction:P1} of the screen is {server.Root} (want {expected:P1}); {screen.Describe()}\n{viewer.Log}\n{server.Log}");
-            await Task.Delay(200);
-        }
     }
 }

@@ -85,6 +85,35 @@ internal sealed class TigerVncViewer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the viewer's window shows a <paramref name="width"/>×<paramref name="height"/> desktop painted
+    /// <paramref name="colour"/> (90 % of it, on the 1024×768 screen): the window is mapped and painted a moment after
+    /// the handshake, so screenshots are taken until it is. <paramref name="serverLog"/> is read into the failure message.
+    /// </summary>
+    public async Task WaitForDesktopAsync(RgbColour colour, int width, int height, Func<string> serverLog, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var expected = (double)(width * height) / (1024 * 768) * 0.9;
+        while (true)
+        {
+            var screen = await ScreenshotAsync(cancellationToken);
+            var fraction = screen.FractionNear(colour, 8);
+            if (fraction >= expected)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                var windows = await XDoTool.VisibleTitlesAsync(_display, cancellationToken);
+                throw new TimeoutException(
+                    $"only {fraction:P1} of the screen is {colour} (want {expected:P1}); {screen.Describe()}; windows: [{string.Join(", ", windows)}]\n{Log}\n{serverLog()}");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
     /// <summary>The whole X screen, as a person would see it.</summary>
     public Task<RgbImage> ScreenshotAsync(CancellationToken cancellationToken) => _display.ScreenshotAsync(cancellationToken);
 
