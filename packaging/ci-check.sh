@@ -16,8 +16,10 @@ ensure_debian_packages systemd python3 python3-seccomp libssl3 ca-certificates
 
 work=$(mktemp -d)
 pids=()
+users=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for user in "${users[@]}"; do userdel "$user" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -67,7 +69,8 @@ fi
 step "systemd-analyze security (exposure; lower is better)"
 systemd-analyze security --offline=true /lib/systemd/system/xcptunnel.service | grep -E '✗|Overall' >&2
 exposure=$(systemd-analyze security --offline=true /lib/systemd/system/xcptunnel.service | sed -n 's/.*Overall exposure level for xcptunnel.service: \([0-9.]*\).*/\1/p')
-# 1.1 when this was written; a change that loosens the sandbox must say so here.
+# 1.1 with PrivateUsers=yes; 1.3 since the daemon must see other users (AllowUsers) and ask the kernel over
+# AF_NETLINK who a viewer is. A change that loosens the sandbox further must say so here.
 awk -v e="$exposure" 'BEGIN { exit !(e != "" && e <= 1.5) }' || fail "exposure level ${exposure:-unknown} is above 1.5"
 
 # The installed binary under the installed unit's system call filter, address families and
@@ -102,10 +105,17 @@ kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
 step "serve in the sandbox: READY, WATCHDOG and STOPPING reach NOTIFY_SOCKET; tunnels and /healthz answer (the pool is unreachable on purpose)"
 tunnel=$((port + 10)); health=$((port + 20))
+# Two local accounts: the tunnel admits the first only. Who connects is read from the kernel (sock_diag over
+# AF_NETLINK), inside the unit's address-family and system-call filter.
+allowed=xctci$RANDOM; refused=xctci$RANDOM
+for user in "$allowed" "$refused"; do
+  useradd --system --no-create-home --shell /usr/sbin/nologin "$user"
+  users+=("$user")
+done
 cat >"$work/xcptunnel.json" <<EOF
 {
   "Pools": { "lab": { "Url": "https://127.0.0.1:9", "Username": "root", "Insecure": true } },
-  "Tunnels": { "centos": { "Listen": "127.0.0.1:$tunnel", "Pool": "lab", "Vm": "centos" } },
+  "Tunnels": { "centos": { "Listen": "127.0.0.1:$tunnel", "Pool": "lab", "Vm": "centos", "AllowUsers": ["$allowed"] } },
   "Health": { "Listen": "127.0.0.1:$health" }
 }
 EOF
@@ -135,6 +145,29 @@ fi
 # A viewer is told in RFB why the console cannot be reached, so the whole failure path ran too.
 greeting=$(rfb_greeting "$tunnel") || true
 [ "$greeting" = "RFB 003.008" ] || { cat "$work/serve.log" >&2; fail "serve in the sandbox: no RFB greeting on the tunnel (got '$greeting')"; }
+# The RFB 3.8 handshake as each user, as a stock viewer does it: the reason it is told.
+told_as() {
+  setpriv --reuid="$1" --regid="$(id -g "$1")" --init-groups /usr/bin/python3 -c '
+import socket, struct, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+def read(n):
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            sys.exit("closed")
+        data += chunk
+    return data
+read(12); s.sendall(b"RFB 003.008\n")
+types = read(read(1)[0]); s.sendall(types[:1])
+if struct.unpack(">I", read(4))[0] != 0:
+    print(read(struct.unpack(">I", read(4))[0]).decode())
+' "$tunnel"
+}
+told=$(told_as "$refused") || true
+[ "$told" = "user '$refused' may not open tunnel 'centos'" ] || { cat "$work/serve.log" >&2; fail "serve in the sandbox: $refused was told '$told'"; }
+told=$(told_as "$allowed") || true
+case "$told" in "XAPI login failed for root on lab"*) ;; *) cat "$work/serve.log" >&2; fail "serve in the sandbox: $allowed was told '$told', not the pool's reason" ;; esac
 sleep 1.5  # two watchdog intervals of 0.5 s
 kill -TERM "${pids[-1]}"
 wait "${pids[-1]}" && rc=0 || rc=$?
