@@ -91,7 +91,7 @@ def resolvable(name):
         return False
 
 
-FAMILIES = {"AF_INET": socket.AF_INET, "AF_INET6": socket.AF_INET6, "AF_UNIX": socket.AF_UNIX}
+FAMILIES = {"AF_INET": socket.AF_INET, "AF_INET6": socket.AF_INET6, "AF_UNIX": socket.AF_UNIX, "AF_NETLINK": socket.AF_NETLINK}
 
 
 def main():

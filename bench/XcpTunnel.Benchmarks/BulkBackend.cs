@@ -2,19 +2,16 @@ using System.Buffers.Binary;
 
 namespace XcpTunnel.Benchmarks;
 
-/// <summary>The console side of <see cref="BulkProtocol"/>, run by the simulator for every CONNECT to the bench VM.</summary>
+/// <summary>
+/// The console side of <see cref="BulkProtocol"/>, run by the simulator for every CONNECT to the bench VM after its
+/// qemu-like RFB handshake (ServerInit sent).
+/// </summary>
 internal static class BulkBackend
 {
     private static readonly byte[] Payload = CreatePayload();
 
     public static async Task ServeAsync(Stream viewer, CancellationToken cancellationToken)
     {
-        await viewer.WriteAsync(BulkProtocol.ServerVersion, cancellationToken);
-        var version = new byte[12];
-        await viewer.ReadExactlyAsync(version, cancellationToken);
-        await viewer.WriteAsync(BulkProtocol.SecurityNone, cancellationToken);
-        await viewer.FlushAsync(cancellationToken);
-
         var command = new byte[BulkProtocol.CommandBytes];
         var buffer = new byte[BulkProtocol.ChunkBytes];
         while (true)

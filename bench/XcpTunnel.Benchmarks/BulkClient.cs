@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 
 namespace XcpTunnel.Benchmarks;
@@ -9,19 +10,31 @@ internal sealed class BulkClient(Stream stream) : IAsyncDisposable
 
     public Stream Stream { get; } = stream;
 
-    /// <summary>Reads the console's RFB 3.3 greeting, answers 3.3, reads the security type.</summary>
-    public async Task GreetAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The viewer's RFB 3.8 handshake with security None, as TigerVNC does it: ProtocolVersion, the type list and
+    /// its choice, SecurityResult, ClientInit (shared), ServerInit. Whoever answers (the console itself or the
+    /// tunnel), the same bytes cross.
+    /// </summary>
+    public async Task HandshakeAsync(CancellationToken cancellationToken)
     {
         await Stream.ReadExactlyAsync(_buffer.AsMemory(0, 12), cancellationToken);
-        await CompleteGreetingAsync(cancellationToken);
-    }
+        await WriteAsync("RFB 003.008\n"u8.ToArray(), cancellationToken);
+        await Stream.ReadExactlyAsync(_buffer.AsMemory(0, 2), cancellationToken);
+        if (_buffer[0] != 1 || _buffer[1] != 1)
+        {
+            throw new InvalidDataException($"expected the security types [None], got {_buffer[0]} type(s), first {_buffer[1]}");
+        }
 
-    /// <summary>The rest of the greeting once the server's ProtocolVersion has been read.</summary>
-    public async Task CompleteGreetingAsync(CancellationToken cancellationToken)
-    {
-        await Stream.WriteAsync(BulkProtocol.ServerVersion, cancellationToken);
-        await Stream.FlushAsync(cancellationToken);
+        await WriteAsync([1], cancellationToken);
         await Stream.ReadExactlyAsync(_buffer.AsMemory(0, 4), cancellationToken);
+        if (BinaryPrimitives.ReadUInt32BigEndian(_buffer) != 0)
+        {
+            throw new InvalidDataException("the security handshake failed");
+        }
+
+        await WriteAsync([1], cancellationToken);
+        await Stream.ReadExactlyAsync(_buffer.AsMemory(0, 24), cancellationToken);
+        await Stream.ReadExactlyAsync(_buffer.AsMemory(0, (int)BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(20))), cancellationToken);
     }
 
     /// <summary>Downloads <paramref name="bytes"/> and returns how long it took.</summary>
@@ -80,4 +93,10 @@ internal sealed class BulkClient(Stream stream) : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Stream.DisposeAsync();
+
+    private async Task WriteAsync(byte[] message, CancellationToken cancellationToken)
+    {
+        await Stream.WriteAsync(message, cancellationToken);
+        await Stream.FlushAsync(cancellationToken);
+    }
 }

@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 namespace XcpTunnel.Benchmarks;
 
 /// <summary>
-/// The bulk-data console's protocol. After an RFB 3.3 greeting (so xcptunnel's RFB check passes) the client sends
-/// commands and the console obeys:
+/// The bulk-data console's protocol. After a whole RFB handshake (the tunnel does the console's and the viewer's
+/// itself; the direct and socat paths do it as a viewer would) the client sends commands and the console obeys:
 /// <code>
 /// | byte 0 | bytes 1..8 (u64, big-endian) | then                                                     |
 /// |--------|------------------------------|----------------------------------------------------------|
@@ -25,11 +25,6 @@ internal static class BulkProtocol
 
     /// <summary>Large enough that per-call overhead does not dominate, small enough to stay in cache.</summary>
     public const int ChunkBytes = 64 * 1024;
-
-    public static readonly byte[] ServerVersion = "RFB 003.003\n"u8.ToArray();
-
-    /// <summary>RFB 3.3 security: u32 type 1 = None (RFC 6143 §7.1.2, the 3.3 form).</summary>
-    public static readonly byte[] SecurityNone = [0, 0, 0, 1];
 
     public static byte[] Command(byte op, long count)
     {

@@ -6,7 +6,7 @@ using XcpTunnel.Protocol.Xapi;
 
 namespace XcpTunnel.Benchmarks;
 
-/// <summary>One way for a viewer to reach the console: the stream it returns starts with the console's RFB greeting.</summary>
+/// <summary>One way for a viewer to reach the console: the stream it returns starts with an RFB greeting (the console's, or the tunnel's).</summary>
 internal interface IConsolePath
 {
     string Name { get; }

@@ -24,22 +24,16 @@ internal static class Measurements
         return [.. (await client.EchoAsync(count, cancellationToken)).Select(t => t.TotalMicroseconds)];
     }
 
-    /// <summary>TCP connect to the first byte of the console's RFB greeting, in milliseconds, one connection at a time.</summary>
+    /// <summary>TCP connect to ServerInit (the viewer's whole handshake), in milliseconds, one connection at a time.</summary>
     public static async Task<double[]> SetupAsync(IConsolePath path, int count, CancellationToken cancellationToken)
     {
         var samples = new double[count];
-        var first = new byte[1];
         for (int i = 0; i < count; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            var stream = await path.OpenAsync(cancellationToken);
-            await stream.ReadExactlyAsync(first, cancellationToken);
+            await using var client = new BulkClient(await path.OpenAsync(cancellationToken));
+            await client.HandshakeAsync(cancellationToken);
             samples[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-
-            // Finish the greeting so the tunnel ends as a viewer's would, not as a failed handshake.
-            await using var client = new BulkClient(stream);
-            await stream.ReadExactlyAsync(new byte[11], cancellationToken);
-            await client.CompleteGreetingAsync(cancellationToken);
         }
 
         return samples;
@@ -95,7 +89,7 @@ internal static class Measurements
         var client = new BulkClient(await path.OpenAsync(cancellationToken));
         try
         {
-            await client.GreetAsync(cancellationToken);
+            await client.HandshakeAsync(cancellationToken);
             return client;
         }
         catch

@@ -61,6 +61,8 @@ internal static class Peers
                     ["MaxConnections"] = maxConnections,
                 },
             },
+            // As a real daemon is set up: the kernel is asked who every viewer is, and the list is checked.
+            ["Access"] = new JsonObject { ["AllowUsers"] = new JsonArray(Environment.UserName) },
             ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{Tcp.FreePort().ToString(CultureInfo.InvariantCulture)}" },
         };
         string configFile = Path.Combine(directory, "xcptunnel.json");

@@ -22,7 +22,8 @@ internal static class ConnectCommand
         Open one tunnel to a VM's console with no configuration file, and wait for VNC viewers.
 
         The password comes from --password-file, else $XCPTUNNEL_PASSWORD, else a prompt on the terminal;
-        never from the command line. Logs go to stderr.
+        never from the command line. Only the user who runs this command may use the tunnel: the console
+        opens with that user's XAPI credentials, so other local accounts are refused. Logs go to stderr.
 
         Examples:
           Listen on 127.0.0.1:5901 for any VNC viewer:
@@ -54,7 +55,7 @@ internal static class ConnectCommand
         var caFile = new Option<string?>("--ca-file") { Description = "PEM CA bundle the hosts' certificates chain to.", HelpName = "FILE" };
         var insecure = new Option<bool>("--insecure") { Description = "Do not verify host certificates (warned)." };
         var transport = new Option<string?>("--transport") { Description = "auto (default), jsonrpc or xmlrpc.", HelpName = "auto|jsonrpc|xmlrpc" };
-        var listen = new Option<string?>("--listen", "-l") { Description = $"Address to listen on (default {ConnectArguments.DefaultListen}).", HelpName = "HOST:PORT" };
+        var listen = new Option<string?>("--listen", "-l") { Description = $"Address to listen on (default {ConnectArguments.DefaultListen}), or unix:PATH.", HelpName = "HOST:PORT" };
         var once = new Option<bool>("--once") { Description = "Exit when the first viewer disconnects: 0 if its tunnel worked, 1 if not." };
         var stdio = new Option<bool>("--stdio") { Description = "No listener: serve one viewer on stdin/stdout, then exit." };
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a --listen address that is not loopback." };
