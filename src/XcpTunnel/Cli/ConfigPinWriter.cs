@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using XcpTunnel.Configuration;
+using XcpTunnel.Interop;
 using XcpTunnel.Protocol.Tls;
 
 namespace XcpTunnel.Cli;
@@ -10,7 +11,8 @@ namespace XcpTunnel.Cli;
 /// <summary>
 /// Sets one pool's <c>TlsFingerprint</c> in a configuration file and changes nothing else: every
 /// other value and the order of keys stay; the file is replaced atomically (temp file + rename in
-/// the same directory) with its mode kept, so the daemon never reads half a file.
+/// the same directory) with its mode, owner and group kept, so the daemon never reads half a file and can
+/// still read the new one.
 /// </summary>
 internal static class ConfigPinWriter
 {
@@ -98,8 +100,14 @@ internal static class ConfigPinWriter
                 stream.Flush(flushToDisk: true);
             }
 
-            // The umask may have taken bits off the create mode.
+            // The umask may have taken bits off the create mode; the new file is root's until given the old
+            // one's owner and group (root:xcptunnel 0640 for the packaged file, which the daemon reads by group).
             File.SetUnixFileMode(temporary, mode);
+            if (UnixFiles.Status(path) is { } original)
+            {
+                UnixFiles.ChangeOwner(temporary, original.Uid, original.Gid);
+            }
+
             File.Move(temporary, path, overwrite: true);
         }
         catch

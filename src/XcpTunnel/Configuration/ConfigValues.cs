@@ -37,7 +37,7 @@ internal static class ConfigValues
 
         if (!int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            diagnostics.Error(key, $"'{text}' is not a whole number");
+            diagnostics.Error(key, OutOfRange(text) ? $"{text.Trim()} is too large (at most {int.MaxValue})" : $"'{text}' is not a whole number");
             return null;
         }
 
@@ -60,7 +60,7 @@ internal static class ConfigValues
 
         if (!int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
         {
-            diagnostics.Error(key, $"'{text}' is not a whole number of seconds");
+            diagnostics.Error(key, OutOfRange(text) ? $"{text.Trim()} seconds is too long (at most {int.MaxValue})" : $"'{text}' is not a whole number of seconds");
             return null;
         }
 
@@ -98,6 +98,10 @@ internal static class ConfigValues
 
         return url;
     }
+
+    // A whole number, only too large for an int: worth saying so rather than "not a whole number".
+    private static bool OutOfRange(string text) =>
+        System.Numerics.BigInteger.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
 
     // A URL with '@' may carry credentials: say what is wrong without repeating it.
     private static string Describe(string text) =>

@@ -23,6 +23,14 @@ internal static class ConfigurationSources
             return null;
         }
 
+        // The JSON reader would turn other encodings into U+FFFD without a word (then "no VM named 'pv-��'").
+        if (System.Text.Unicode.Utf8.IsValid(json) is false)
+        {
+            var offset = FirstInvalidUtf8(json);
+            diagnostics.Error(path, $"not UTF-8: byte 0x{json[offset]:X2} at offset {offset} is not valid UTF-8; save the file as UTF-8");
+            return null;
+        }
+
         try
         {
             return new ConfigurationBuilder()
@@ -79,8 +87,29 @@ internal static class ConfigurationSources
         }
     }
 
+    private static int FirstInvalidUtf8(byte[] bytes)
+    {
+        var decoder = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true);
+        try
+        {
+            decoder.GetCharCount(bytes);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            return e.Index;
+        }
+
+        return 0;
+    }
+
     private static byte[]? ReadFile(string path, ConfigDiagnostics diagnostics)
     {
+        if (Directory.Exists(path))
+        {
+            diagnostics.Error(path, "is a directory, not a configuration file");
+            return null;
+        }
+
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);

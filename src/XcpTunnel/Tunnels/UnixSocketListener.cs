@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using XcpTunnel.Configuration;
+using XcpTunnel.Interop;
 
 namespace XcpTunnel.Tunnels;
 
@@ -36,7 +37,7 @@ internal static class UnixSocketListener
 
                 if (settings.GroupId is { } gid)
                 {
-                    UnixSocketFileNative.ChangeGroup(staging, gid);
+                    UnixFiles.ChangeOwner(staging, uid: null, (uint)gid);
                 }
 
                 File.Move(staging, path, overwrite: true);
@@ -48,7 +49,7 @@ internal static class UnixSocketListener
             }
 
             socket.Listen(backlog);
-            return (socket, UnixSocketFileNative.Identify(path)?.Inode ?? 0);
+            return (socket, UnixFiles.Status(path)?.Inode ?? 0);
         }
         catch
         {
@@ -62,7 +63,7 @@ internal static class UnixSocketListener
     {
         try
         {
-            if (UnixSocketFileNative.Identify(path) is { IsSocket: true } file && file.Inode == inode)
+            if (UnixFiles.Status(path) is { IsSocket: true } file && file.Inode == inode)
             {
                 File.Delete(path);
             }
@@ -78,7 +79,7 @@ internal static class UnixSocketListener
 
     private static void RefuseLiveOrForeign(string path, UnixDomainSocketEndPoint endPoint)
     {
-        switch (UnixSocketFileNative.Identify(path))
+        switch (UnixFiles.Status(path))
         {
             case null:
                 return;

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using XcpTunnel.Tests.EndToEnd.Peers;
+using XcpTunnel.Tests.Support;
 
 namespace XcpTunnel.Tests.Cli;
 
@@ -24,6 +26,26 @@ public sealed class TrustCommandTests
         Assert.Equal("127.0.0.2", fields["IP addresses"]);
         Assert.Contains("UTC", fields["Not after"], StringComparison.Ordinal);
         Assert.DoesNotContain("Warning", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Trust_Write_KeepsTheFilesOwnerGroupAndMode()
+    {
+        await using var lab = await CliPool.StartAsync(hostCount: 1);
+        var config = lab.WriteConfig(new JsonObject
+        {
+            ["Pools"] = new JsonObject { ["lab"] = lab.PoolEntry(pins: new string('0', 64)) },
+            ["Tunnels"] = new JsonObject { ["web"] = CliPool.Tunnel("web01", TestPorts.Free()) },
+        });
+        // As the package installs it (root:xcptunnel 0640), with accounts every Debian system has.
+        await Processes.RunAsync(new ProcessSpec(PeerProgram.Chown.Require(), ["nobody:daemon", config]), Bounded.Default, CancellationToken.None);
+        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+
+        var result = await CliPool.RunAsync("trust", lab.Pool.CoordinatorUrl.ToString(), "--write", "--pool", "lab", "--config", config);
+
+        Assert.True(result.ExitCode == 0, result.Describe("trust --write failed"));
+        var stat = await Processes.RunAsync(new ProcessSpec("stat", ["-c", "%U:%G %a", config]), Bounded.Default, CancellationToken.None);
+        Assert.Equal("nobody:daemon 640", stat.StandardOutput.Trim());
     }
 
     [Fact]
