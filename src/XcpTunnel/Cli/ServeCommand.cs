@@ -57,7 +57,7 @@ internal static class ServeCommand
 
         using var host = DaemonHost.Build(
             loaded.Settings,
-            new DaemonLogging(verbose ? LogLevel.Debug : LogLevel.Information, ToStandardError: false),
+            new DaemonLogging(verbose ? LogLevel.Debug : LogLevel.Information, ToStandardError: true),
             new ServeOptions(() => DaemonSettingsLoader.Load(configPath, environment)));
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Ok;

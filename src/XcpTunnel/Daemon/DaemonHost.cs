@@ -88,11 +88,26 @@ internal static class DaemonHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(logging);
-        builder.AddSimpleConsole(o => o.SingleLine = true);
         if (JournalStream.IsConnected(DaemonSettingsLoader.ProcessEnvironment()))
         {
             // The journal's own line format: a <N> severity prefix per line, no colours, its own timestamps.
             builder.AddSystemdConsole();
+        }
+        else
+        {
+            // A terminal or a file keeps no time of its own.
+            builder.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+            });
+        }
+
+        // The framework's own lines (a "Request starting" pair per HTTP request, "Application started") only with
+        // --verbose: the daemon's lines say what happened.
+        if (logging.MinimumLevel > LogLevel.Debug)
+        {
+            builder.AddFilter("Microsoft", LogLevel.Warning);
         }
 
         if (logging.ToStandardError)

@@ -50,7 +50,7 @@ public sealed class AccessEndToEndTests
             await using (var viewer = await FakeViewer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, allowed.LocalPort)))
             {
                 var outcome = await viewer.ConnectAsync();
-                Assert.True(outcome.Admitted, $"{alice.Name} through {tunnel}: {outcome.Refusal}\n{serve.Process.StandardOutput}");
+                Assert.True(outcome.Admitted, $"{alice.Name} through {tunnel}: {outcome.Refusal}\n{serve.Process.StandardError}");
                 Assert.Equal((800, 600, "QEMU (web01)"), outcome.Init);
             }
 
@@ -61,7 +61,7 @@ public sealed class AccessEndToEndTests
             }
 
             await serve.Process.WaitForOutputAsync($"uid {bob.Uid} ({bob.Name}) from", Bounded.Default);
-            Assert.Contains($"may not open tunnel {tunnel} (VM web01)", serve.Process.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains($"may not open tunnel {tunnel} (VM web01)", serve.Process.StandardError, StringComparison.Ordinal);
         }
 
         // Bob's two attempts cost the pool nothing: one CONNECT per admitted viewer.

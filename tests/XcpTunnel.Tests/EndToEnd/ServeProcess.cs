@@ -29,12 +29,12 @@ internal sealed class ServeProcess : IAsyncDisposable
     /// <summary>The spec that runs <c>xcptunnel <paramref name="arguments"/></c>, to add an environment or wrap it in another program.</summary>
     public static ProcessSpec Command(IReadOnlyList<string> arguments) => new("dotnet", [DaemonDll, .. arguments]);
 
-    /// <summary>Runs <paramref name="spec"/> (an xcptunnel command, perhaps wrapped) until its standard output satisfies <paramref name="isReady"/>.</summary>
+    /// <summary>Runs <paramref name="spec"/> (an xcptunnel command, perhaps wrapped) until its output (both streams) satisfies <paramref name="isReady"/>.</summary>
     public static async Task<ServeProcess> StartAsync(ProcessSpec spec, Func<string, bool> isReady)
     {
         var process = Processes.Start(spec);
         var deadline = DateTime.UtcNow + StartTimeout;
-        while (!isReady(process.StandardOutput))
+        while (!isReady(process.StandardOutput + process.StandardError))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {

@@ -120,7 +120,8 @@ internal sealed class RunningProcess : IAsyncDisposable
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!StandardOutput.Contains(text, StringComparison.Ordinal))
+        // Either stream: a daemon logs to stderr, a command answers on stdout.
+        while (!(StandardOutput + StandardError).Contains(text, StringComparison.Ordinal))
         {
             if (DateTime.UtcNow > deadline || HasExited)
             {
