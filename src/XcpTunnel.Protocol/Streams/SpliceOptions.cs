@@ -29,7 +29,27 @@ public sealed record SpliceOptions
         }
     }
 
-    /// <summary>The clock behind <see cref="IdleTimeout"/>; tests inject a fake one.</summary>
+    /// <summary>
+    /// How long the other direction may go on after one side sent EOF, before the splice ends as that side's close;
+    /// <see langword="null"/> (the default) waits for both directions however long.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive, or longer than a timer can wait.</exception>
+    public TimeSpan? HalfCloseTimeout
+    {
+        get;
+        init
+        {
+            if (value is { } timeout)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(HalfCloseTimeout));
+                ArgumentOutOfRangeException.ThrowIfGreaterThan(timeout, MaxIdleTimeout, nameof(HalfCloseTimeout));
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>The clock behind <see cref="IdleTimeout"/> and <see cref="HalfCloseTimeout"/>; tests inject a fake one.</summary>
     public TimeProvider TimeProvider
     {
         get;

@@ -18,6 +18,8 @@ internal sealed class SpliceSession : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly TimeSpan _idleTimeout;
     private readonly ITimer? _idleTimer;
+    private readonly TimeSpan? _halfCloseTimeout;
+    private ITimer? _halfCloseTimer;
     private readonly CancellationTokenRegistration _callerRegistration;
     private long _lastActivity;
     private SpliceOutcome? _ending;
@@ -28,6 +30,7 @@ internal sealed class SpliceSession : IAsyncDisposable
     public SpliceSession(SpliceOptions options, CancellationToken cancellationToken)
     {
         _time = options.TimeProvider;
+        _halfCloseTimeout = options.HalfCloseTimeout;
         _lastActivity = _time.GetTimestamp();
         if (options.IdleTimeout is { } idleTimeout)
         {
@@ -45,12 +48,21 @@ internal sealed class SpliceSession : IAsyncDisposable
     /// <summary>Bytes moved: the idle clock starts again.</summary>
     public void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());
 
-    /// <summary>A loop read EOF from <paramref name="side"/>.</summary>
+    /// <summary>A loop read EOF from <paramref name="side"/>: the other direction now has the half-close deadline.</summary>
     public void Closed(SpliceSide side)
     {
         lock (_sync)
         {
-            _firstClosed ??= side;
+            if (_firstClosed is not null)
+            {
+                return;
+            }
+
+            _firstClosed = side;
+            if (_halfCloseTimeout is { } timeout && !_finished)
+            {
+                _halfCloseTimer = _time.CreateTimer(static state => ((SpliceSession)state!).EndHalfOpen(), this, timeout, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
@@ -86,6 +98,17 @@ internal sealed class SpliceSession : IAsyncDisposable
             await _idleTimer.DisposeAsync().ConfigureAwait(false);
         }
 
+        ITimer? halfClose;
+        lock (_sync)
+        {
+            halfClose = _halfCloseTimer;
+        }
+
+        if (halfClose is not null)
+        {
+            await halfClose.DisposeAsync().ConfigureAwait(false);
+        }
+
         _stop.Dispose();
     }
 
@@ -112,6 +135,10 @@ internal sealed class SpliceSession : IAsyncDisposable
             // Both loops reached EOF and the splice was disposed between the check above and here.
         }
     }
+
+    // The side that closed first ends the splice, as if the other had closed in time.
+    private void EndHalfOpen() =>
+        End(_firstClosed == SpliceSide.Viewer ? SpliceOutcome.ViewerClosed : SpliceOutcome.ConsoleClosed, null);
 
     private void OnIdleTimer()
     {

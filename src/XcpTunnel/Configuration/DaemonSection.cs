@@ -10,7 +10,7 @@ namespace XcpTunnel.Configuration;
 internal sealed class DaemonSection
 {
     public static readonly IReadOnlyList<string> Keys =
-        [nameof(Pools), nameof(Tunnels), nameof(Access), nameof(Health), nameof(Timeouts)];
+        [nameof(Pools), nameof(Tunnels), nameof(Access), nameof(Health), nameof(Timeouts), nameof(Limits)];
 
     public Dictionary<string, PoolSection?>? Pools { get; set; }
 
@@ -21,4 +21,6 @@ internal sealed class DaemonSection
     public HealthSection? Health { get; set; }
 
     public TimeoutsSection? Timeouts { get; set; }
+
+    public LimitsSection? Limits { get; set; }
 }

@@ -17,4 +17,7 @@ internal sealed record DaemonSettings(
 {
     /// <summary>Where the daemon reads its configuration unless <c>--config</c> says otherwise.</summary>
     public const string DefaultPath = "/etc/xcptunnel/xcptunnel.json";
+
+    /// <summary>The daemon's own limits.</summary>
+    public LimitsSettings Limits { get; init; } = LimitsSettings.Default;
 }

@@ -69,9 +69,13 @@ internal static partial class DaemonSettingsLoader
         CheckListenConflicts(tunnels, health, diagnostics);
         WarnOpenTunnels(tunnels, diagnostics);
 
-        return diagnostics.HasErrors || timeouts is null || health is null
+        var maxConnections = ConfigValues.Integer(
+            section.Limits?.MaxConnections, LimitsSettings.DefaultMaxConnections, 1,
+            ConfigurationPath.Combine(nameof(DaemonSection.Limits), nameof(LimitsSection.MaxConnections)), diagnostics);
+
+        return diagnostics.HasErrors || timeouts is null || health is null || maxConnections is null
             ? null
-            : new DaemonSettings(pools, tunnels, health, timeouts, diagnostics.Warnings);
+            : new DaemonSettings(pools, tunnels, health, timeouts, diagnostics.Warnings) { Limits = new LimitsSettings(maxConnections.Value) };
     }
 
     /// <summary>
@@ -94,6 +98,7 @@ internal static partial class DaemonSettingsLoader
         CheckList(configuration.GetSection(nameof(DaemonSection.Health)).GetSection(nameof(HealthSection.AllowUsers)), diagnostics);
         CheckObject(configuration.GetSection(nameof(DaemonSection.Health)), HealthSection.Keys, diagnostics);
         CheckObject(configuration.GetSection(nameof(DaemonSection.Timeouts)), TimeoutsSection.Keys, diagnostics);
+        CheckObject(configuration.GetSection(nameof(DaemonSection.Limits)), LimitsSection.Keys, diagnostics);
     }
 
     /// <summary>A section of named entries (<c>Pools</c>, <c>Tunnels</c>), each an object with <paramref name="keys"/>.</summary>
@@ -191,12 +196,13 @@ internal static partial class DaemonSettingsLoader
         var reply = Timeout(section.ConnectReplySeconds, defaults.ConnectReply, nameof(TimeoutsSection.ConnectReplySeconds));
         var rfb = Timeout(section.RfbMessageSeconds, defaults.RfbMessage, nameof(TimeoutsSection.RfbMessageSeconds));
         var password = Timeout(section.ViewerPasswordSeconds, defaults.ViewerPassword, nameof(TimeoutsSection.ViewerPasswordSeconds));
+        var halfClose = Timeout(section.HalfCloseSeconds, defaults.HalfClose, nameof(TimeoutsSection.HalfCloseSeconds));
 
         // A drain of 0 s is a legitimate "stop now".
         var drain = ConfigValues.Seconds(section.DrainSeconds, defaults.Drain, allowZero: true, Key(nameof(TimeoutsSection.DrainSeconds)), diagnostics);
 
-        return connect is { } c && tls is { } t && reply is { } r && rfb is { } m && drain is { } d && password is { } p
-            ? new TunnelTimeouts(c, t, r, m, d) { ViewerPassword = p }
+        return connect is { } c && tls is { } t && reply is { } r && rfb is { } m && drain is { } d && password is { } p && halfClose is { } h
+            ? new TunnelTimeouts(c, t, r, m, d) { ViewerPassword = p, HalfClose = h }
             : null;
 
         TimeSpan? Timeout(string? text, TimeSpan fallback, string name) =>

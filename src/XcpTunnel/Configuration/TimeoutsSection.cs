@@ -4,7 +4,7 @@ namespace XcpTunnel.Configuration;
 internal sealed class TimeoutsSection
 {
     public static readonly IReadOnlyList<string> Keys =
-        [nameof(ConnectSeconds), nameof(TlsSeconds), nameof(ConnectReplySeconds), nameof(RfbMessageSeconds), nameof(ViewerPasswordSeconds), nameof(DrainSeconds)];
+        [nameof(ConnectSeconds), nameof(TlsSeconds), nameof(ConnectReplySeconds), nameof(RfbMessageSeconds), nameof(ViewerPasswordSeconds), nameof(HalfCloseSeconds), nameof(DrainSeconds)];
 
     public string? ConnectSeconds { get; set; }
 
@@ -15,6 +15,8 @@ internal sealed class TimeoutsSection
     public string? RfbMessageSeconds { get; set; }
 
     public string? ViewerPasswordSeconds { get; set; }
+
+    public string? HalfCloseSeconds { get; set; }
 
     public string? DrainSeconds { get; set; }
 }

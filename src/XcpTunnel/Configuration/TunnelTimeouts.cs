@@ -20,4 +20,10 @@ internal sealed record TunnelTimeouts(TimeSpan Connect, TimeSpan Tls, TimeSpan C
     /// so this includes a person typing.
     /// </summary>
     public TimeSpan ViewerPassword { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a splice goes on after one side has closed its sending half: VNC has no use for half-open
+    /// connections, and a peer that never closes the other half would hold the tunnel forever.
+    /// </summary>
+    public TimeSpan HalfClose { get; init; } = TimeSpan.FromSeconds(30);
 }

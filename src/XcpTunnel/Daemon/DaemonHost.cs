@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using XcpTunnel.Configuration;
 using XcpTunnel.Health;
+using XcpTunnel.Interop;
 using XcpTunnel.Probes;
 using XcpTunnel.Systemd;
 
@@ -35,6 +36,8 @@ internal static class DaemonHost
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(logging);
+        // Before anything opens a socket: systemd's soft limit is 1024, and each viewer holds two descriptors.
+        OpenFilesLimit.RaiseToHardLimit();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder.Logging, logging);
         var environment = DaemonSettingsLoader.ProcessEnvironment();

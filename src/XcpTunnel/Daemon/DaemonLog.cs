@@ -37,4 +37,8 @@ internal static partial class DaemonLog
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Reload failed unexpectedly; still running the previous configuration")]
     public static partial void ReloadCrashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning,
+        Message = "Limits:MaxConnections {Configured} lowered to {Capacity}: the open-files limit is {OpenFiles} and each viewer holds two; raise LimitNOFILE= to serve more")]
+    public static partial void ConnectionsLowered(ILogger logger, int configured, int capacity, long openFiles);
 }

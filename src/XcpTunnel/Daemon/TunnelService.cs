@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using XcpTunnel.Configuration;
 using XcpTunnel.Health;
+using XcpTunnel.Interop;
 using XcpTunnel.Protocol;
 using XcpTunnel.Protocol.Consoles;
 using XcpTunnel.Systemd;
@@ -33,12 +34,27 @@ internal sealed partial class TunnelService(
     // Listeners of removed or changed tunnels draining in the background, then the pool sessions they used.
     private readonly List<Task> _retiring = [];
 
+    // Shared by every listener, for as long as the daemon runs: a reload does not change them.
+    private readonly ListenerLimits _limits = new(
+        new ConnectionBudget(ConnectionCapacity(settings.Limits.MaxConnections, OpenFilesLimit.Current)),
+        new ConnectionBudget(ListenerLimits.DefaultRefusals));
+
     // Both replaced whole, never mutated, so the health endpoint and the metrics read them without a lock.
     private volatile IReadOnlyList<TunnelListener> _listeners = [];
     private volatile DaemonSettings _settings = settings;
     private bool _stopped;
 
     public IReadOnlyList<TunnelListener> Listeners => _listeners;
+
+    /// <summary>
+    /// Descriptors kept out of the viewers' budget: the runtime's own, the pools' RPC and event connections, the
+    /// health endpoint's connections, refusals in flight, systemd's and the journal's sockets.
+    /// </summary>
+    internal const int ReservedDescriptors = 256;
+
+    /// <summary>The viewer connections <paramref name="openFiles"/> descriptors allow (two each), at most <paramref name="configured"/>.</summary>
+    internal static int ConnectionCapacity(int configured, long openFiles) =>
+        (int)Math.Min(configured, Math.Max(1, (openFiles - ReservedDescriptors) / 2));
 
     /// <summary>The settings the tunnels run with now (the last reload's, once one succeeded).</summary>
     public DaemonSettings Settings => _settings;
@@ -56,6 +72,11 @@ internal sealed partial class TunnelService(
         }
 
         activated?.CloseUnclaimed(current.Tunnels.Select(t => t.Name), _logger);
+        if (_limits.Connections.Capacity < current.Limits.MaxConnections)
+        {
+            DaemonLog.ConnectionsLowered(_logger, current.Limits.MaxConnections, _limits.Connections.Capacity, OpenFilesLimit.Current);
+        }
+
         List<TunnelListener> started = [];
         try
         {
@@ -114,12 +135,12 @@ internal sealed partial class TunnelService(
         if (activated?.For(tunnel.Name) is { Count: > 0 } passed)
         {
             SystemdLog.UsingActivatedSockets(_logger, tunnel.Name, tunnel.ListenText);
-            return TunnelListener.Start(handler, passed, _tunnelLogger, ownsSockets: false);
+            return TunnelListener.Start(handler, passed, _tunnelLogger, ownsSockets: false, _limits);
         }
 
         try
         {
-            return TunnelListener.Start(handler, _tunnelLogger);
+            return TunnelListener.Start(handler, _tunnelLogger, _limits);
         }
         catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
         {

@@ -32,6 +32,9 @@ internal sealed class HealthService(
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory) : IHostedLifecycleService, IAsyncDisposable
 {
+    /// <summary>Connections the endpoint holds at most; part of <see cref="TunnelService.ReservedDescriptors"/>.</summary>
+    public const int MaxConnections = 64;
+
     private readonly ILogger _logger = loggerFactory.CreateLogger<HealthService>();
     private WebApplication? _app;
 
@@ -136,6 +139,11 @@ internal sealed class HealthService(
         builder.Services.AddSingleton<IHostLifetime, InnerHostLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // Monitoring asks a few short questions: a silent or slow client is let go quickly, and beyond a
+            // handful of connections Kestrel closes new ones at once instead of holding their descriptors.
+            kestrel.Limits.MaxConcurrentConnections = MaxConnections;
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(10);
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(5);
             foreach (var endPoint in settings.Health.Listen)
             {
                 kestrel.Listen(endPoint, HealthAccess.IdentifyPeers);

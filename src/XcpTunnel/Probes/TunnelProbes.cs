@@ -8,8 +8,9 @@ namespace XcpTunnel.Probes;
 /// <summary>
 /// Probes of the daemon's own tunnels, through the daemon's shared pool sessions (so a probe never adds an
 /// XAPI session), for <c>GET /probe/{tunnel}</c>, <c>/snapshot/{tunnel}.png</c> and the periodic probes.
-/// Concurrent requests for one tunnel share the probe already running: a burst of scrapes or refreshes
-/// costs the pool one console connection, not one each. Every result feeds <see cref="ProbeMetrics"/>.
+/// Concurrent requests for one tunnel share the probe already running, and for <see cref="ResultLifetime"/>
+/// after it ended they get its result: a burst of scrapes or refreshes, or someone hammering /snapshot, costs the
+/// pool one console connection now and then, not one each. Every result feeds <see cref="ProbeMetrics"/>.
 /// </summary>
 /// <remarks>
 /// A probe dials the VM itself rather than connecting to the tunnel's listener: it is not a viewer
@@ -22,7 +23,11 @@ internal sealed class TunnelProbes(
     private readonly ILogger _logger = loggerFactory.CreateLogger<TunnelProbes>();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Task<ProbeResult>> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Task<ProbeResult> Result, long At)> _recent = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>How long a finished probe's result answers further requests.</summary>
+    public static readonly TimeSpan ResultLifetime = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// The probe of <paramref name="tunnel"/>: the one running now, or a new one; null when no such tunnel runs.
@@ -38,6 +43,11 @@ internal sealed class TunnelProbes(
 
         lock (_gate)
         {
+            if (_recent.TryGetValue(settings.Name, out var recent) && time.GetElapsedTime(recent.At) < ResultLifetime)
+            {
+                return recent.Result;
+            }
+
             if (!_running.TryGetValue(settings.Name, out var running))
             {
                 running = RunAsync(settings.Name, settings.Pool, settings.Vm);
@@ -66,6 +76,11 @@ internal sealed class TunnelProbes(
             var options = new ProbeOptions { TimeProvider = time };
             var result = await Prober.RunAsync(new XapiProbeTarget(tunnel, dialer, vm), options, _stopping.Token).ConfigureAwait(false);
             metrics.Probes.Record(tunnel, result, time.GetUtcNow());
+            lock (_gate)
+            {
+                _recent[tunnel] = (Task.FromResult(result), time.GetTimestamp());
+            }
+
             if (result.IsUp)
             {
                 ProbeLog.Probed(_logger, tunnel, result.Status, result.Reason);

@@ -29,7 +29,7 @@ internal sealed class TunnelConnectionHandler(
     TimeProvider time,
     ILogger logger,
     Action<TunnelConnectionResult>? closed = null,
-    TunnelMetrics? metrics = null)
+    TunnelMetrics? metrics = null) : IDisposable
 {
     // Larger than the splice's 16 KiB default: fewer system calls per byte on the plain viewer side during
     // bulk transfers. Costs nothing while idle: the splice rents buffers only while data flows.
@@ -47,6 +47,11 @@ internal sealed class TunnelConnectionHandler(
     public TunnelSettings Tunnel => tunnel;
 
     public TunnelMetrics? Metrics => metrics;
+
+    /// <summary>Where this tunnel's refusals are counted and summed up, its listener's included.</summary>
+    public RefusalLog Refusals { get; } = new(tunnel.Name, logger, time);
+
+    public void Dispose() => Refusals.Dispose();
 
     /// <summary>Serves a viewer that connected to a listener; the handler owns and closes the socket.</summary>
     public Task<TunnelConnectionResult> HandleAsync(Socket socket, CancellationToken cancellationToken)
@@ -78,7 +83,7 @@ internal sealed class TunnelConnectionHandler(
             if (ViewerAccess.Refusal(tunnel.AllowUsers, tunnel.AllowRemote, peer, $"tunnel '{tunnel.Name}'") is { } refusal)
             {
                 outcome = TunnelOutcome.AccessDenied;
-                TunnelLog.AccessDenied(logger, id, tunnel.Name, tunnel.Vm, peer.Uid, peer.UserName, peer.Peer);
+                Refusals.Refused(outcome, $"uid {peer.Uid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} ({peer.UserName ?? "no name"}) from {peer.Peer} may not open tunnel {tunnel.Name} (VM {tunnel.Vm}){(peer.Problem is null ? "" : ": " + peer.Problem)}");
                 await viewer.RefuseAsync(refusal, cancellationToken).ConfigureAwait(false);
             }
             else
@@ -131,8 +136,9 @@ internal sealed class TunnelConnectionHandler(
         await viewerStream.DisposeAsync().ConfigureAwait(false);
         var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
         var label = outcome.Label();
+        var level = TunnelOutcomes.IsRefusal(outcome) || TunnelOutcomes.Describe(outcome).Level == LogLevel.Debug ? LogLevel.Debug : LogLevel.Information;
         TunnelLog.Closed(
-            logger, id, tunnel.Name, tunnel.Vm, console?.Console.Location.HostHeader ?? "-", durationMs,
+            logger, level, id, tunnel.Name, peer, tunnel.Vm, console?.Console.Location.HostHeader ?? "-", durationMs,
             spliced?.ViewerToConsoleBytes ?? 0, spliced?.ConsoleToViewerBytes ?? 0, label);
         metrics?.ConnectionEnded(outcome);
         var result = new TunnelConnectionResult(outcome, Spliced: spliced is not null);
@@ -165,7 +171,14 @@ internal sealed class TunnelConnectionHandler(
         var counters = metrics?.SpliceStarting();
         try
         {
-            var options = new SpliceOptions { BufferSize = SpliceBufferBytes, IdleTimeout = tunnel.IdleTimeout, TimeProvider = time, Counters = counters };
+            var options = new SpliceOptions
+            {
+                BufferSize = SpliceBufferBytes,
+                IdleTimeout = tunnel.IdleTimeout,
+                HalfCloseTimeout = timeouts.HalfClose,
+                TimeProvider = time,
+                Counters = counters,
+            };
             return await StreamSplicer.SpliceAsync(viewerStream, consoleStream, options, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -185,9 +198,15 @@ internal sealed class TunnelConnectionHandler(
         }
     }
 
-    // At the level the outcome deserves: a viewer's own doing at Debug, the pool's and ours louder.
+    // At the level the outcome deserves: a viewer's own doing at Debug, the pool's and ours louder; refusals summed up.
     private void LogFailure(string id, TunnelOutcome outcome, string reason)
     {
+        if (TunnelOutcomes.IsRefusal(outcome))
+        {
+            Refusals.Refused(outcome, $"connection {id}: {reason}");
+            return;
+        }
+
         var info = TunnelOutcomes.Describe(outcome);
         if (logger.IsEnabled(info.Level))
         {

@@ -9,16 +9,22 @@ namespace XcpTunnel.Tunnels;
 
 /// <summary>
 /// The listening sockets of one tunnel and the connections they accepted. The accept loop never dies
-/// (errors back off and retry), connections beyond the tunnel's cap are told so in RFB and closed, and
-/// stopping is two steps: stop accepting, then drain live connections for a bounded time.
+/// (errors back off and retry; out of descriptors, a reserved one lets it take and refuse a waiting viewer),
+/// connections beyond the tunnel's cap or the daemon's budget are told so in RFB and closed without holding a
+/// viewer's place, and stopping is two steps: stop accepting, then drain live connections for a bounded time.
 /// </summary>
 internal sealed class TunnelListener : IAsyncDisposable
 {
-    private const int Backlog = 128;
+    // The kernel caps it at net.core.somaxconn (4096 on current kernels): a burst of viewers waits to be accepted
+    // instead of being dropped.
+    private const int Backlog = int.MaxValue;
     private static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(5);
+
+    // A refused viewer has this long to send its version and hear why; then it is closed regardless.
+    private static readonly TimeSpan RefusalTimeout = TimeSpan.FromSeconds(2);
 
     private readonly TunnelConnectionHandler _handler;
+    private readonly ListenerLimits _limits;
     private readonly IReadOnlyList<Socket> _sockets;
     private readonly bool _ownsSockets;
     private readonly ILogger _logger;
@@ -32,9 +38,10 @@ internal sealed class TunnelListener : IAsyncDisposable
     private int _active;
     private long _total;
 
-    private TunnelListener(TunnelConnectionHandler handler, IReadOnlyList<Socket> sockets, bool ownsSockets, ILogger logger)
+    private TunnelListener(TunnelConnectionHandler handler, ListenerLimits limits, IReadOnlyList<Socket> sockets, bool ownsSockets, ILogger logger)
     {
         _handler = handler;
+        _limits = limits;
         _sockets = sockets;
         _ownsSockets = ownsSockets;
         _logger = logger;
@@ -60,7 +67,7 @@ internal sealed class TunnelListener : IAsyncDisposable
 
     /// <summary>Binds every address of the tunnel and starts accepting.</summary>
     /// <exception cref="SocketException">An address cannot be bound (in use, not local); nothing stays bound.</exception>
-    public static TunnelListener Start(TunnelConnectionHandler handler, ILogger logger)
+    public static TunnelListener Start(TunnelConnectionHandler handler, ILogger logger, ListenerLimits? limits = null)
     {
         var sockets = new List<Socket>();
         var files = new List<(string, ulong)>();
@@ -87,7 +94,7 @@ internal sealed class TunnelListener : IAsyncDisposable
             throw;
         }
 
-        return Start(handler, sockets, logger, ownsSockets: true, files);
+        return Start(handler, limits ?? ListenerLimits.Unlimited, sockets, logger, ownsSockets: true, files);
     }
 
     /// <summary>Starts accepting on sockets that are already listening (systemd socket activation).</summary>
@@ -98,13 +105,20 @@ internal sealed class TunnelListener : IAsyncDisposable
     /// Whether stopping closes them. Sockets systemd passed are not the listener's: a reload that restarts the
     /// tunnel hands them to its next listener, so stopping only stops accepting on them.
     /// </param>
-    public static TunnelListener Start(TunnelConnectionHandler handler, IReadOnlyList<Socket> listening, ILogger logger, bool ownsSockets = true) =>
-        Start(handler, listening, logger, ownsSockets, []);
+    /// <param name="limits">The daemon's budgets; none but the tunnel's own cap when null.</param>
+    public static TunnelListener Start(
+        TunnelConnectionHandler handler, IReadOnlyList<Socket> listening, ILogger logger, bool ownsSockets = true, ListenerLimits? limits = null) =>
+        Start(handler, limits ?? ListenerLimits.Unlimited, listening, logger, ownsSockets, []);
 
     private static TunnelListener Start(
-        TunnelConnectionHandler handler, IReadOnlyList<Socket> listening, ILogger logger, bool ownsSockets, IEnumerable<(string, ulong)> socketFiles)
+        TunnelConnectionHandler handler,
+        ListenerLimits limits,
+        IReadOnlyList<Socket> listening,
+        ILogger logger,
+        bool ownsSockets,
+        IEnumerable<(string, ulong)> socketFiles)
     {
-        var listener = new TunnelListener(handler, listening, ownsSockets, logger);
+        var listener = new TunnelListener(handler, limits, listening, ownsSockets, logger);
         listener._socketFiles.AddRange(socketFiles);
         foreach (var socket in listening)
         {
@@ -168,6 +182,7 @@ internal sealed class TunnelListener : IAsyncDisposable
         await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
         _stopAccepting.Dispose();
         _abortConnections.Dispose();
+        _handler.Dispose();
     }
 
     private static Socket Bind(IPEndPoint endPoint)
@@ -214,7 +229,14 @@ internal sealed class TunnelListener : IAsyncDisposable
             }
             catch (SocketException ex)
             {
-                // Out of descriptors or a transient kernel error: wait and go on, never give up the port.
+                // Out of descriptors (the budget leaves room, but other processes' doings or a low limit can still
+                // get here) or a transient kernel error: take one waiting viewer with the reserved descriptor and
+                // refuse it, so the backlog drains and nothing spins; then wait and go on, never give up the port.
+                if (ex.SocketErrorCode is SocketError.TooManyOpenSockets && DescriptorReserve.Shared.TryRelease())
+                {
+                    await RefuseOneAsync(listening).ConfigureAwait(false);
+                }
+
                 TunnelLog.AcceptFailed(_logger, Name, endPoint, (int)backoff.TotalMilliseconds, ex.Message);
                 await Task.Delay(backoff).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxAcceptBackoff.Ticks));
@@ -222,10 +244,73 @@ internal sealed class TunnelListener : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _total);
-            Track(Interlocked.Increment(ref _active) > _handler.Tunnel.MaxConnections
-                ? RefuseAsync(viewer)
-                : _handler.HandleAsync(viewer, _abortConnections.Token));
+            Admit(viewer);
         }
+    }
+
+    /// <summary>A viewer gets a place in the daemon's budget and in the tunnel's, or is refused without taking one.</summary>
+    private void Admit(Socket viewer)
+    {
+        if (!_limits.Connections.TryTake())
+        {
+            Refuse(viewer, $"xcptunnel already serves {_limits.Connections.Capacity} viewers, its limit");
+            return;
+        }
+
+        if (Interlocked.Increment(ref _active) > _handler.Tunnel.MaxConnections)
+        {
+            Interlocked.Decrement(ref _active);
+            _limits.Connections.Return();
+            Refuse(viewer, $"tunnel '{Name}' already has {_handler.Tunnel.MaxConnections} viewers, its limit");
+            return;
+        }
+
+        Track(_handler.HandleAsync(viewer, _abortConnections.Token), static self =>
+        {
+            Interlocked.Decrement(ref self._active);
+            self._limits.Connections.Return();
+        });
+    }
+
+    private void Refuse(Socket viewer, string reason)
+    {
+        _handler.Metrics?.ConnectionEnded(TunnelOutcome.OverCapacity);
+        _handler.Refusals.Refused(TunnelOutcome.OverCapacity, $"{reason}; refused {viewer.RemoteEndPoint?.ToString() ?? "a viewer"}");
+        if (!_limits.Refusals.TryTake())
+        {
+            // Too many refusals in flight already: this one is closed unheard rather than hold a descriptor.
+            viewer.Dispose();
+            return;
+        }
+
+        Track(TellAsync(viewer, reason), static self => self._limits.Refusals.Return());
+    }
+
+    // Out of descriptors: the reserve was let go so that one waiting viewer can be accepted and told, then it is
+    // taken back for next time.
+    private static async Task RefuseOneAsync(Socket listening)
+    {
+        try
+        {
+            using var cancel = new CancellationTokenSource(RefusalTimeout);
+            var viewer = await listening.AcceptAsync(cancel.Token).ConfigureAwait(false);
+            await TellAsync(viewer, "xcptunnel has run out of file descriptors; try again later").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Nobody was waiting after all, or the listener stopped.
+        }
+        finally
+        {
+            DescriptorReserve.Shared.TryTake();
+        }
+    }
+
+    private static async Task TellAsync(Socket viewer, string reason)
+    {
+        await using var stream = new NetworkStream(viewer, ownsSocket: true);
+        using var handshake = new RfbViewerHandshake(stream, RfbViewerSecurity.None, new RfbViewerHandshakeOptions { MessageTimeout = RefusalTimeout });
+        await handshake.RefuseAsync(reason, CancellationToken.None).ConfigureAwait(false);
     }
 
     // A unix socket was bound under a staging name and renamed (UnixSocketListener): the kernel still reports the
@@ -235,7 +320,7 @@ internal sealed class TunnelListener : IAsyncDisposable
             ? _handler.Tunnel.Listen.OfType<UnixDomainSocketEndPoint>().First()
             : socket.LocalEndPoint!;
 
-    private void Track(Task connection)
+    private void Track(Task connection, Action<TunnelListener> ended)
     {
         _connections.TryAdd(connection, 0);
         _ = connection.ContinueWith(
@@ -243,21 +328,11 @@ internal sealed class TunnelListener : IAsyncDisposable
             {
                 var self = (TunnelListener)state!;
                 self._connections.TryRemove(done, out _);
-                Interlocked.Decrement(ref self._active);
+                ended(self);
             },
             this,
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
-    }
-
-    private async Task RefuseAsync(Socket viewer)
-    {
-        var limit = _handler.Tunnel.MaxConnections;
-        TunnelLog.OverCapacity(_logger, Name, viewer.RemoteEndPoint, limit);
-        _handler.Metrics?.ConnectionEnded(TunnelOutcome.OverCapacity);
-        await using var stream = new NetworkStream(viewer, ownsSocket: true);
-        using var handshake = new RfbViewerHandshake(stream, RfbViewerSecurity.None, new RfbViewerHandshakeOptions { MessageTimeout = RefusalTimeout });
-        await handshake.RefuseAsync($"tunnel '{Name}' already has {limit} viewers, its limit", CancellationToken.None).ConfigureAwait(false);
     }
 }

@@ -8,26 +8,28 @@ internal static partial class TunnelLog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Tunnel {Tunnel} listening on {EndPoint} for VM {Vm} in pool {Pool}")]
     public static partial void Listening(ILogger logger, string tunnel, EndPoint endPoint, string vm, string pool);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Connection {Connection} opened: tunnel {Tunnel}, viewer {Viewer}")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Connection {Connection} opened: tunnel {Tunnel}, viewer {Viewer}")]
     public static partial void Opened(ILogger logger, string connection, string tunnel, Access.PeerIdentity viewer);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
-        Message = "Connection {Connection} closed: tunnel {Tunnel}, VM {Vm}, host {Host}, {DurationMs} ms, {ViewerToConsoleBytes} bytes in, {ConsoleToViewerBytes} bytes out, outcome {Outcome}")]
-    public static partial void Closed(ILogger logger, string connection, string tunnel, string vm, string host, long durationMs, long viewerToConsoleBytes, long consoleToViewerBytes, string outcome);
+    /// <summary>Information for a connection that reached the pool; Debug for refusals, which <see cref="RefusalLog"/> sums up.</summary>
+    [LoggerMessage(EventId = 2003,
+        Message = "Connection {Connection} closed: tunnel {Tunnel}, viewer {Viewer}, VM {Vm}, host {Host}, {DurationMs} ms, {ViewerToConsoleBytes} bytes in, {ConsoleToViewerBytes} bytes out, outcome {Outcome}")]
+    public static partial void Closed(
+        ILogger logger, LogLevel level, string connection, string tunnel, Access.PeerIdentity viewer, string vm, string host, long durationMs,
+        long viewerToConsoleBytes, long consoleToViewerBytes, string outcome);
 
     /// <summary>Logged at the level the outcome deserves: a viewer's own doing at Debug, the pool's and ours louder.</summary>
     [LoggerMessage(EventId = 2004, Message = "Connection {Connection} to tunnel {Tunnel} failed ({Outcome}): {Reason}")]
     public static partial void Failed(ILogger logger, LogLevel level, string connection, string tunnel, string outcome, string reason);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning,
-        Message = "Connection {Connection} refused: uid {Uid} ({User}) from {Peer} may not open tunnel {Tunnel} (VM {Vm})")]
-    public static partial void AccessDenied(ILogger logger, string connection, string tunnel, string vm, int? uid, string? user, string peer);
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Tunnel {Tunnel} refused a viewer ({Outcome}): {Detail}")]
+    public static partial void Refused(ILogger logger, string tunnel, string outcome, string detail);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Tunnel {Tunnel} refused {Count} more viewer(s) ({Outcome}) in the last {Seconds} s")]
+    public static partial void RefusedMore(ILogger logger, string tunnel, long count, string outcome, long seconds);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Connection {Connection} to tunnel {Tunnel}: unexpected failure")]
     public static partial void Crashed(ILogger logger, Exception exception, string connection, string tunnel);
-
-    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Tunnel {Tunnel}: refused a viewer from {Viewer}: {Active} connections is the limit")]
-    public static partial void OverCapacity(ILogger logger, string tunnel, EndPoint? viewer, int active);
 
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Tunnel {Tunnel}: accept on {EndPoint} failed, retrying in {DelayMs} ms: {Reason}")]
     public static partial void AcceptFailed(ILogger logger, string tunnel, EndPoint endPoint, int delayMs, string reason);

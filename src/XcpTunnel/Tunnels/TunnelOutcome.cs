@@ -130,6 +130,13 @@ internal static class TunnelOutcomes
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "an outcome without a description"),
     };
 
+    /// <summary>
+    /// A refusal anyone can cause by connecting (not admitted, wrong password, over a limit): logged through
+    /// <see cref="RefusalLog"/>, so that many of them cannot flood the log.
+    /// </summary>
+    public static bool IsRefusal(TunnelOutcome outcome) =>
+        outcome is TunnelOutcome.AccessDenied or TunnelOutcome.AuthenticationFailed or TunnelOutcome.OverCapacity;
+
     /// <summary>The label of <paramref name="outcome"/>.</summary>
     public static string Label(this TunnelOutcome outcome) => Describe(outcome).Label;
 

@@ -20,7 +20,7 @@ public sealed class TunnelAccessTests
         var reason = await viewer.RefusalAsync();
 
         Assert.Equal($"user '{Environment.UserName}' may not open tunnel 't1'", reason);
-        var logged = await fixture.WaitForLogAsync("refused:");
+        var logged = await fixture.WaitForLogAsync("refused a viewer (access_denied)");
         Assert.Contains($"uid {CurrentUser.Uid} ({Environment.UserName}) from 127.0.0.1:", logged, StringComparison.Ordinal);
         Assert.Contains("may not open tunnel t1 (VM web01)", logged, StringComparison.Ordinal);
         await fixture.WaitForLogAsync("outcome access_denied");

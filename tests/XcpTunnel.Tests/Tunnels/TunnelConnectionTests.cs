@@ -276,7 +276,9 @@ public sealed class TunnelConnectionTests
 
         var closed = await fixture.WaitForLogAsync("closed: tunnel t1");
 
-        Assert.Matches(@"Connection c\d+ closed: tunnel t1, VM web01, host 127\.0\.0\.2:\d+, \d+ ms, [1-9]\d* bytes in, [1-9]\d* bytes out, outcome viewer_closed", closed);
+        Assert.Matches(
+            @"Connection c\d+ closed: tunnel t1, viewer uid \d+ \(\S+\) from 127\.0\.0\.1:\d+, VM web01, host 127\.0\.0\.2:\d+, \d+ ms, [1-9]\d* bytes in, [1-9]\d* bytes out, outcome viewer_closed",
+            closed);
     }
 
     private static async Task<string> FailureReasonAsync(TunnelFixture fixture, string vm)
