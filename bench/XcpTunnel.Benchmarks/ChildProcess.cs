@@ -12,12 +12,16 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private long _lines;
 
     private ChildProcess(Process process) => _process = process;
 
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Lines printed so far, both streams: what a flood of refusals costs the log.</summary>
+    public long Lines => Interlocked.Read(ref _lines);
 
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments)
     {
@@ -106,6 +110,7 @@ internal sealed class ChildProcess : IAsyncDisposable
             return;
         }
 
+        Interlocked.Increment(ref _lines);
         lock (_output)
         {
             // Keep the tail only: a long run logs two lines per connection.

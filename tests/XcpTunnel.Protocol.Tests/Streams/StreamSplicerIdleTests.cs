@@ -44,6 +44,25 @@ public sealed class StreamSplicerIdleTests
     }
 
     [Fact]
+    public async Task HalfCloseTimeout_EndsTheSpliceAsTheFirstSidesClose_WhenTheOtherNeverCloses()
+    {
+        var clock = new FakeTimeProvider();
+        await using var rig = await SpliceRig.CreateAsync();
+        var halfClose = TimeSpan.FromSeconds(30);
+        rig.Start(new SpliceOptions { HalfCloseTimeout = halfClose, TimeProvider = clock });
+        rig.ViewerPeer.Socket.Shutdown(SocketShutdown.Send);
+        Assert.True(await SpliceRig.AtEofAsync(rig.ConsolePeer));
+
+        // Until the deadline the other direction still carries bytes.
+        clock.Advance(halfClose - TimeSpan.FromMilliseconds(1));
+        await SpliceRig.SendAsync(rig.ConsolePeer, "late");
+        Assert.Equal("late", await SpliceRig.ReceiveAsync(rig.ViewerPeer, 4));
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(SpliceOutcome.ViewerClosed, (await rig.CompletionAsync()).Outcome);
+    }
+
+    [Fact]
     public async Task IdleTimeout_AfterAHalfClose_StillEndsAStalledTunnel()
     {
         var clock = new FakeTimeProvider();
