@@ -136,7 +136,11 @@ internal sealed class TunnelConnectionHandler(
         await viewerStream.DisposeAsync().ConfigureAwait(false);
         var durationMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
         var label = outcome.Label();
-        var level = TunnelOutcomes.IsRefusal(outcome) || TunnelOutcomes.Describe(outcome).Level == LogLevel.Debug ? LogLevel.Debug : LogLevel.Information;
+        // A connection that reached its console is worth its line; one the viewer gave up on or was refused at the
+        // door is not (refusals are summed up by RefusalLog).
+        var level = spliced is null && (TunnelOutcomes.IsRefusal(outcome) || TunnelOutcomes.Describe(outcome).Level == LogLevel.Debug)
+            ? LogLevel.Debug
+            : LogLevel.Information;
         TunnelLog.Closed(
             logger, level, id, tunnel.Name, peer, tunnel.Vm, console?.Console.Location.HostHeader ?? "-", durationMs,
             spliced?.ViewerToConsoleBytes ?? 0, spliced?.ConsoleToViewerBytes ?? 0, label);

@@ -23,14 +23,6 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Equal($"not UTF-8: byte 0xE9 at offset {offset} is not valid UTF-8; save the file as UTF-8", message);
     }
 
-    [Fact]
-    public void Directory_AsTheConfigurationFile_SaysSo()
-    {
-        var result = XcpTunnel.Configuration.DaemonSettingsLoader.Load(_dir.Root, new Dictionary<string, string?>(), ConfigDirectory.Options);
-
-        Assert.Equal("is a directory, not a configuration file", Assert.Single(result.Errors).Message);
-    }
-
     [Theory]
     [InlineData("MaxConnections", "99999999999", "99999999999 is too large (at most 2147483647)")]
     [InlineData("IdleTimeoutSeconds", "99999999999", "99999999999 seconds is too long (at most 2147483647)")]
