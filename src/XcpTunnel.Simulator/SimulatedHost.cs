@@ -49,8 +49,16 @@ public sealed class SimulatedHost
     /// <summary>Serves XML-RPC on <c>POST /</c> and <c>POST /RPC2</c>; false makes them 404.</summary>
     public bool XmlRpcEnabled { get; set; } = true;
 
+    /// <summary>
+    /// Whether the host has died without a word (see <see cref="SimulatedPool.BlackHole"/>): it accepts TCP connections
+    /// but never completes a TLS handshake or answers a request, on new or existing connections.
+    /// </summary>
+    public bool IsBlackHoled => BlackHoled;
+
     /// <summary>Whether console locations on this host name the port (<c>https://HOST:PORT/…</c>) or not (<c>https://HOST/…</c>, i.e. 443).</summary>
     public bool LocationIncludesPort { get; set; } = true;
+
+    internal volatile bool BlackHoled;
 
     /// <inheritdoc />
     public override string ToString() => NameLabel + " (" + FormatAuthority(includePort: true) + ")";

@@ -203,8 +203,36 @@ public sealed class SimulatedPool : IAsyncDisposable
     /// </summary>
     public void LoseEvents() => _pool.Database.LoseEvents();
 
-    /// <summary>Makes <paramref name="host"/> the coordinator; logins elsewhere get <c>HOST_IS_SLAVE</c> naming it.</summary>
+    /// <summary>
+    /// Makes <paramref name="host"/> the coordinator and keeps every session: logins elsewhere, and any call made
+    /// elsewhere with a still-known session, get <c>HOST_IS_SLAVE</c> naming it. See <see cref="Promote"/> for a failover.
+    /// </summary>
     public void SetCoordinator(SimulatedHost host) => _pool.Database.SetCoordinator(host);
+
+    /// <summary>
+    /// The host dies without a word, as in a power cut or a network partition before HA fences it: it still accepts
+    /// TCP connections (a firewall, or a half-dead stack, may) but never completes a TLS handshake or answers a
+    /// request, on new or existing connections, and calls waiting on it (<c>event.from</c>) never return. A client
+    /// sees timeouts, never "connection refused". Other hosts keep working; its tunnels already open are left alone.
+    /// </summary>
+    public void BlackHole(SimulatedHost host)
+    {
+        RequireHost(host);
+        host.BlackHoled = true;
+    }
+
+    /// <summary>
+    /// HA failover or <c>pool.designate_new_master</c>: <paramref name="host"/> becomes the coordinator. Sessions are
+    /// not persisted, so every session dies (later calls get <c>SESSION_INVALID</c>, CONNECTs 401) and the event
+    /// queue is lost (<c>EVENTS_LOST</c> for every token). Open console tunnels stay up: they run on the members.
+    /// </summary>
+    public void Promote(SimulatedHost host)
+    {
+        RequireHost(host);
+        _pool.Database.SetCoordinator(host);
+        _pool.Sessions.ExpireAll();
+        _pool.Database.LoseEvents();
+    }
 
     /// <summary>Kills every session: later calls get <c>SESSION_INVALID</c>, later CONNECTs 401. Open tunnels stay.</summary>
     public void ExpireAllSessions() => _pool.Sessions.ExpireAll();

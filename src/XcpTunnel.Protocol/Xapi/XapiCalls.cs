@@ -49,9 +49,10 @@ public static class XapiCalls
         ArgumentNullException.ThrowIfNull(classes);
         ArgumentNullException.ThrowIfNull(token);
         JsonArray classList = [.. classes.Select(c => (JsonNode?)JsonValue.Create(c))];
-        // The timeout is a float on the wire; a double makes XML-RPC send <double>.
+        // The timeout is a float on the wire; a double makes XML-RPC send <double>. A token means nothing to another
+        // coordinator (its event queue starts afresh), so after a failover the call fails and the caller reloads.
         var result = await Pool(pool).CallAsync(
-            "event.from", [classList, token, JsonValue.Create(timeout.TotalSeconds)], cancellationToken).ConfigureAwait(false);
+            "event.from", [classList, token, JsonValue.Create(timeout.TotalSeconds)], EventOptions, cancellationToken).ConfigureAwait(false);
         return XapiEventBatch.Parse(result);
     }
 
@@ -74,6 +75,8 @@ public static class XapiCalls
 
         return (await Pool(pool).CallAsync("pool.get_master", [pools[0]], cancellationToken).ConfigureAwait(false)).GetXapiString("pool.get_master");
     }
+
+    private static readonly XapiCallOptions EventOptions = new() { RepeatOnAnotherHost = false };
 
     private static XapiPoolSession Pool(XapiPoolSession pool) => pool ?? throw new ArgumentNullException(nameof(pool));
 }

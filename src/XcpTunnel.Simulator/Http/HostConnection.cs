@@ -21,6 +21,7 @@ internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socke
         {
             var network = new NetworkStream(socket, ownsSocket: true);
             await using ConfiguredAsyncDisposable networkScope = network.ConfigureAwait(false);
+            await HangIfBlackHoledAsync(cancellationToken).ConfigureAwait(false);
             var ssl = new SslStream(network, leaveInnerStreamOpen: false);
             await using ConfiguredAsyncDisposable sslScope = ssl.ConfigureAwait(false);
             if (!await AuthenticateAsync(ssl, cancellationToken).ConfigureAwait(false))
@@ -62,6 +63,7 @@ internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socke
             (HeadReadStatus status, HttpRequestHead? head) = await reader
                 .ReadHeadAsync(pool.Options.HeaderTimeout, pool.TimeProvider, waitIdle: !first, cancellationToken).ConfigureAwait(false);
             first = false;
+            await HangIfBlackHoledAsync(cancellationToken).ConfigureAwait(false);
             switch (status)
             {
                 case HeadReadStatus.EndOfStream:
@@ -138,8 +140,19 @@ internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socke
             return false;
         }
 
+        // A call that waited (event.from) must not answer from a host that died meanwhile.
+        await HangIfBlackHoledAsync(cancellationToken).ConfigureAwait(false);
         await WriteAsync(ssl, reply, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>A black-holed host reads nothing and answers nothing: the connection stays open and silent until the pool stops.</summary>
+    private async Task HangIfBlackHoledAsync(CancellationToken cancellationToken)
+    {
+        if (host.BlackHoled)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task WriteAsync(Stream stream, byte[] bytes, CancellationToken cancellationToken)

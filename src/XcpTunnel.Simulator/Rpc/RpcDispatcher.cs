@@ -46,6 +46,20 @@ internal sealed partial class RpcDispatcher(PoolContext pool)
 
         string sessionRef = args[0] as string ?? "";
         Session session = pool.Sessions.Validate(sessionRef) ?? throw new XapiFailureException(XapiErrors.SessionInvalid, sessionRef);
+
+        // api_server.ml: a member serves no API call of its own; with a session it knows, every call is refused
+        // naming the coordinator (after pool.designate_new_master, the old coordinator answers so too).
+        SimulatedHost coordinator;
+        lock (Db.Sync)
+        {
+            coordinator = Db.Coordinator;
+        }
+
+        if (host != coordinator)
+        {
+            throw new XapiFailureException(XapiErrors.HostIsSlave, coordinator.Address.ToString());
+        }
+
         var call = new Call(host, method, session, args.Skip(1).ToList(), cancellationToken);
 
         if (cls.Equals("session", StringComparison.OrdinalIgnoreCase))

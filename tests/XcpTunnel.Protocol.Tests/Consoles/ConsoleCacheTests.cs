@@ -176,6 +176,23 @@ public sealed class ConsoleCacheTests
     }
 
     [Fact]
+    public async Task CoordinatorBlackHoledMemberPromoted_ReloadsFromTheSurvivorAndFollowsIt()
+    {
+        SimulatedVm? vm = null;
+        // The feed's event.from waits 5 s at most under a 10 s call deadline: a silent coordinator is noticed by then.
+        await using var rig = await CacheRig.StartAsync(p => vm = p.AddVm("web01", residentOn: p.Hosts[2]), hosts: 3, callTimeout: TimeSpan.FromSeconds(10));
+
+        rig.Pool.BlackHole(rig.Pool.Coordinator);
+        rig.Pool.Promote(rig.Pool.Hosts[1]);
+        await rig.EventuallyAsync(() => rig.Cache.Loads == 2 && rig.Cache.IsSynchronised);
+        rig.Pool.Migrate(vm!, rig.Pool.Hosts[1]);
+        var resolved = await rig.ResolveFromCacheUntilAsync("web01", r => r.Console.Uuid == vm!.ConsoleUuid);
+
+        Assert.Equal(rig.Pool.Hosts[1].Address.ToString(), resolved.Location.Host);
+        Assert.Equal(2, rig.Pool.Counters.Logins);
+    }
+
+    [Fact]
     public async Task Dispose_StopsTheEventLoop()
     {
         await using var rig = await CacheRig.StartAsync(p => p.AddVm("web01"));

@@ -30,9 +30,15 @@ internal sealed class CliPool : IAsyncDisposable
 
     public string ConfigPath => Directory.File("xcptunnel.json");
 
-    public static async Task<CliPool> StartAsync(int hostCount = 2)
+    public static Task<CliPool> StartAsync(int hostCount = 2) =>
+        StartAsync(new SimulatedPoolOptions { HostCount = hostCount, Password = Password });
+
+    /// <summary>A pool built from <paramref name="options"/>, whose <c>Password</c> must be <see cref="Password"/>.</summary>
+    public static async Task<CliPool> StartAsync(SimulatedPoolOptions options)
     {
-        var pool = await SimulatedPool.StartAsync(new SimulatedPoolOptions { HostCount = hostCount, Password = Password }, CancellationToken.None).Within();
+        ArgumentNullException.ThrowIfNull(options);
+        Assert.Equal(Password, options.Password);
+        var pool = await SimulatedPool.StartAsync(options, CancellationToken.None).Within();
         var directory = TemporaryDirectory.Create("xcptunnel-cli-");
         var passwordFile = directory.File("lab.password");
         await File.WriteAllTextAsync(passwordFile, Password + "\n");

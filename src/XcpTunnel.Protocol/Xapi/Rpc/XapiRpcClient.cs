@@ -117,7 +117,10 @@ internal sealed partial class XapiRpcClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentNullException.ThrowIfNull(parameters);
-        ObjectDisposedException.ThrowIf(disposed, this);
+        if (disposed)
+        {
+            throw GivenUp(method, null);
+        }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(callTimeout);
@@ -144,6 +147,10 @@ internal sealed partial class XapiRpcClient : IDisposable
             ReadOnlyMemory<byte> xmlReply = (await ExchangeAsync(
                 xmlRpcUri, xmlRequest, "text/xml", method, allowMissingEndpoint: false, deadline.Token).ConfigureAwait(false))!.Value;
             return XmlRpcCodec.ParseReply(xmlReply, hostDisplay);
+        }
+        catch (Exception e) when (disposed && e is not XcpTunnelException && !cancellationToken.IsCancellationRequested)
+        {
+            throw GivenUp(method, e);
         }
         catch (Exception e) when (e is not XcpTunnelException && IsTransportException(e))
         {
@@ -227,6 +234,11 @@ internal sealed partial class XapiRpcClient : IDisposable
             return body.GetBuffer().AsMemory(0, (int)body.Length);
         }
     }
+
+    // The pool session dropped this client (its host failed, or another host became coordinator): its calls end
+    // as a lost connection, which the session answers by repeating them where the pool is now.
+    private XapiTransportException GivenUp(string method, Exception? inner) =>
+        new(XapiTransportFailure.ConnectionLost, $"the connection to XAPI at {hostDisplay} was given up during {method}", inner);
 
     private XapiTransportException ReplyTooLarge() =>
         new(XapiTransportFailure.MalformedReply, $"XAPI at {hostDisplay} sent a reply larger than {MaxReplyBytes / (1024 * 1024)} MiB");

@@ -124,7 +124,7 @@ public sealed class XapiPoolSessionTests
 
         Assert.IsType<XapiTransportException>(error.InnerException);
         Assert.Contains("refused the connection", error.Message, StringComparison.Ordinal);
-        Assert.Contains("1 fallback URL(s) failed too", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1 other address(es) of the pool failed too", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
