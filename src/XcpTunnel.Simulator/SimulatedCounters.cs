@@ -7,6 +7,7 @@ public sealed class SimulatedCounters
 {
     private readonly ConcurrentDictionary<string, long> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, long> _connects = new();
+    private readonly ConcurrentQueue<string> _requestLog = new();
     private long _logins;
     private long _failedLogins;
     private long _logouts;
@@ -49,6 +50,16 @@ public sealed class SimulatedCounters
     /// <summary>RPC calls of <paramref name="method"/> (e.g. <c>VM.get_record</c>) that reached the dispatcher, either transport.</summary>
     public long Calls(string method) => _calls.TryGetValue(method, out long n) ? n : 0;
 
+    /// <summary>
+    /// Every request line the hosts received, as xapi writes them to xensource.log at debug level: the query string
+    /// as sent, cookie values filtered. Whatever a client puts in a URL ends up in the host's logs (the last
+    /// <see cref="MaxLoggedRequests"/> requests are kept).
+    /// </summary>
+    public IReadOnlyList<string> RequestLog => [.. _requestLog];
+
+    /// <summary>How many request lines <see cref="RequestLog"/> keeps.</summary>
+    public const int MaxLoggedRequests = 10_000;
+
     /// <summary>All RPC calls that reached the dispatcher.</summary>
     public long TotalCalls => _calls.Values.Sum();
 
@@ -75,6 +86,15 @@ public sealed class SimulatedCounters
     internal void TunnelClosed() => Interlocked.Decrement(ref _liveTunnels);
 
     internal void Connected(int status) => _connects.AddOrUpdate(status, 1, static (_, n) => n + 1);
+
+    internal void Logged(string line)
+    {
+        _requestLog.Enqueue(line);
+        while (_requestLog.Count > MaxLoggedRequests)
+        {
+            _requestLog.TryDequeue(out _);
+        }
+    }
 
     internal void Called(string method) => _calls.AddOrUpdate(method, 1, static (_, n) => n + 1);
 }

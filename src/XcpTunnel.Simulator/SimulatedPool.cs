@@ -87,6 +87,9 @@ public sealed class SimulatedPool : IAsyncDisposable
     /// <summary>What the pool has seen (logins, calls, CONNECT statuses …).</summary>
     public SimulatedCounters Counters => _pool.Counters;
 
+    /// <summary>Every session ref the pool has handed out (bearer credentials: tests check none of them leaked).</summary>
+    public IReadOnlyList<string> IssuedSessionRefs => _pool.Sessions.Issued;
+
     /// <summary>Fault injection knobs.</summary>
     public SimulatedFaults Faults => _pool.Faults;
 

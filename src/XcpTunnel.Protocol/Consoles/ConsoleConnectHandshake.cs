@@ -6,7 +6,7 @@ using XcpTunnel.Protocol.Xapi;
 namespace XcpTunnel.Protocol.Consoles;
 
 /// <summary>
-/// XAPI's console handshake (XAPI.md §1.4, §3): <c>CONNECT /console?… HTTP/1.0</c> on a TLS stream to
+/// XAPI's console handshake (docs/xapi-console-protocol.md, "The CONNECT request"): <c>CONNECT /console?… HTTP/1.0</c> on a TLS stream to
 /// the console's host, then the reply head; on 200 the stream carries raw RFB.
 /// </summary>
 internal static class ConsoleConnectHandshake
@@ -55,23 +55,21 @@ internal static class ConsoleConnectHandshake
         }
     }
 
-    // CONNECT /console?uuid=…&session_id=… HTTP/1.0
+    // CONNECT /console?uuid=… HTTP/1.0
     // Host: 10.0.0.5
     // Cookie: session_id=OpaqueRef:…
     //
-    // The cookie is what current xapi reads (and it must be the first cookie: xapi splits on ';'
-    // without trimming); the query parameter is what old XCP reads. HTTP/1.0, like every console
-    // client, so xapi's error replies come back as 1.0 and nothing is pipelined.
-    internal static byte[] FormatRequest(ConsoleLocation location, XapiSessionRef session)
-    {
-        var separator = location.PathAndQuery.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        var sessionId = Uri.EscapeDataString(session.Value);
-        return Encoding.ASCII.GetBytes(
-            $"CONNECT {location.PathAndQuery}{separator}session_id={sessionId} HTTP/1.0\r\n" +
+    // The session goes in the cookie only (docs/xapi-console-protocol.md, "The CONNECT request"): xapi has read the
+    // cookie first since 2009 and writes every request line, query string included, to its log, where a session ref
+    // is a bearer credential anyone reading the log can use; cookie values are filtered there. It must be the first
+    // cookie (xapi splits on ';' without trimming). HTTP/1.0, like every console client, so xapi's error replies
+    // come back as 1.0 and nothing is pipelined.
+    internal static byte[] FormatRequest(ConsoleLocation location, XapiSessionRef session) =>
+        Encoding.ASCII.GetBytes(
+            $"CONNECT {location.PathAndQuery} HTTP/1.0\r\n" +
             $"Host: {location.HostHeader}\r\n" +
             $"Cookie: session_id={session.Value}\r\n" +
             "\r\n");
-    }
 
     private static async Task<(HttpResponseHead Head, ReadOnlyMemory<byte> Leftover)> ReadReplyHeadAsync(
         Stream tls, ConsoleLocation location, CancellationToken cancellationToken)

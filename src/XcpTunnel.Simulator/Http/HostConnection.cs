@@ -79,7 +79,8 @@ internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socke
                     return;
             }
 
-            if (head!.Method == "CONNECT")
+            pool.Counters.Logged(head!.LogLine);
+            if (head.Method == "CONNECT")
             {
                 if (head.Path == "/console")
                 {
