@@ -55,6 +55,13 @@ public sealed class SimulatedHost
     /// </summary>
     public bool IsBlackHoled => BlackHoled;
 
+    /// <summary>
+    /// While true the host's xapi is still starting: every RPC is refused before dispatch with
+    /// <c>HOST_STILL_BOOTING</c> (in JSON-RPC the fallback reply: an array error and <c>"id": 0</c>, whatever the
+    /// request's id and version). CONNECTs are not affected.
+    /// </summary>
+    public bool StillBooting { get; set; }
+
     /// <summary>Whether console locations on this host name the port (<c>https://HOST:PORT/…</c>) or not (<c>https://HOST/…</c>, i.e. 443).</summary>
     public bool LocationIncludesPort { get; set; } = true;
 

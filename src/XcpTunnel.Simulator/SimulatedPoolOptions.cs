@@ -39,6 +39,9 @@ public sealed class SimulatedPoolOptions
     /// </summary>
     public Func<SimulatedHostIdentity, X509Certificate2>? CertificateFactory { get; init; }
 
+    /// <summary>The xapi version the hosts behave as. Default 24.19 (XCP-ng 8.3).</summary>
+    public SimulatedXapiVersion Version { get; init; } = SimulatedXapiVersion.XcpNg83;
+
     /// <summary>Per-user session cap before the oldest session is destroyed (xapi: 500; root is counted per originator).</summary>
     public int MaxSessionsPerUser { get; init; } = 500;
 

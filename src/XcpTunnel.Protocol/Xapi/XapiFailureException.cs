@@ -12,8 +12,10 @@ public sealed class XapiFailureException : XcpTunnelException
     {
     }
 
-    internal XapiFailureException(string errorCode, IReadOnlyList<string> parameters, bool raisedBeforeDispatch)
-        : base(Describe(errorCode, Redact(errorCode, parameters)))
+    internal XapiFailureException(string errorCode, IReadOnlyList<string> parameters, bool raisedBeforeDispatch, string? host = null)
+        : base(raisedBeforeDispatch
+            ? $"XAPI at {host ?? "the host"} is not serving API calls: {Describe(errorCode, Redact(errorCode, parameters))}"
+            : Describe(errorCode, Redact(errorCode, parameters)))
     {
         ErrorCode = errorCode;
         Parameters = Redact(errorCode, parameters);

@@ -96,6 +96,27 @@ internal static class JsonRpcCodec
         request.Id.WriteTo(writer);
     });
 
+    /// <summary>
+    /// The reply to a call refused before dispatch (api_server.ml's fallback): the error as a bare array and id 0,
+    /// whatever the request said; 8.2 leaves out the <c>jsonrpc</c> member.
+    /// </summary>
+    public static byte[] FailureBeforeDispatch(IReadOnlyList<string> description, bool withVersion) => Write(writer =>
+    {
+        if (withVersion)
+        {
+            writer.WriteString("jsonrpc", "2.0");
+        }
+
+        writer.WriteStartArray("error");
+        foreach (string p in description)
+        {
+            writer.WriteStringValue(p);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("id", 0);
+    });
+
     private static byte[] Write(Action<Utf8JsonWriter> members)
     {
         var buffer = new ArrayBufferWriter<byte>();

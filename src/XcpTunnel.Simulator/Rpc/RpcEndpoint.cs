@@ -36,6 +36,15 @@ internal sealed class RpcEndpoint(PoolContext pool)
             await Task.Delay(delay, pool.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
+        if (host.StillBooting)
+        {
+            string[] booting = [XapiErrors.HostStillBooting];
+            SimulatorLog.RpcCall(pool.Logger, host.NameLabel, "(before dispatch)", XapiErrors.HostStillBooting);
+            return transport == RpcTransport.Json
+                ? HttpResponses.RpcOk(head, "application/json", JsonRpcCodec.FailureBeforeDispatch(booting, pool.Options.Version != SimulatedXapiVersion.XcpNg82))
+                : HttpResponses.RpcOk(head, "text/xml", XmlRpcCodec.Failure(booting));
+        }
+
         return transport == RpcTransport.Json
             ? await HandleJsonAsync(host, head, body, cancellationToken).ConfigureAwait(false)
             : await HandleXmlAsync(host, head, body, cancellationToken).ConfigureAwait(false);

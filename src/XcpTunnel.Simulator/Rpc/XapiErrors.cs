@@ -6,6 +6,7 @@ internal static class XapiErrors
     public const string SessionInvalid = "SESSION_INVALID";
     public const string SessionAuthenticationFailed = "SESSION_AUTHENTICATION_FAILED";
     public const string HostIsSlave = "HOST_IS_SLAVE";
+    public const string HostStillBooting = "HOST_STILL_BOOTING";
     public const string HandleInvalid = "HANDLE_INVALID";
     public const string UuidInvalid = "UUID_INVALID";
     public const string MessageMethodUnknown = "MESSAGE_METHOD_UNKNOWN";

@@ -79,6 +79,11 @@ internal static class JsonRpcCodec
     {
         JsonObject reply = ParseObject(body, host);
 
+        if (BeforeDispatch(reply, expectedId, host) is { } refused)
+        {
+            throw refused;
+        }
+
         if (!reply.TryGetPropertyValue("id", out JsonNode? id) || !IsNumber(id, expectedId))
         {
             throw Malformed(host, id is null ? "the reply has no id" : "the reply's id does not match the request");
@@ -110,6 +115,21 @@ internal static class JsonRpcCodec
         }
 
         return hasResult ? result : throw Malformed(host, "the reply has neither a result nor an error");
+    }
+
+    // A call refused before dispatch (a host still booting, a member that lost its coordinator) gets xapi's fallback
+    // reply whatever the request's id and version: an array error and id 0, with or without "jsonrpc" (8.2 leaves it
+    // out). Request ids start at 1, so id 0 is never an answer to the request itself. docs/xapi-console-protocol.md,
+    // "Errors before dispatch".
+    private static XapiFailureException? BeforeDispatch(JsonObject reply, long expectedId, string host)
+    {
+        if (expectedId == 0 || !reply.TryGetPropertyValue("id", out JsonNode? id) || !IsNumber(id, 0)
+            || reply["error"] is not JsonArray { Count: > 0 } error || !XapiErrorDescription.TryGetCode(error[0], out string? code))
+        {
+            return null;
+        }
+
+        return new XapiFailureException(code, [.. error.Skip(1).Select(XapiErrorDescription.ParameterText)], raisedBeforeDispatch: true, host);
     }
 
     private static XapiFailureException V1Failure(JsonNode error, string host) =>

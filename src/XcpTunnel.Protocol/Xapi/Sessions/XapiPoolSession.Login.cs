@@ -160,7 +160,7 @@ public sealed partial class XapiPoolSession
 
             return new Attempt(url, null, null, ex, coordinator);
         }
-        catch (XapiFailureException ex) when (!ex.RaisedBeforeDispatch)
+        catch (XapiFailureException ex) when (!IsHostFailure(ex))
         {
             return new Attempt(url, null, ex, null, null);
         }

@@ -186,7 +186,7 @@ public sealed partial class XapiPoolSession : IAsyncDisposable
     /// </summary>
     internal static bool IsHostFailure(Exception failure) => failure switch
     {
-        XapiFailureException xapi => xapi.ErrorCode == XapiErrorCodes.HostIsSlave || xapi.RaisedBeforeDispatch,
+        XapiFailureException xapi => xapi.RaisedBeforeDispatch || xapi.ErrorCode is XapiErrorCodes.HostIsSlave or XapiErrorCodes.HostStillBooting,
         XcpTunnelException => true,
         _ => false,
     };
