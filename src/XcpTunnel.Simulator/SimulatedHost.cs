@@ -43,7 +43,11 @@ public sealed class SimulatedHost
     /// <summary>SHA-256 of the DER certificate, upper-case hex without separators (what a pin compares).</summary>
     public string CertificateSha256Hex { get; }
 
-    /// <summary>Serves <c>POST /jsonrpc</c>; false makes it 404, like an old XCP without JSON-RPC.</summary>
+    /// <summary>
+    /// Serves <c>POST /jsonrpc</c>. False is an old XCP without the JSON-RPC handler: xapi matches paths by longest
+    /// prefix, so <c>/jsonrpc</c> reaches the XML-RPC handler on <c>/</c>, which answers 200 <c>text/xml</c> with a
+    /// failure (the body is not XML-RPC), not 404.
+    /// </summary>
     public bool JsonRpcEnabled { get; set; } = true;
 
     /// <summary>Serves XML-RPC on <c>POST /</c> and <c>POST /RPC2</c>; false makes them 404.</summary>

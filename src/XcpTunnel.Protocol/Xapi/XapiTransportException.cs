@@ -23,6 +23,9 @@ public enum XapiTransportFailure
 
     /// <summary>The connection broke (reset, unreachable network, EOF mid-reply).</summary>
     ConnectionLost,
+
+    /// <summary>The host answered in the other RPC transport (an XML reply to JSON-RPC): it does not speak the one asked for.</summary>
+    WrongTransport,
 }
 
 /// <summary>

@@ -113,7 +113,8 @@ internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socke
         RpcTransport? transport = head.Path switch
         {
             "/jsonrpc" when host.JsonRpcEnabled => RpcTransport.Json,
-            "/" or "/RPC2" when host.XmlRpcEnabled => RpcTransport.Xml,
+            // Longest-prefix match: without a JSON-RPC handler, /jsonrpc falls to the XML-RPC handler on /.
+            "/" or "/RPC2" or "/jsonrpc" when host.XmlRpcEnabled => RpcTransport.Xml,
             _ => null,
         };
         if (transport is null)

@@ -13,5 +13,6 @@ internal static class XapiErrors
     public const string MessageParameterCountMismatch = "MESSAGE_PARAMETER_COUNT_MISMATCH";
     public const string FieldTypeError = "FIELD_TYPE_ERROR";
     public const string EventsLost = "EVENTS_LOST";
+    public const string XmlRpcUnmarshalFailure = "XMLRPC_UNMARSHAL_FAILURE";
     public const string EventFromTokenParseFailure = "EVENT_FROM_TOKEN_PARSE_FAILURE";
 }

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace XcpTunnel.Protocol.Xapi.Rpc;
 
 /// <summary>
-/// Calls XAPI methods on one host over JSON-RPC or XML-RPC (XAPI.md §5), on pooled HTTP/1.1
+/// Calls XAPI methods on one host over JSON-RPC or XML-RPC (docs/xapi-console-protocol.md, "RPC transports"), on pooled HTTP/1.1
 /// keep-alive connections opened through an <see cref="XapiStreamConnector"/>.
 /// </summary>
 /// <remarks>
@@ -132,20 +132,20 @@ internal sealed partial class XapiRpcClient : IDisposable
                 long id = Interlocked.Increment(ref lastRequestId);
                 byte[] request = JsonRpcCodec.WriteRequest(method, parameters, id);
                 ReadOnlyMemory<byte>? reply = await ExchangeAsync(
-                    jsonRpcUri, request, "application/json", method, allowMissingEndpoint: current == XapiTransport.Auto, deadline.Token).ConfigureAwait(false);
+                    jsonRpcUri, request, "application/json", method, allowOtherTransport: current == XapiTransport.Auto, deadline.Token).ConfigureAwait(false);
                 if (reply is { } body)
                 {
                     transport = XapiTransport.JsonRpc;
                     return JsonRpcCodec.ParseReply(body, id, hostDisplay);
                 }
 
-                // Auto and no /jsonrpc (old XCP): the call was not executed, so it is safe to repeat.
+                // Auto and no JSON-RPC (old XCP): the call was not executed, so it is safe to repeat.
                 transport = XapiTransport.XmlRpc;
             }
 
             byte[] xmlRequest = XmlRpcCodec.WriteRequest(method, parameters);
             ReadOnlyMemory<byte> xmlReply = (await ExchangeAsync(
-                xmlRpcUri, xmlRequest, "text/xml", method, allowMissingEndpoint: false, deadline.Token).ConfigureAwait(false))!.Value;
+                xmlRpcUri, xmlRequest, "text/xml", method, allowOtherTransport: false, deadline.Token).ConfigureAwait(false))!.Value;
             return XmlRpcCodec.ParseReply(xmlReply, hostDisplay);
         }
         catch (Exception e) when (disposed && e is not XcpTunnelException && !cancellationToken.IsCancellationRequested)
@@ -165,10 +165,13 @@ internal sealed partial class XapiRpcClient : IDisposable
         http.Dispose();
     }
 
-    // POSTs one request and returns the reply body, or null when the endpoint does not exist and the
-    // caller may fall back (404, 405, 501 under Auto).
+    // POSTs one request and returns the reply body, or null when the host does not speak JSON-RPC and the caller may
+    // fall back (under Auto). A host without the JSON-RPC handler answers /jsonrpc with its XML-RPC handler (xapi
+    // matches paths by longest prefix): 200 and text/xml, an XML-RPC failure about the unreadable body, never 404. So
+    // the content type, not the status, says which transport answered (docs/xapi-console-protocol.md, "RPC
+    // transports"); 404, 405 and 501 are still taken as a missing endpoint, as other servers answer.
     private async Task<ReadOnlyMemory<byte>?> ExchangeAsync(
-        Uri uri, byte[] body, string contentType, string method, bool allowMissingEndpoint, CancellationToken cancellationToken)
+        Uri uri, byte[] body, string contentType, string method, bool allowOtherTransport, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
@@ -186,12 +189,22 @@ internal sealed partial class XapiRpcClient : IDisposable
             .ConfigureAwait(false);
 
         int status = (int)response.StatusCode;
+        bool askedJson = uri == jsonRpcUri;
+        if (status == 200 && askedJson && IsXml(response.Content.Headers.ContentType?.MediaType))
+        {
+            return allowOtherTransport
+                ? null
+                : throw new XapiTransportException(
+                    XapiTransportFailure.WrongTransport,
+                    $"XAPI at {hostDisplay} does not speak JSON-RPC (it answered {method} on /jsonrpc with XML); set the pool's Transport to auto or xmlrpc");
+        }
+
         if (status == 200)
         {
             return await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
         }
 
-        if (allowMissingEndpoint && status is 404 or 405 or 501)
+        if (allowOtherTransport && status is 404 or 405 or 501)
         {
             return null;
         }
@@ -199,6 +212,11 @@ internal sealed partial class XapiRpcClient : IDisposable
         throw new XapiTransportException(
             XapiTransportFailure.HttpStatus, $"XAPI at {hostDisplay} answered {method} with HTTP {status}", httpStatus: status);
     }
+
+    private static bool IsXml(string? mediaType) =>
+        mediaType is not null
+        && (mediaType.Equals("text/xml", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/xml", StringComparison.OrdinalIgnoreCase));
 
     private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
     {

@@ -165,7 +165,7 @@ public sealed class XapiPoolSessionTests
     }
 
     [Fact]
-    public async Task Call_JsonRpcOnlyWhenHostLacksIt_FailsWithoutFallback()
+    public async Task Call_JsonRpcOnlyWhenHostLacksIt_FailsWithoutFallbackSayingWhy()
     {
         await using var fixture = await PoolFixture.StartAsync();
         fixture.Pool.Coordinator.JsonRpcEnabled = false;
@@ -173,7 +173,9 @@ public sealed class XapiPoolSessionTests
 
         var error = await Assert.ThrowsAsync<XapiLoginException>(() => session.GetSessionAsync(CancellationToken.None)).Bounded();
 
-        Assert.Equal(404, Assert.IsType<XapiTransportException>(error.InnerException).HttpStatus);
+        Assert.Equal(XapiTransportFailure.WrongTransport, Assert.IsType<XapiTransportException>(error.InnerException).Failure);
+        Assert.Contains("does not speak JSON-RPC", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, fixture.Pool.Counters.Calls("session.login_with_password"));
     }
 
     [Fact]
