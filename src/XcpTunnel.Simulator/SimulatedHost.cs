@@ -71,6 +71,9 @@ public sealed class SimulatedHost
 
     internal volatile bool BlackHoled;
 
+    /// <summary>The xapi version the pool runs (set when the pool starts).</summary>
+    internal SimulatedXapiVersion Version { get; set; } = SimulatedXapiVersion.XcpNg83;
+
     /// <inheritdoc />
     public override string ToString() => NameLabel + " (" + FormatAuthority(includePort: true) + ")";
 

@@ -127,6 +127,7 @@ public sealed class SimulatedPool : IAsyncDisposable
         for (int i = 0; i < hosts.Count; i++)
         {
             hosts[i].Port = listeners[i].LocalEndPoint.Port;
+            hosts[i].Version = options.Version;
             pool.Database.AddHost(hosts[i]);
         }
 

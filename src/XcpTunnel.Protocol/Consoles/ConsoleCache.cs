@@ -68,7 +68,7 @@ public sealed partial class ConsoleCache : IConsoleResolver, IAsyncDisposable
         {
             lock (_sync)
             {
-                if (_index.TryResolve(vm, Pool.Options.Name, out var resolved))
+                if (_index.TryResolve(vm, Pool.Options.Name, Pool.Members, Pool.ConsolePort, out var resolved))
                 {
                     return Task.FromResult(resolved!);
                 }

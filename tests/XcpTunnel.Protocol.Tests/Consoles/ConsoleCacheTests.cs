@@ -46,6 +46,21 @@ public sealed class ConsoleCacheTests
         Assert.Equal(rig.Pool.Hosts[1].Address.ToString(), resolved.Location.Host);
     }
 
+    [Theory]
+    [InlineData(ConsoleLocationForm.Empty)]
+    [InlineData(ConsoleLocationForm.EmptyHost)]
+    public async Task Resolve_LocationNotAUri_PlacedOnTheResidentHostWithoutRpc(ConsoleLocationForm form)
+    {
+        await using var rig = await CacheRig.StartAsync(p => p.AddVm("web01", residentOn: p.Hosts[1], locationForm: form), hosts: 2);
+
+        var resolved = await rig.ResolveFromCacheUntilAsync("web01", _ => true);
+
+        Assert.Equal(rig.Pool.Hosts[1].Address.ToString(), resolved.Location.Host);
+        Assert.Equal(rig.Pool.Port, resolved.Location.Port);
+        await using var connection = await new ConsoleDialer(rig.Cache).DialAsync("web01", CancellationToken.None).Bounded();
+        Assert.Equal("RFB 003.008\n", await ReadVersion(connection.Stream));
+    }
+
     [Fact]
     public async Task Reboot_SeenInEvents_ResolvesToTheNewConsole()
     {

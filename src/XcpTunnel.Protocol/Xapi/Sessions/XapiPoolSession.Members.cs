@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using XcpTunnel.Protocol.Xapi.Records;
 using XcpTunnel.Protocol.Xapi.Rpc;
 
 namespace XcpTunnel.Protocol.Xapi.Sessions;
@@ -6,6 +7,29 @@ namespace XcpTunnel.Protocol.Xapi.Sessions;
 // What the coordinator says about its hosts, asked once per login: where each host is, for failover.
 public sealed partial class XapiPoolSession
 {
+    /// <summary>Reads the pool's host records again through the live session (the console cache does, at each load).</summary>
+    internal async Task RefreshMembersAsync(CancellationToken cancellationToken)
+    {
+        if (_live is { } live)
+        {
+            await RefreshMembersAsync(live, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Applies a change to a host record (from <c>event.from</c>).</summary>
+    internal void ApplyHostEvent(XapiEvent change)
+    {
+        if (change.Operation == XapiEvent.Del)
+        {
+            Members.Remove(change.Ref);
+        }
+        else
+        {
+            var host = HostRecord.Parse(change.Ref, change.Snapshot);
+            Members.Update(new PoolMember(host.Ref, host.NameLabel, host.Address, Certificate: null));
+        }
+    }
+
     private async Task RefreshMembersAsync(LiveSession live, CancellationToken cancellationToken)
     {
         try
@@ -15,12 +39,8 @@ public sealed partial class XapiPoolSession
             List<PoolMember> members = [];
             foreach (var (hostRef, node) in hosts)
             {
-                var record = node.GetXapiObject("a host record");
-                members.Add(new PoolMember(
-                    hostRef,
-                    record.GetXapiMember("name_label", "a host record").GetXapiString("host name_label"),
-                    record.GetXapiMember("address", "a host record").GetXapiString("host address"),
-                    Certificate: null));
+                var host = HostRecord.Parse(hostRef, node);
+                members.Add(new PoolMember(host.Ref, host.NameLabel, host.Address, Certificate: null));
             }
 
             Members.Replace(members);

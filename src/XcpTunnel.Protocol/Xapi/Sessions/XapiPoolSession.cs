@@ -64,6 +64,12 @@ public sealed partial class XapiPoolSession : IAsyncDisposable
     /// <summary>The pool's hosts as its coordinator last described them; kept while the coordinator is unreachable.</summary>
     public PoolMembers Members { get; } = new();
 
+    /// <summary>
+    /// The port consoles are reached on when their location names none usable: the port the pool's API is reached
+    /// on (443 in practice), since the same front end serves both.
+    /// </summary>
+    public int ConsolePort => CoordinatorUrl?.Port ?? Options.Url.Port;
+
     /// <summary>How many successful logins this object made (a metric: it should stay near 1).</summary>
     public long Logins => Interlocked.Read(ref _logins);
 
