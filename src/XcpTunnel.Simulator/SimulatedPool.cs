@@ -21,6 +21,7 @@ public sealed class SimulatedPool : IAsyncDisposable
 
     private readonly PoolContext _pool;
     private readonly List<HostListener> _listeners;
+    private readonly List<ITimer> _timers = [];
     private int _disposed;
 
     private SimulatedPool(PoolContext pool, List<SimulatedHost> hosts, List<HostListener> listeners)
@@ -194,6 +195,22 @@ public sealed class SimulatedPool : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a halted VM the way a real start looks from outside: at once it is Running and resident on its host
+    /// but has no console objects (xenopsd is still building the domain); they appear <paramref name="consolesAfter"/>
+    /// later (on the pool's clock), with their events.
+    /// </summary>
+    public void Start(SimulatedVm vm, TimeSpan consolesAfter)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(consolesAfter, TimeSpan.Zero);
+        _pool.Database.StartWithoutConsoles(vm);
+        // Kept here until the pool stops: an unreferenced timer may be collected before it fires.
+        lock (_timers)
+        {
+            _timers.Add(_pool.TimeProvider.CreateTimer(_ => _pool.Database.AddConsoles(vm), null, consolesAfter, Timeout.InfiniteTimeSpan));
+        }
+    }
+
     /// <summary>Changes the VM's <c>name_label</c> (an event, like every change).</summary>
     public void Rename(SimulatedVm vm, string nameLabel)
     {
@@ -247,6 +264,14 @@ public sealed class SimulatedPool : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        lock (_timers)
+        {
+            foreach (ITimer timer in _timers)
+            {
+                timer.Dispose();
+            }
         }
 
         foreach (HostListener listener in _listeners)

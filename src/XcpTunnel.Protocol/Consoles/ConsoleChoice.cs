@@ -78,6 +78,12 @@ internal static class ConsoleChoice
                 $"XAPI gave VM '{record.NameLabel}' a console location that is not a URL ('{console.Location}') and the address of its host is unknown");
     }
 
+    /// <summary>
+    /// A running VM without an rfb console: none at all yet (its consoles appear a moment after it goes Running, while
+    /// the domain is built), or consoles of other protocols only.
+    /// </summary>
     public static ConsoleResolutionException NoRfbConsole(VmRecord record) =>
-        new(ConsoleResolutionFailure.NoRfbConsole, $"VM '{record.NameLabel}' has no VNC (rfb) console");
+        record.Consoles.Count == 0
+            ? new(ConsoleResolutionFailure.ConsoleNotReady, $"VM '{record.NameLabel}' is running but has no console yet; it may still be starting")
+            : new(ConsoleResolutionFailure.NoRfbConsole, $"VM '{record.NameLabel}' has no VNC (rfb) console");
 }

@@ -27,6 +27,12 @@ public enum ConsoleConnectFailure
     /// <summary>The host closed the connection before a complete reply.</summary>
     ClosedEarly,
 
+    /// <summary>
+    /// 200, then the connection closed before the VM's VNC server said a word: xapi answers before it connects to the
+    /// backend, so this is a backend it could not reach (a VM starting or stopping, a VNC server not up yet).
+    /// </summary>
+    BackendClosed,
+
     /// <summary>No complete reply within the deadline.</summary>
     Timeout,
 }

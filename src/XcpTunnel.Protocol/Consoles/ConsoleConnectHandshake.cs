@@ -21,12 +21,36 @@ internal static class ConsoleConnectHandshake
     public static readonly TimeSpan DefaultReplyTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// How long, after a 200 that came without RFB bytes, the handshake waits for the console's first byte before it
+    /// hands the stream over anyway. A VNC server speaks first and at once; an EOF in this time is xapi giving up on a
+    /// backend it could not reach.
+    /// </summary>
+    public static readonly TimeSpan DefaultBackendGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Sends the CONNECT and reads the reply. Returns a stream that yields any RFB bytes that came with
     /// the reply before reading on from <paramref name="tls"/>; the caller owns both.
     /// </summary>
-    /// <exception cref="ConsoleConnectException">Any reply but 200, or no usable reply in time.</exception>
+    /// <param name="tls">The TLS stream to the console's host.</param>
+    /// <param name="location">Where the console is.</param>
+    /// <param name="session">The session, sent as the cookie.</param>
+    /// <param name="replyTimeout">Deadline for the reply head.</param>
+    /// <param name="backendGrace">
+    /// With a 200 and no RFB bytes yet, how long to wait for the console's first byte: an EOF then is
+    /// <see cref="ConsoleConnectFailure.BackendClosed"/>; silence hands the stream over with the read still pending.
+    /// Zero does not wait.
+    /// </param>
+    /// <param name="time">The clock for <paramref name="backendGrace"/>.</param>
+    /// <param name="cancellationToken">Cancels everything.</param>
+    /// <exception cref="ConsoleConnectException">Any reply but 200, a 200 then EOF, or no usable reply in time.</exception>
     public static async Task<Stream> ConnectAsync(
-        Stream tls, ConsoleLocation location, XapiSessionRef session, TimeSpan replyTimeout, CancellationToken cancellationToken)
+        Stream tls,
+        ConsoleLocation location,
+        XapiSessionRef session,
+        TimeSpan replyTimeout,
+        TimeSpan backendGrace,
+        TimeProvider time,
+        CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(replyTimeout);
@@ -40,7 +64,9 @@ internal static class ConsoleConnectHandshake
                 throw Failure(head, location);
             }
 
-            return new PrefixedStream(leftover, tls);
+            return leftover.IsEmpty && backendGrace > TimeSpan.Zero
+                ? await AwaitConsoleAsync(tls, location, backendGrace, time, cancellationToken).ConfigureAwait(false)
+                : new PrefixedStream(leftover, tls);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -54,6 +80,49 @@ internal static class ConsoleConnectHandshake
                 ConsoleConnectFailure.ClosedEarly, $"{location.HostHeader} broke the connection during the console CONNECT", innerException: ex);
         }
     }
+
+    /// <summary>As the full overload, without waiting for the console's first byte.</summary>
+    public static Task<Stream> ConnectAsync(
+        Stream tls, ConsoleLocation location, XapiSessionRef session, TimeSpan replyTimeout, CancellationToken cancellationToken) =>
+        ConnectAsync(tls, location, session, replyTimeout, TimeSpan.Zero, TimeProvider.System, cancellationToken);
+
+    // xapi sends its 200 before it connects to the VM's VNC server, so a backend it cannot reach shows as 200 then
+    // EOF (docs/xapi-console-protocol.md, "When the console is not there yet"). The read is not cancelled when the
+    // grace runs out (a cancelled TLS read leaves the stream unusable): it stays pending in the returned stream.
+    private static async Task<Stream> AwaitConsoleAsync(
+        Stream tls, ConsoleLocation location, TimeSpan grace, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[256];
+        var first = tls.ReadAsync(buffer, CancellationToken.None).AsTask();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waited = Task.Delay(grace, time, stop.Token);
+        var winner = await Task.WhenAny(first, waited).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        if (winner != first)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return new PrefixedStream(first, buffer, tls);
+        }
+
+        int read;
+        try
+        {
+            read = await first.ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw BackendClosed(location, ex);
+        }
+
+        return read > 0 ? new PrefixedStream(buffer.AsMemory(0, read), tls) : throw BackendClosed(location, null);
+    }
+
+    private static ConsoleConnectException BackendClosed(ConsoleLocation location, Exception? inner) =>
+        new(
+            ConsoleConnectFailure.BackendClosed,
+            $"{location.HostHeader} accepted the console CONNECT (200) but the VM's VNC server closed the connection at once: the VM may be starting or stopping",
+            200,
+            inner);
 
     // CONNECT /console?uuid=… HTTP/1.0
     // Host: 10.0.0.5

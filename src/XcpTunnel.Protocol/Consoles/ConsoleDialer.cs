@@ -7,13 +7,19 @@ namespace XcpTunnel.Protocol.Consoles;
 /// The whole path to a VM's console: resolve through the shared session, TLS to the console's host,
 /// CONNECT. Repeats the CONNECT once after logging in again on a 401 (expired session), and once after
 /// resolving again by RPC, bypassing any cache, on a 500 or 404 (a stale location: the VM moved or rebooted
-/// between resolution and CONNECT).
+/// between resolution and CONNECT). A console that is not there yet (a running VM without its console, a 200 then
+/// EOF) is tried once more after <see cref="NotReadyRetryDelay"/>, then reported; never in a loop
+/// (docs/xapi-console-protocol.md, "When the console is not there yet").
 /// </summary>
 public sealed class ConsoleDialer
 {
+    /// <summary>How long a dial waits before its one retry when the console is not there yet.</summary>
+    public static readonly TimeSpan NotReadyRetryDelay = TimeSpan.FromSeconds(1);
+
     private readonly IConsoleResolver _resolver;
     private readonly ConsoleResolver _fresh;
     private readonly TimeSpan _replyTimeout;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a dialer for one pool.</summary>
     public ConsoleDialer(XapiPoolSession pool, TimeSpan? connectReplyTimeout = null)
@@ -22,11 +28,15 @@ public sealed class ConsoleDialer
     }
 
     /// <summary>Creates a dialer over a given resolver (such as a pool's <see cref="ConsoleCache"/>).</summary>
-    public ConsoleDialer(IConsoleResolver resolver, TimeSpan? connectReplyTimeout = null)
+    /// <param name="resolver">Finds the VM's console.</param>
+    /// <param name="connectReplyTimeout">Deadline for the CONNECT's reply head.</param>
+    /// <param name="timeProvider">The clock for the waits before a retry.</param>
+    public ConsoleDialer(IConsoleResolver resolver, TimeSpan? connectReplyTimeout = null, TimeProvider? timeProvider = null)
     {
         _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver));
         _fresh = resolver as ConsoleResolver ?? new ConsoleResolver(resolver.Pool);
         _replyTimeout = connectReplyTimeout ?? ConsoleConnectHandshake.DefaultReplyTimeout;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>The pool.</summary>
@@ -48,10 +58,21 @@ public sealed class ConsoleDialer
     public async Task<ConsoleConnection> DialAsync(string vm, ConsoleDialTimings? timings, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
-        var console = await _resolver.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
+        ResolvedConsole console;
+        try
+        {
+            console = await _resolver.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConsoleResolutionException ex) when (ex.Failure == ConsoleResolutionFailure.ConsoleNotReady)
+        {
+            // Running a moment before its console exists: once more, from XAPI itself, after a short wait.
+            await Task.Delay(NotReadyRetryDelay, _time, cancellationToken).ConfigureAwait(false);
+            console = await _fresh.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
+        }
+
         var session = await Pool.GetSessionAsync(cancellationToken).ConfigureAwait(false);
         timings?.AddResolve(Stopwatch.GetElapsedTime(started));
-        bool renewed = false, reresolved = false;
+        bool renewed = false, reresolved = false, backendRetried = false;
         while (true)
         {
             try
@@ -72,6 +93,12 @@ public sealed class ConsoleDialer
                 console = await _fresh.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
                 timings?.AddResolve(Stopwatch.GetElapsedTime(started));
             }
+            catch (ConsoleConnectException ex) when (ex.Failure == ConsoleConnectFailure.BackendClosed && !backendRetried)
+            {
+                // 200 then EOF: xapi could not reach the VNC server (XenCenter retries this in a loop; once is enough).
+                backendRetried = true;
+                await Task.Delay(NotReadyRetryDelay, _time, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -83,7 +110,8 @@ public sealed class ConsoleDialer
         try
         {
             started = Stopwatch.GetTimestamp();
-            var stream = await ConsoleConnectHandshake.ConnectAsync(tls, location, session, _replyTimeout, cancellationToken).ConfigureAwait(false);
+            var stream = await ConsoleConnectHandshake.ConnectAsync(
+                tls, location, session, _replyTimeout, ConsoleConnectHandshake.DefaultBackendGrace, _time, cancellationToken).ConfigureAwait(false);
             timings?.AddConnect(Stopwatch.GetElapsedTime(started));
             return stream;
         }

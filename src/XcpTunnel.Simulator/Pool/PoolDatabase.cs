@@ -130,6 +130,39 @@ internal sealed class PoolDatabase
         }
     }
 
+    /// <summary>
+    /// Starts a halted VM on its home host as xapi reports it while xenopsd builds the domain: Running and resident,
+    /// but with no console objects yet. <see cref="AddConsoles"/> adds them.
+    /// </summary>
+    public void StartWithoutConsoles(SimulatedVm vm)
+    {
+        lock (Sync)
+        {
+            RequireVm(vm);
+            if (vm.ResidentOn is not null)
+            {
+                throw new InvalidOperationException($"VM {vm} is {vm.PowerState} already.");
+            }
+
+            vm.PowerState = SimulatedPowerState.Running;
+            vm.ResidentOn = vm.HomeHost;
+            vm.DomId = _nextDomId++;
+            Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+        }
+    }
+
+    /// <summary>Creates the consoles of a VM started by <see cref="StartWithoutConsoles"/>, if it still runs without.</summary>
+    public void AddConsoles(SimulatedVm vm)
+    {
+        lock (Sync)
+        {
+            if (vm.ResidentOn is { } host && vm.RfbConsole is null && vm.PowerState == SimulatedPowerState.Running)
+            {
+                CreateConsoles(vm, host);
+            }
+        }
+    }
+
     public void Rename(SimulatedVm vm, string nameLabel)
     {
         lock (Sync)
@@ -188,6 +221,11 @@ internal sealed class PoolDatabase
     {
         vm.ResidentOn = host;
         vm.DomId = _nextDomId++;
+        CreateConsoles(vm, host);
+    }
+
+    private void CreateConsoles(SimulatedVm vm, SimulatedHost host)
+    {
         vm.Vt100Console = new SimulatedConsole(vm, host, SimulatedConsole.Vt100);
         vm.RfbConsole = new SimulatedConsole(vm, host, SimulatedConsole.Rfb);
         foreach (SimulatedConsole console in ConsolesOf(vm))
