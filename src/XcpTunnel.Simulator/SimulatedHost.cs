@@ -17,6 +17,9 @@ public sealed class SimulatedHost
         Uuid = Guid.NewGuid().ToString();
         Ref = "OpaqueRef:" + Guid.NewGuid().ToString();
         CertificateSha256Hex = Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256));
+        PublishedCertificate = certificate;
+        CertificateRef = "OpaqueRef:" + Guid.NewGuid().ToString();
+        InternalCertificateRef = "OpaqueRef:" + Guid.NewGuid().ToString();
     }
 
     /// <summary><c>host1</c>, <c>host2</c> …; also the host name in the default certificate.</summary>
@@ -42,6 +45,9 @@ public sealed class SimulatedHost
 
     /// <summary>SHA-256 of the DER certificate, upper-case hex without separators (what a pin compares).</summary>
     public string CertificateSha256Hex { get; }
+
+    /// <summary>The certificate the pool's records describe for this host: its own, unless <see cref="SimulatedPool.PublishCertificate"/> said otherwise.</summary>
+    public X509Certificate2 PublishedCertificate { get; internal set; }
 
     /// <summary>
     /// Serves <c>POST /jsonrpc</c>. False is an old XCP without the JSON-RPC handler: xapi matches paths by longest
@@ -70,6 +76,12 @@ public sealed class SimulatedHost
     public bool LocationIncludesPort { get; set; } = true;
 
     internal volatile bool BlackHoled;
+
+    /// <summary>The ref of the host's <c>Certificate</c> record (type <c>host</c>).</summary>
+    internal string CertificateRef { get; }
+
+    /// <summary>The ref of its pool-internal certificate record (type <c>host_internal</c>, 8.3 and later).</summary>
+    internal string InternalCertificateRef { get; }
 
     /// <summary>The xapi version the pool runs (set when the pool starts).</summary>
     internal SimulatedXapiVersion Version { get; set; } = SimulatedXapiVersion.XcpNg83;

@@ -105,7 +105,8 @@ public sealed class SimulatedPool : IAsyncDisposable
 
         ILogger logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("XcpTunnel.Simulator");
         var pool = new PoolContext(options, logger);
-        Func<SimulatedHostIdentity, X509Certificate2> makeCertificate = options.CertificateFactory ?? SimulatedCertificates.CreateDefault;
+        Func<SimulatedHostIdentity, X509Certificate2> makeCertificate =
+            options.CertificateFactory ?? (identity => SimulatedCertificates.Create(identity, options.Version));
 
         var addresses = Enumerable.Range(0, options.HostCount).Select(i => new IPAddress([127, 0, 0, (byte)(i + 1)])).ToList();
         if (options.IncludeIpv6Host)
@@ -159,6 +160,18 @@ public sealed class SimulatedPool : IAsyncDisposable
         var vm = new SimulatedVm(uuid ?? Guid.NewGuid().ToString(), nameLabel, backend ?? ConsoleBackend.Qemu(), locationForm, home);
         _pool.Database.AddVm(vm, powerState);
         return vm;
+    }
+
+    /// <summary>
+    /// Makes the pool's records (<c>Certificate</c>, <c>host.get_server_certificate</c>) describe
+    /// <paramref name="published"/> as <paramref name="host"/>'s certificate while the host keeps serving its own: what
+    /// a client sees when something else answers at that address.
+    /// </summary>
+    public void PublishCertificate(SimulatedHost host, X509Certificate2 published)
+    {
+        RequireHost(host);
+        ArgumentNullException.ThrowIfNull(published);
+        host.PublishedCertificate = published;
     }
 
     /// <summary>Adds (or replaces) a user. The options' user exists from the start as pool-admin.</summary>

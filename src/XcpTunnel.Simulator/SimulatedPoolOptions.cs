@@ -34,8 +34,9 @@ public sealed class SimulatedPoolOptions
     public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>
-    /// Makes each host's certificate. Default: self-signed RSA-2048, valid 10 years, CN = host name, SANs for the
-    /// host name and its IP address (xapi's default certificate). The certificate must carry its private key.
+    /// Makes each host's certificate. Default: xapi's default certificate for <see cref="Version"/>, self-signed
+    /// RSA-2048, valid 10 years; CN = host name with SANs for the name and the IP address, or on 8.2 CN = the host's
+    /// FQDN (<c>host2.xcp.test</c>) with that DNS name only. The certificate must carry its private key.
     /// </summary>
     public Func<SimulatedHostIdentity, X509Certificate2>? CertificateFactory { get; init; }
 

@@ -31,26 +31,9 @@ internal static class ConsoleConnectHandshake
     /// Sends the CONNECT and reads the reply. Returns a stream that yields any RFB bytes that came with
     /// the reply before reading on from <paramref name="tls"/>; the caller owns both.
     /// </summary>
-    /// <param name="tls">The TLS stream to the console's host.</param>
-    /// <param name="location">Where the console is.</param>
-    /// <param name="session">The session, sent as the cookie.</param>
-    /// <param name="replyTimeout">Deadline for the reply head.</param>
-    /// <param name="backendGrace">
-    /// With a 200 and no RFB bytes yet, how long to wait for the console's first byte: an EOF then is
-    /// <see cref="ConsoleConnectFailure.BackendClosed"/>; silence hands the stream over with the read still pending.
-    /// Zero does not wait.
-    /// </param>
-    /// <param name="time">The clock for <paramref name="backendGrace"/>.</param>
-    /// <param name="cancellationToken">Cancels everything.</param>
-    /// <exception cref="ConsoleConnectException">Any reply but 200, a 200 then EOF, or no usable reply in time.</exception>
-    public static async Task<Stream> ConnectAsync(
-        Stream tls,
-        ConsoleLocation location,
-        XapiSessionRef session,
-        TimeSpan replyTimeout,
-        TimeSpan backendGrace,
-        TimeProvider time,
-        CancellationToken cancellationToken)
+    /// <exception cref="ConsoleConnectException">Any reply but 200, or no usable reply in time.</exception>
+    public static async Task<PrefixedStream> ConnectAsync(
+        Stream tls, ConsoleLocation location, XapiSessionRef session, TimeSpan replyTimeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(replyTimeout);
@@ -64,9 +47,7 @@ internal static class ConsoleConnectHandshake
                 throw Failure(head, location);
             }
 
-            return leftover.IsEmpty && backendGrace > TimeSpan.Zero
-                ? await AwaitConsoleAsync(tls, location, backendGrace, time, cancellationToken).ConfigureAwait(false)
-                : new PrefixedStream(leftover, tls);
+            return new PrefixedStream(leftover, tls);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -81,17 +62,24 @@ internal static class ConsoleConnectHandshake
         }
     }
 
-    /// <summary>As the full overload, without waiting for the console's first byte.</summary>
-    public static Task<Stream> ConnectAsync(
-        Stream tls, ConsoleLocation location, XapiSessionRef session, TimeSpan replyTimeout, CancellationToken cancellationToken) =>
-        ConnectAsync(tls, location, session, replyTimeout, TimeSpan.Zero, TimeProvider.System, cancellationToken);
-
-    // xapi sends its 200 before it connects to the VM's VNC server, so a backend it cannot reach shows as 200 then
-    // EOF (docs/xapi-console-protocol.md, "When the console is not there yet"). The read is not cancelled when the
-    // grace runs out (a cancelled TLS read leaves the stream unusable): it stays pending in the returned stream.
-    private static async Task<Stream> AwaitConsoleAsync(
-        Stream tls, ConsoleLocation location, TimeSpan grace, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// After a 200 that came without RFB bytes, waits up to <paramref name="grace"/> for the console's first bytes.
+    /// xapi sends its 200 before it connects to the VM's VNC server, so a backend it cannot reach shows as 200 then
+    /// EOF (docs/xapi-console-protocol.md, "When the console is not there yet"), while a VNC server speaks first and at
+    /// once. Silence past the grace hands the stream over with the read still pending (it is never cancelled: a
+    /// cancelled TLS read leaves the stream unusable), and the RFB stage's own deadline applies.
+    /// </summary>
+    /// <exception cref="ConsoleConnectException"><see cref="ConsoleConnectFailure.BackendClosed"/>: EOF before a byte.</exception>
+    public static async Task<Stream> AwaitConsoleAsync(
+        PrefixedStream connected, ConsoleLocation location, TimeSpan grace, TimeProvider time, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(connected);
+        if (connected.HasPrefix || grace <= TimeSpan.Zero)
+        {
+            return connected;
+        }
+
+        var tls = connected.Inner;
         var buffer = new byte[256];
         var first = tls.ReadAsync(buffer, CancellationToken.None).AsTask();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -100,8 +88,14 @@ internal static class ConsoleConnectHandshake
         await stop.CancelAsync().ConfigureAwait(false);
         if (winner != first)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            return new PrefixedStream(first, buffer, tls);
+            var pending = new PrefixedStream(first, buffer, tls);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await pending.DisposeAsync().ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            return pending;
         }
 
         int read;

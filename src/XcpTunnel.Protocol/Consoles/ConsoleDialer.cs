@@ -110,10 +110,11 @@ public sealed class ConsoleDialer
         try
         {
             started = Stopwatch.GetTimestamp();
-            var stream = await ConsoleConnectHandshake.ConnectAsync(
-                tls, location, session, _replyTimeout, ConsoleConnectHandshake.DefaultBackendGrace, _time, cancellationToken).ConfigureAwait(false);
+            var connected = await ConsoleConnectHandshake.ConnectAsync(tls, location, session, _replyTimeout, cancellationToken).ConfigureAwait(false);
             timings?.AddConnect(Stopwatch.GetElapsedTime(started));
-            return stream;
+            // Waiting for the VNC server's first bytes is the RFB handshake's time, not the CONNECT's.
+            return await ConsoleConnectHandshake.AwaitConsoleAsync(
+                connected, location, ConsoleConnectHandshake.DefaultBackendGrace, _time, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

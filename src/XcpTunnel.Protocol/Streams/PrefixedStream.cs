@@ -28,6 +28,9 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) 
 
     public Stream Inner => inner;
 
+    /// <summary>Whether bytes read before (or by a read still landing) are yet to be handed out.</summary>
+    public bool HasPrefix => !_prefix.IsEmpty || _pending is not null;
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;

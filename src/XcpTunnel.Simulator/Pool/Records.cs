@@ -1,3 +1,8 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
 namespace XcpTunnel.Simulator;
 
 /// <summary>
@@ -56,8 +61,60 @@ internal static class Records
             ["xapi"] = "24.19",
         },
         ["resident_VMs"] = db.Vms.Where(v => v.ResidentOn == host).Select(v => (object?)v.Ref).ToList(),
+        ["certificates"] = CertificatesOf(host).Select(c => (object?)c.Ref).ToList(),
         ["other_config"] = new Dictionary<string, object?>(StringComparer.Ordinal),
     };
+
+    /// <summary>
+    /// The <c>Certificate</c> records of a host. 8.2 has one per host with <c>fingerprint</c> (SHA-256, colon hex);
+    /// later versions name it <c>fingerprint_sha256</c> (with <c>fingerprint_sha1</c>), give each record a <c>type</c>,
+    /// and add a <c>host_internal</c> certificate used between pool members only, which is not what clients see.
+    /// </summary>
+    public static IEnumerable<(string Ref, Dictionary<string, object?> Record)> CertificatesOf(SimulatedHost host)
+    {
+        var published = host.PublishedCertificate;
+        if (host.Version == SimulatedXapiVersion.XcpNg82)
+        {
+            yield return (host.CertificateRef, new Dictionary<string, object?>(StringComparer.Ordinal)
+            {
+                ["uuid"] = Uuid(host.CertificateRef),
+                ["host"] = host.Ref,
+                ["not_before"] = Iso8601(published.NotBefore),
+                ["not_after"] = Iso8601(published.NotAfter),
+                ["fingerprint"] = Fingerprint(published, HashAlgorithmName.SHA256),
+            });
+            yield break;
+        }
+
+        yield return (host.CertificateRef, Certificate(host, "host", published));
+        yield return (host.InternalCertificateRef, Certificate(host, "host_internal", null));
+    }
+
+    private static Dictionary<string, object?> Certificate(SimulatedHost host, string type, X509Certificate2? certificate) =>
+        new(StringComparer.Ordinal)
+        {
+            ["uuid"] = Uuid(type == "host" ? host.CertificateRef : host.InternalCertificateRef),
+            ["name"] = "",
+            ["type"] = type,
+            ["host"] = host.Ref,
+            ["not_before"] = Iso8601(certificate?.NotBefore ?? DateTime.UnixEpoch),
+            ["not_after"] = Iso8601(certificate?.NotAfter ?? DateTime.UnixEpoch),
+            // The internal certificate is another one altogether: a client that took it would pin the wrong thing.
+            ["fingerprint_sha256"] = certificate is null ? OtherFingerprint(host, 32) : Fingerprint(certificate, HashAlgorithmName.SHA256),
+            ["fingerprint_sha1"] = certificate is null ? OtherFingerprint(host, 20) : Fingerprint(certificate, HashAlgorithmName.SHA1),
+        };
+
+    /// <summary>xapi's fingerprint text: upper-case hex pairs joined by colons.</summary>
+    private static string Fingerprint(X509Certificate2 certificate, HashAlgorithmName algorithm) =>
+        string.Join(':', certificate.GetCertHash(algorithm).Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
+
+    private static string OtherFingerprint(SimulatedHost host, int length) =>
+        string.Join(':', SHA512.HashData(Encoding.UTF8.GetBytes(host.InternalCertificateRef))
+            .Take(length).Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
+
+    private static string Iso8601(DateTime time) => time.ToUniversalTime().ToString("yyyyMMdd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Uuid(string opaqueRef) => opaqueRef["OpaqueRef:".Length..];
 
     public static Dictionary<string, object?> Pool(PoolDatabase db) => new(StringComparer.Ordinal)
     {

@@ -188,6 +188,11 @@ internal sealed partial class RpcDispatcher(PoolContext pool)
                         return record;
                     }
 
+                    if (cls.Name == "host" && op == "get_server_certificate")
+                    {
+                        return Db.FindHostByRef(self)!.PublishedCertificate.ExportCertificatePem();
+                    }
+
                     return record.TryGetValue(op["get_".Length..], out object? field)
                         ? field
                         : throw new XapiFailureException(XapiErrors.MessageMethodUnknown, call.Method);

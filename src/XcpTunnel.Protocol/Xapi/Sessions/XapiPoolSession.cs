@@ -49,7 +49,7 @@ public sealed partial class XapiPoolSession : IAsyncDisposable
             }
         }
 
-        Tls = new TlsConnector(options.Trust, options.ConnectTimeout, options.TlsHandshakeTimeout);
+        Tls = new TlsConnector(options.Trust, options.ConnectTimeout, options.TlsHandshakeTimeout, Members);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<XapiPoolSession>();
         _time = timeProvider ?? TimeProvider.System;
         _observer = observer;

@@ -47,6 +47,8 @@ internal sealed class ServedPool : IAsyncDisposable
             ["Pools"] = new JsonObject { ["lab"] = poolEntry ?? lab.PoolEntry() },
             ["Tunnels"] = tunnelEntries,
             ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 1 },
+            // Not the default 9180: several daemons run at once, in this run and beside it.
+            ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{TestPorts.Free()}" },
         });
         var serve = await ServeProcess.StartAsync(config, ports.Keys);
         return new ServedPool(lab, serve, ports);
