@@ -16,6 +16,7 @@ public sealed class SimulatedCounters
     private long _tlsHandshakes;
     private long _failedTlsHandshakes;
     private long _liveTunnels;
+    private long _idleClosed;
 
     /// <summary>Successful <c>session.login_with_password</c> calls.</summary>
     public long Logins => Interlocked.Read(ref _logins);
@@ -37,6 +38,9 @@ public sealed class SimulatedCounters
 
     /// <summary>TLS handshakes that failed or timed out.</summary>
     public long FailedTlsHandshakes => Interlocked.Read(ref _failedTlsHandshakes);
+
+    /// <summary>Tunnels closed by the console idle timeout.</summary>
+    public long IdleClosedTunnels => Interlocked.Read(ref _idleClosed);
 
     /// <summary>CONNECT tunnels open now (after their 200).</summary>
     public long LiveTunnels => Interlocked.Read(ref _liveTunnels);
@@ -80,6 +84,8 @@ public sealed class SimulatedCounters
     internal void TlsHandshakeCompleted() => Interlocked.Increment(ref _tlsHandshakes);
 
     internal void TlsHandshakeFailed() => Interlocked.Increment(ref _failedTlsHandshakes);
+
+    internal void IdleClosed() => Interlocked.Increment(ref _idleClosed);
 
     internal void TunnelOpened() => Interlocked.Increment(ref _liveTunnels);
 

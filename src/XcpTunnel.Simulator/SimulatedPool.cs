@@ -85,6 +85,31 @@ public sealed class SimulatedPool : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <c>pool.vm_console_idle_timeout</c> (xapi 26.1, <see cref="SimulatedXapiVersion.XenServer8"/> pools only; zero,
+    /// the default, means never): a console tunnel whose viewer sent no Key, Pointer or QEMU message for this long is
+    /// closed. Like xapi, only tunnels whose viewer answered <c>RFB 003.003</c> are followed; on the pool's clock.
+    /// </summary>
+    public TimeSpan ConsoleIdleTimeout
+    {
+        get
+        {
+            lock (_pool.Database.Sync)
+            {
+                return _pool.Database.VmConsoleIdleTimeout;
+            }
+        }
+
+        set
+        {
+            lock (_pool.Database.Sync)
+            {
+                _pool.Database.VmConsoleIdleTimeout = value;
+                _pool.Database.Events.Append(EventLog.PoolClass, EventLog.Mod, _pool.Database.PoolRef, Records.Pool(_pool.Database));
+            }
+        }
+    }
+
     /// <summary>What the pool has seen (logins, calls, CONNECT statuses …).</summary>
     public SimulatedCounters Counters => _pool.Counters;
 

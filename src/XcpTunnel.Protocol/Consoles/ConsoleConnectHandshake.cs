@@ -70,7 +70,7 @@ internal static class ConsoleConnectHandshake
     /// cancelled TLS read leaves the stream unusable), and the RFB stage's own deadline applies.
     /// </summary>
     /// <exception cref="ConsoleConnectException"><see cref="ConsoleConnectFailure.BackendClosed"/>: EOF before a byte.</exception>
-    public static async Task<Stream> AwaitConsoleAsync(
+    public static async Task<PrefixedStream> AwaitConsoleAsync(
         PrefixedStream connected, ConsoleLocation location, TimeSpan grace, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connected);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using XcpTunnel.Protocol.Rfb;
 using XcpTunnel.Protocol.Xapi.Sessions;
 
 namespace XcpTunnel.Protocol.Consoles;
@@ -42,6 +43,9 @@ public sealed class ConsoleDialer
     /// <summary>The pool.</summary>
     public XapiPoolSession Pool => _resolver.Pool;
 
+    /// <summary>What finds consoles for this dialer (a pool's cache, or XAPI itself).</summary>
+    public IConsoleResolver Resolver => _resolver;
+
     /// <summary>Opens a tunnel to the RFB console of <paramref name="vm"/> (a name-label or UUID).</summary>
     /// <exception cref="XcpTunnelException">
     /// <see cref="ConsoleResolutionException"/>, <see cref="ConsoleConnectException"/>,
@@ -78,7 +82,10 @@ public sealed class ConsoleDialer
             try
             {
                 var stream = await ConnectAsync(console.Location, session, timings, cancellationToken).ConfigureAwait(false);
-                return new ConsoleConnection(stream, console);
+                // What the viewer sends is watched as xapi's idle timeout watches it, to recognise that close later.
+                var input = new RfbInputWatch(_time);
+                stream.WriteObserver = input.Observe;
+                return new ConsoleConnection(stream, console, input);
             }
             catch (ConsoleConnectException ex) when (ex.Failure == ConsoleConnectFailure.SessionRejected && !renewed)
             {
@@ -102,7 +109,7 @@ public sealed class ConsoleDialer
         }
     }
 
-    private async Task<Stream> ConnectAsync(ConsoleLocation location, Xapi.XapiSessionRef session, ConsoleDialTimings? timings, CancellationToken cancellationToken)
+    private async Task<Streams.PrefixedStream> ConnectAsync(ConsoleLocation location, Xapi.XapiSessionRef session, ConsoleDialTimings? timings, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
         var tls = await Pool.Tls.ConnectAsync(location.Host, location.Port, cancellationToken).ConfigureAwait(false);

@@ -74,13 +74,23 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) 
         return _prefix.IsEmpty ? inner.Read(buffer) : TakePrefix(buffer);
     }
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.WriteAsync(buffer, cancellationToken);
+    /// <summary>Sees every byte written, before it goes out (a console connection's input watch); none when null.</summary>
+    internal Action<ReadOnlySpan<byte>>? WriteObserver { get; set; }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        WriteObserver?.Invoke(buffer.Span);
+        return inner.WriteAsync(buffer, cancellationToken);
+    }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.WriteAsync(buffer, offset, count, cancellationToken);
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        WriteObserver?.Invoke(buffer.AsSpan(offset, count));
+        inner.Write(buffer, offset, count);
+    }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 

@@ -76,6 +76,30 @@ public static class XapiCalls
         return (await Pool(pool).CallAsync("pool.get_master", [pools[0]], cancellationToken).ConfigureAwait(false)).GetXapiString("pool.get_master");
     }
 
+    /// <summary>
+    /// <c>pool.vm_console_idle_timeout</c> (xapi 26.1): how long a console may go without keyboard or mouse input
+    /// before the pool closes it; zero when never, or when the pool's xapi has no such field.
+    /// </summary>
+    public static async Task<TimeSpan> GetVmConsoleIdleTimeoutAsync(this XapiPoolSession pool, CancellationToken cancellationToken)
+    {
+        var pools = (await Pool(pool).CallAsync("pool.get_all", [], cancellationToken).ConfigureAwait(false)).GetXapiStringArray("pool.get_all");
+        if (pools.Count == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        try
+        {
+            var seconds = (await pool.CallAsync("pool.get_vm_console_idle_timeout", [pools[0]], cancellationToken).ConfigureAwait(false))
+                .GetXapiInt64("pool.get_vm_console_idle_timeout");
+            return seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+        }
+        catch (XapiFailureException ex) when (ex.ErrorCode == XapiErrorCodes.MessageMethodUnknown)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
     private static readonly XapiCallOptions EventOptions = new() { RepeatOnAnotherHost = false };
 
     private static XapiPoolSession Pool(XapiPoolSession pool) => pool ?? throw new ArgumentNullException(nameof(pool));

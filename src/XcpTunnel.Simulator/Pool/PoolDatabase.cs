@@ -23,6 +23,9 @@ internal sealed class PoolDatabase
 
     public bool LimitConsoleSessions { get; set; }
 
+    /// <summary><c>pool.vm_console_idle_timeout</c> (xapi 26.1); zero means never.</summary>
+    public TimeSpan VmConsoleIdleTimeout { get; set; }
+
     /// <summary>Guarded by <see cref="Sync"/>.</summary>
     public SimulatedHost Coordinator { get; private set; } = null!;
 

@@ -116,7 +116,18 @@ internal static class Records
 
     private static string Uuid(string opaqueRef) => opaqueRef["OpaqueRef:".Length..];
 
-    public static Dictionary<string, object?> Pool(PoolDatabase db) => new(StringComparer.Ordinal)
+    public static Dictionary<string, object?> Pool(PoolDatabase db)
+    {
+        var record = PoolFields(db);
+        if (db.Hosts.Count > 0 && db.Hosts[0].Version == SimulatedXapiVersion.XenServer8)
+        {
+            record["vm_console_idle_timeout"] = (long)db.VmConsoleIdleTimeout.TotalSeconds;
+        }
+
+        return record;
+    }
+
+    private static Dictionary<string, object?> PoolFields(PoolDatabase db) => new(StringComparer.Ordinal)
     {
         ["uuid"] = db.PoolUuid,
         ["name_label"] = "simulated pool",

@@ -83,6 +83,13 @@ internal sealed class TunnelConnectionHandler(
             }
 
             outcome = TunnelOutcome.Of(spliced.Value.Outcome);
+            if (spliced.Value.Outcome == SpliceOutcome.ConsoleClosed
+                && await console.ClosedForIdlenessAsync(dialer.Resolver, CancellationToken.None).ConfigureAwait(false) is { } idle)
+            {
+                // xapi 26.1 closed it for want of keyboard or mouse input: said as such, and not dialled again.
+                outcome = TunnelOutcome.ConsoleIdleClosed;
+                TunnelLog.ConsoleIdleClosed(logger, id, tunnel.Name, (long)idle.Idle.TotalSeconds, (long)idle.Timeout.TotalSeconds);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

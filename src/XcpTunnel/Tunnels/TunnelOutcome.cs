@@ -15,6 +15,9 @@ internal static class TunnelOutcome
     public const string ViewerClosed = "viewer_closed";
     public const string ConsoleClosed = "console_closed";
     public const string IdleTimeout = "idle_timeout";
+
+    /// <summary>The pool closed the console: no keyboard or mouse input for its <c>vm_console_idle_timeout</c> (xapi 26.1).</summary>
+    public const string ConsoleIdleClosed = "console_idle_closed";
     public const string Shutdown = "shutdown";
     public const string ViewerFailed = "viewer_error";
     public const string ConsoleFailed = "console_error";

@@ -16,11 +16,12 @@ internal sealed class ServedPool : IAsyncDisposable
 {
     private readonly Dictionary<string, int> _ports;
 
-    private ServedPool(CliPool lab, ServeProcess serve, Dictionary<string, int> ports)
+    private ServedPool(CliPool lab, ServeProcess serve, Dictionary<string, int> ports, Uri healthUrl)
     {
         Lab = lab;
         Serve = serve;
         _ports = ports;
+        HealthUrl = healthUrl;
     }
 
     public CliPool Lab { get; }
@@ -29,6 +30,12 @@ internal sealed class ServedPool : IAsyncDisposable
 
     public ServeProcess Serve { get; }
 
+    /// <summary>The daemon's health endpoint (<c>/probe/{tunnel}</c> and the rest).</summary>
+    public Uri HealthUrl { get; }
+
+    /// <summary>The loopback port <paramref name="tunnel"/> listens on.</summary>
+    public int Port(string tunnel) => _ports[tunnel];
+
     /// <summary>
     /// Starts <c>serve</c> with a pool entry (<paramref name="poolEntry"/>, default <see cref="CliPool.PoolEntry"/>)
     /// and a tunnel per pair of <paramref name="tunnels"/> (tunnel name, VM), each on a free loopback port.
@@ -36,6 +43,7 @@ internal sealed class ServedPool : IAsyncDisposable
     public static async Task<ServedPool> StartAsync(CliPool lab, IReadOnlyDictionary<string, string> tunnels, JsonObject? poolEntry = null)
     {
         var ports = tunnels.Keys.ToDictionary(t => t, _ => TestPorts.Free(), StringComparer.Ordinal);
+        var health = TestPorts.Free();
         var tunnelEntries = new JsonObject();
         foreach (var (name, vm) in tunnels)
         {
@@ -48,10 +56,13 @@ internal sealed class ServedPool : IAsyncDisposable
             ["Tunnels"] = tunnelEntries,
             ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 1 },
             // Not the default 9180: several daemons run at once, in this run and beside it.
-            ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{TestPorts.Free()}" },
+            ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{health}" },
         });
-        var serve = await ServeProcess.StartAsync(config, ports.Keys);
-        return new ServedPool(lab, serve, ports);
+        var serve = await ServeProcess.StartAsync(
+            ["serve", "--config", config],
+            output => ports.Keys.All(t => output.Contains($"Tunnel {t} listening", StringComparison.Ordinal))
+                && output.Contains("Health endpoint listening", StringComparison.Ordinal));
+        return new ServedPool(lab, serve, ports, new Uri($"http://127.0.0.1:{health}/"));
     }
 
     public string Output => Serve.Process.StandardOutput + Serve.Process.StandardError;
