@@ -64,6 +64,14 @@ internal sealed class CliPool : IAsyncDisposable
 
     public string WriteConfig(JsonObject config)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        // Without a Health section serve would take 127.0.0.1:9180, which daemons of parallel tests (and of other
+        // runs on the machine) fight over: the loser stops before its first viewer.
+        if (!config.ContainsKey("Health"))
+        {
+            config["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{TestPorts.Free()}" };
+        }
+
         File.WriteAllText(ConfigPath, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         return ConfigPath;
     }
