@@ -17,6 +17,7 @@ public sealed class SimulatedCounters
     private long _failedTlsHandshakes;
     private long _liveTunnels;
     private long _idleClosed;
+    private long _eventsSent;
 
     /// <summary>Successful <c>session.login_with_password</c> calls.</summary>
     public long Logins => Interlocked.Read(ref _logins);
@@ -38,6 +39,9 @@ public sealed class SimulatedCounters
 
     /// <summary>TLS handshakes that failed or timed out.</summary>
     public long FailedTlsHandshakes => Interlocked.Read(ref _failedTlsHandshakes);
+
+    /// <summary>Event records sent by <c>event.from</c>, all calls together: what following the pool costs on the wire.</summary>
+    public long EventRecordsSent => Interlocked.Read(ref _eventsSent);
 
     /// <summary>Tunnels closed by the console idle timeout.</summary>
     public long IdleClosedTunnels => Interlocked.Read(ref _idleClosed);
@@ -84,6 +88,8 @@ public sealed class SimulatedCounters
     internal void TlsHandshakeCompleted() => Interlocked.Increment(ref _tlsHandshakes);
 
     internal void TlsHandshakeFailed() => Interlocked.Increment(ref _failedTlsHandshakes);
+
+    internal void EventsSent(int count) => Interlocked.Add(ref _eventsSent, count);
 
     internal void IdleClosed() => Interlocked.Increment(ref _idleClosed);
 

@@ -87,8 +87,9 @@ public sealed partial class ConsoleCache
     /// </summary>
     private async Task<string> LoadAsync(CancellationToken cancellationToken)
     {
-        // No classes and no wait: just the current token, without every object as an add.
-        var start = await Pool.GetEventsAsync([], string.Empty, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        // A real token first (event.from([], "", 0) would answer the zero token, from which the next call replays the
+        // whole pool): the token of an event injected on the pool object, as Xen Orchestra does.
+        var token = await Pool.InjectEventAsync("pool", await Pool.GetPoolRefAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var vms = await Pool.GetAllVmRecordsAsync(cancellationToken).ConfigureAwait(false);
         var consoles = await Pool.GetAllConsoleRecordsAsync(cancellationToken).ConfigureAwait(false);
         await Pool.RefreshMembersAsync(cancellationToken).ConfigureAwait(false);
@@ -100,7 +101,7 @@ public sealed partial class ConsoleCache
 
         Interlocked.Increment(ref _loads);
         ConsoleCacheLog.Loaded(_logger, Pool.Options.Name, vms.Count);
-        return start.Token;
+        return token;
     }
 
     private TimeSpan EventWait()

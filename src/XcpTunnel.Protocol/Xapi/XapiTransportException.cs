@@ -47,4 +47,7 @@ public sealed class XapiTransportException : XcpTunnelException
 
     /// <summary>The HTTP status when <see cref="Failure"/> is <see cref="XapiTransportFailure.HttpStatus"/>.</summary>
     public int? HttpStatus { get; }
+
+    /// <summary>The client gave the connection up itself (a failover elsewhere moved the session): no news about the host.</summary>
+    internal bool GivenUp { get; init; }
 }

@@ -74,7 +74,7 @@ internal sealed partial class RpcDispatcher(PoolContext pool)
 
         if (cls.Equals("event", StringComparison.OrdinalIgnoreCase))
         {
-            return await EventFromAsync(call).ConfigureAwait(false);
+            return op == "inject" ? EventInject(call) : await EventFromAsync(call).ConfigureAwait(false);
         }
 
         return Object(call, objectClass!, op);
@@ -90,7 +90,12 @@ internal sealed partial class RpcDispatcher(PoolContext pool)
 
         if (cls.Equals("event", StringComparison.OrdinalIgnoreCase))
         {
-            return op == "from" ? 4 : -1;
+            return op switch
+            {
+                "from" => 4,
+                "inject" => 3,
+                _ => -1,
+            };
         }
 
         if (objectClass is null)

@@ -208,6 +208,28 @@ public sealed class ConsoleCacheTests
     }
 
     [Fact]
+    public async Task Load_TakesARealToken_FollowingSendsOnlyTheChanges()
+    {
+        SimulatedVm? vm = null;
+        await using var rig = await CacheRig.StartAsync(
+            p =>
+            {
+                for (var i = 0; i < 50; i++)
+                {
+                    p.AddVm($"vm{i:D2}");
+                }
+
+                vm = p.Vms[0];
+            });
+
+        rig.Pool.Rename(vm!, "renamed");
+        await rig.ResolveFromCacheUntilAsync("renamed", _ => true);
+
+        // event.from([], "", 0) answers the zero token, from which the next call replays all 150 VMs and consoles.
+        Assert.True(rig.Pool.Counters.EventRecordsSent < 10, $"{rig.Pool.Counters.EventRecordsSent} event records sent to follow one rename");
+    }
+
+    [Fact]
     public async Task Dispose_StopsTheEventLoop()
     {
         await using var rig = await CacheRig.StartAsync(p => p.AddVm("web01"));

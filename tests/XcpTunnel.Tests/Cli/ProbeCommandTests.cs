@@ -112,11 +112,12 @@ public sealed class ProbeCommandTests
         lab.Pool.AddVm("mute01", backend: ConsoleBackend.Custom((_, ct) => Task.Delay(Timeout.Infinite, ct)));
         var config = WriteConfig(lab, ("mute", "mute01"));
 
-        var result = await CliPool.RunAsync("probe", "mute", "--config", config, "--timeout", "1");
+        // Long enough for a cold process to log in (which reads the pool's host and certificate records too).
+        var result = await CliPool.RunAsync("probe", "mute", "--config", config, "--timeout", "3");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Matches(
-            @"^XCPTUNNEL CRITICAL - mute: timed out after 1 s in stage rfb handshake \| xapi=\S+ms tls=\S+ms connect=\S+ms total=\S+ms;1000;5000;0$",
+            @"^XCPTUNNEL CRITICAL - mute: timed out after 3 s in stage rfb handshake \| xapi=\S+ms tls=\S+ms connect=\S+ms total=\S+ms;1000;5000;0$",
             SingleLine(result));
     }
 

@@ -14,6 +14,9 @@ public sealed record ConsoleRecord(string Ref, string Uuid, string Protocol, str
     /// <summary>The protocol value of a VNC console.</summary>
     public const string Rfb = "rfb";
 
+    /// <summary>The fields read, all others skipped as the reply streams in.</summary>
+    internal static readonly string[] Fields = ["uuid", "protocol", "location", "VM"];
+
     internal static ConsoleRecord Parse(string reference, JsonNode? node)
     {
         var record = node.GetXapiObject("a console record");

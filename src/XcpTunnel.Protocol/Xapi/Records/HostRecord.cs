@@ -9,6 +9,9 @@ namespace XcpTunnel.Protocol.Xapi.Records;
 /// <param name="Address">Its management address: where its API and its consoles are.</param>
 public sealed record HostRecord(string Ref, string NameLabel, string Address)
 {
+    /// <summary>The fields read, all others skipped as the reply streams in.</summary>
+    internal static readonly string[] Fields = ["name_label", "address"];
+
     internal static HostRecord Parse(string reference, JsonNode? node)
     {
         var record = node.GetXapiObject("a host record");

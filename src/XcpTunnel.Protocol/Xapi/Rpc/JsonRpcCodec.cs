@@ -75,10 +75,15 @@ internal static class JsonRpcCodec
     /// v2 failure  {"jsonrpc": "2.0", "error": {"code": 1, "message": "CODE", "data": ["p1", …]}, "id": N}
     /// </code>
     /// </remarks>
-    public static JsonNode? ParseReply(ReadOnlyMemory<byte> body, long expectedId, string host)
-    {
-        JsonObject reply = ParseObject(body, host);
+    public static JsonNode? ParseReply(ReadOnlyMemory<byte> body, long expectedId, string host) =>
+        Interpret(ParseObject(body, host), expectedId, host);
 
+    /// <summary>
+    /// Interprets a reply already parsed into an object (by <see cref="ParseReply"/>, or streamed in by
+    /// <see cref="JsonRpcStreamReader"/>): its result, or the failure it carries.
+    /// </summary>
+    public static JsonNode? Interpret(JsonObject reply, long expectedId, string host)
+    {
         if (BeforeDispatch(reply, expectedId, host) is { } refused)
         {
             throw refused;

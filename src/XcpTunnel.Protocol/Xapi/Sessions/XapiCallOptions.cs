@@ -1,3 +1,5 @@
+using XcpTunnel.Protocol.Xapi.Rpc;
+
 namespace XcpTunnel.Protocol.Xapi.Sessions;
 
 /// <summary>How one call through <see cref="XapiPoolSession"/> is made.</summary>
@@ -10,4 +12,10 @@ internal sealed record XapiCallOptions
     /// means nothing to a new coordinator, whose event queue starts afresh; the caller loads everything again.
     /// </summary>
     public bool RepeatOnAnotherHost { get; init; } = true;
+
+    /// <summary>
+    /// Which parts of the result to keep, read as the reply streams in (docs/xapi-console-protocol.md, "Events"); null
+    /// keeps all of it and bounds the reply at <see cref="XapiRpcClient.MaxReplyBytes"/>.
+    /// </summary>
+    public XapiResultShape? Result { get; init; }
 }

@@ -129,6 +129,16 @@ public sealed partial class XapiPoolSession
     private async Task<Attempt> AttemptAsync(Uri url, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        var attempt = await AttemptOnceAsync(url, cancellationToken).ConfigureAwait(false);
+        // Another caller gave up the connection under it (its call failed on that host meanwhile): that says nothing
+        // about the host, so the login is made again, once, on a fresh connection.
+        return attempt.Failure is XapiTransportException { GivenUp: true }
+            ? await AttemptOnceAsync(url, cancellationToken).ConfigureAwait(false)
+            : attempt;
+    }
+
+    private async Task<Attempt> AttemptOnceAsync(Uri url, CancellationToken cancellationToken)
+    {
         var client = ClientFor(url);
         try
         {

@@ -11,6 +11,8 @@ namespace XcpTunnel.Protocol.Xapi.Sessions;
 // locations that are not URIs) and which certificate each serves (to verify members reached by IP).
 public sealed partial class XapiPoolSession
 {
+    private static readonly XapiCallOptions HostRecords = new() { Result = XapiResultShape.Map(XapiResultShape.Record(HostRecord.Fields)) };
+
     /// <summary>Reads the pool's host records again through the live session (the console cache does, at each load).</summary>
     internal async Task RefreshMembersAsync(CancellationToken cancellationToken)
     {
@@ -86,7 +88,7 @@ public sealed partial class XapiPoolSession
     {
         try
         {
-            var hosts = (await TimedCallAsync(live.Client, "host.get_all_records", [live.Ref.Value], XapiCallOptions.Default, cancellationToken)
+            var hosts = (await TimedCallAsync(live.Client, "host.get_all_records", [live.Ref.Value], HostRecords, cancellationToken)
                 .ConfigureAwait(false)).GetXapiObject("host.get_all_records");
             var published = await PublishedCertificatesAsync(live, hosts.Select(h => h.Key), cancellationToken).ConfigureAwait(false);
             List<PoolMember> members = [];

@@ -139,10 +139,11 @@ public sealed partial class XapiPoolSession : IAsyncDisposable
         {
             renewed = await GetLiveAsync(live.Ref, hint, keepOnFailure: hostFailed, cancellationToken).ConfigureAwait(false);
         }
-        catch (XapiLoginException) when (hostFailed)
+        catch (XapiLoginException) when (hostFailed && failure is not XapiTransportException { GivenUp: true })
         {
             // No host took a new login: the old session stays (the coordinator may be back in a moment), and the
-            // caller hears what went wrong with its call.
+            // caller hears what went wrong with its call. (A call whose connection another caller's failover gave up
+            // has nothing to tell: it hears why that failover failed.)
             ExceptionDispatchInfo.Throw(failure);
             throw;
         }
@@ -187,12 +188,15 @@ public sealed partial class XapiPoolSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Whether <paramref name="failure"/> is the host's rather than the call's: anything below XAPI (unreachable, timed
-    /// out, a broken or non-XAPI reply, TLS), <c>HOST_IS_SLAVE</c>, or an error raised before dispatch.
+    /// Whether <paramref name="failure"/> is the host's rather than the call's: the host could not be reached or asked
+    /// (unreachable, timed out, reset, TLS, an HTTP error status), <c>HOST_IS_SLAVE</c>, or an error raised before
+    /// dispatch. A reply that arrived but cannot be used (malformed, too large, the other transport) is the call's:
+    /// another host would answer the same.
     /// </summary>
     internal static bool IsHostFailure(Exception failure) => failure switch
     {
         XapiFailureException xapi => xapi.RaisedBeforeDispatch || xapi.ErrorCode is XapiErrorCodes.HostIsSlave or XapiErrorCodes.HostStillBooting,
+        XapiTransportException transport => transport.Failure is not (XapiTransportFailure.MalformedReply or XapiTransportFailure.WrongTransport),
         XcpTunnelException => true,
         _ => false,
     };
@@ -318,13 +322,13 @@ public sealed partial class XapiPoolSession : IAsyncDisposable
     {
         if (_observer is null)
         {
-            return await client.CallAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+            return await client.CallAsync(method, parameters, options.Result, cancellationToken).ConfigureAwait(false);
         }
 
         var started = _time.GetTimestamp();
         try
         {
-            return await client.CallAsync(method, parameters, cancellationToken).ConfigureAwait(false);
+            return await client.CallAsync(method, parameters, options.Result, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -27,7 +27,7 @@ public sealed class BootingHostEndToEndTests
         lab.Pool.LoseEvents();
         var reason = await served.RefusalAsync("web");
 
-        Assert.Contains("HOST_STILL_BOOTING", reason, StringComparison.Ordinal);
+        Assert.True(reason.Contains("HOST_STILL_BOOTING", StringComparison.Ordinal), reason + "\n" + served.Output);
         Assert.DoesNotContain("malformed", reason, StringComparison.OrdinalIgnoreCase);
 
         lab.Pool.Coordinator.StillBooting = false;
