@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Real peers used by the tests, from Debian.
-packages=(openssl ca-certificates tigervnc-standalone-server x11-xserver-utils vncsnapshot gvncviewer netpbm socat tigervnc-viewer xvfb x11-apps prometheus systemd)
+packages=(openssl ca-certificates tigervnc-standalone-server x11-xserver-utils vncsnapshot gvncviewer netpbm socat tigervnc-viewer xvfb x11-apps prometheus systemd stunnel4)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -15,6 +15,11 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    # stunnel4 enables stunnel.target on install; the tests run their own stunnel processes, so no service stays on.
+    if printf '%s\n' "${missing[@]}" | grep -qx stunnel4; then
+      systemctl disable stunnel.target >/dev/null 2>&1 || rm -f /etc/systemd/system/multi-user.target.wants/stunnel.target
+      systemctl disable stunnel4 >/dev/null 2>&1 || true
+    fi
   else
     echo "test.sh: missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
     exit 1

@@ -8,6 +8,7 @@ public sealed class SimulatedCounters
     private readonly ConcurrentDictionary<string, long> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, long> _connects = new();
     private readonly ConcurrentQueue<string> _requestLog = new();
+    private readonly ConcurrentQueue<string> _proxiedClients = new();
     private long _logins;
     private long _failedLogins;
     private long _logouts;
@@ -42,6 +43,9 @@ public sealed class SimulatedCounters
 
     /// <summary>Event records sent by <c>event.from</c>, all calls together: what following the pool costs on the wire.</summary>
     public long EventRecordsSent => Interlocked.Read(ref _eventsSent);
+
+    /// <summary>Behind a front end: the client address each connection's PROXY line named, in order (the last 10,000).</summary>
+    public IReadOnlyList<string> ProxiedClients => [.. _proxiedClients];
 
     /// <summary>Tunnels closed by the console idle timeout.</summary>
     public long IdleClosedTunnels => Interlocked.Read(ref _idleClosed);
@@ -88,6 +92,15 @@ public sealed class SimulatedCounters
     internal void TlsHandshakeCompleted() => Interlocked.Increment(ref _tlsHandshakes);
 
     internal void TlsHandshakeFailed() => Interlocked.Increment(ref _failedTlsHandshakes);
+
+    internal void Proxied(string client)
+    {
+        _proxiedClients.Enqueue(client);
+        while (_proxiedClients.Count > MaxLoggedRequests)
+        {
+            _proxiedClients.TryDequeue(out _);
+        }
+    }
 
     internal void EventsSent(int count) => Interlocked.Add(ref _eventsSent, count);
 

@@ -34,8 +34,11 @@ public sealed class SimulatedHost
     /// <summary>The address the host listens on (and its <c>address</c> field).</summary>
     public IPAddress Address { get; }
 
-    /// <summary>The TCP port; every host of a pool shares it.</summary>
+    /// <summary>The TCP port clients use; every host of a pool shares it (behind a front end, the front end's).</summary>
     public int Port { get; internal set; }
+
+    /// <summary>The port the host itself listens on: <see cref="Port"/>, unless it serves plain HTTP behind a front end.</summary>
+    public int ListenPort { get; internal set; }
 
     /// <summary><c>https://ADDRESS:PORT</c> (IPv6 in brackets).</summary>
     public Uri Url => new("https://" + FormatAuthority(includePort: true));

@@ -49,7 +49,7 @@ public sealed class SimulatedPool : IAsyncDisposable
     /// <summary><c>https://ADDRESS:PORT</c> of the current coordinator.</summary>
     public Uri CoordinatorUrl => Coordinator.Url;
 
-    /// <summary>The port every host listens on.</summary>
+    /// <summary>The port every host is reached on (behind a front end, the front end's).</summary>
     public int Port => Hosts[0].Port;
 
     /// <summary>Every VM, in the order added.</summary>
@@ -126,6 +126,12 @@ public sealed class SimulatedPool : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.HostCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.HostCount, 250);
+        if (options.BehindProxy)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(options.PublicPort, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PublicPort, 65535);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
 
         ILogger logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("XcpTunnel.Simulator");
@@ -153,7 +159,8 @@ public sealed class SimulatedPool : IAsyncDisposable
         var console = new ConnectConsoleHandler(pool);
         for (int i = 0; i < hosts.Count; i++)
         {
-            hosts[i].Port = listeners[i].LocalEndPoint.Port;
+            hosts[i].ListenPort = listeners[i].LocalEndPoint.Port;
+            hosts[i].Port = options.BehindProxy ? options.PublicPort : hosts[i].ListenPort;
             hosts[i].Version = options.Version;
             pool.Database.AddHost(hosts[i]);
         }
@@ -161,7 +168,7 @@ public sealed class SimulatedPool : IAsyncDisposable
         pool.Sessions.AddUser(options.UserName, options.Password, SimulatedRole.PoolAdmin);
         for (int i = 0; i < hosts.Count; i++)
         {
-            listeners[i].Start(pool, hosts[i], rpc, console);
+            listeners[i].Start(pool, hosts[i], rpc, console, tls: !options.BehindProxy);
         }
 
         return Task.FromResult(result);

@@ -40,6 +40,17 @@ public sealed class SimulatedPoolOptions
     /// </summary>
     public Func<SimulatedHostIdentity, X509Certificate2>? CertificateFactory { get; init; }
 
+    /// <summary>
+    /// Serve plain HTTP behind a TLS front end, as xapi does behind stunnel (docs/xapi-console-protocol.md, "The TLS
+    /// front end"): each host listens without TLS and expects every connection to start with a PROXY protocol v1 line
+    /// (stunnel's <c>protocol = proxy</c>). <see cref="PublicPort"/> is then the front end's port, which host URLs and
+    /// console locations name; <see cref="SimulatedHost.ListenPort"/> is where the front end connects to.
+    /// </summary>
+    public bool BehindProxy { get; init; }
+
+    /// <summary>With <see cref="BehindProxy"/>: the port clients reach the hosts on (the front end's <c>accept</c> port).</summary>
+    public int PublicPort { get; init; }
+
     /// <summary>The xapi version the hosts behave as. Default 24.19 (XCP-ng 8.3).</summary>
     public SimulatedXapiVersion Version { get; init; } = SimulatedXapiVersion.XcpNg83;
 

@@ -38,7 +38,12 @@ internal sealed class CliPool : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Assert.Equal(Password, options.Password);
-        var pool = await SimulatedPool.StartAsync(options, CancellationToken.None).Within();
+        return await ForAsync(await SimulatedPool.StartAsync(options, CancellationToken.None).Within());
+    }
+
+    /// <summary>The configuration directory for a pool started elsewhere (behind a front end), whose password is <see cref="Password"/>.</summary>
+    public static async Task<CliPool> ForAsync(SimulatedPool pool)
+    {
         var directory = TemporaryDirectory.Create("xcptunnel-cli-");
         var passwordFile = directory.File("lab.password");
         await File.WriteAllTextAsync(passwordFile, Password + "\n");
