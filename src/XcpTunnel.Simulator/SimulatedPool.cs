@@ -13,7 +13,7 @@ namespace XcpTunnel.Simulator;
 /// <summary>
 /// An in-process XAPI pool: one HTTPS endpoint per host (all on one port, host <c>i</c> on <c>127.0.0.(i+1)</c>)
 /// with xapi's TLS policy, JSON-RPC and XML-RPC, <c>CONNECT /console</c> with xapi's replies, and RFB backends.
-/// It behaves as /work/shared/XAPI.md describes, byte for byte where that page says so.
+/// It behaves as docs/xapi-console-protocol.md describes, byte for byte where that page says so.
 /// </summary>
 public sealed class SimulatedPool : IAsyncDisposable
 {

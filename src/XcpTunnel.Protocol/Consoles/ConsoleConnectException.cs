@@ -1,6 +1,6 @@
 namespace XcpTunnel.Protocol.Consoles;
 
-/// <summary>Why xapi's <c>/console</c> handler did not open the tunnel (XAPI.md §3).</summary>
+/// <summary>Why xapi's <c>/console</c> handler did not open the tunnel (docs/xapi-console-protocol.md, "The CONNECT reply").</summary>
 public enum ConsoleConnectFailure
 {
     /// <summary>401: no, invalid or expired session. The caller logs in again once and retries.</summary>

@@ -2,7 +2,7 @@ namespace XcpTunnel.Simulator;
 
 /// <summary>
 /// Users and sessions. A session is valid on every host of the pool, dies when unused for the session lifetime,
-/// and the oldest of a user's sessions is destroyed beyond xapi's cap (XAPI.md §5).
+/// and the oldest of a user's sessions is destroyed beyond xapi's cap (docs/xapi-console-protocol.md, "Sessions").
 /// </summary>
 internal sealed class SessionTable(SimulatedPoolOptions options, SimulatedCounters counters)
 {

@@ -7,7 +7,7 @@ namespace XcpTunnel.Simulator.Rpc;
 internal sealed record JsonRpcRequest(bool IsVersion2, JsonElement Id, string Method, IReadOnlyList<object?> Params);
 
 /// <summary>
-/// xapi's JSON-RPC (XAPI.md §5). A request without <c>"jsonrpc": "2.0"</c> is v1; <c>id</c> is mandatory.
+/// xapi's JSON-RPC (docs/xapi-console-protocol.md, "RPC transports"). A request without <c>"jsonrpc": "2.0"</c> is v1; <c>id</c> is mandatory.
 /// <code>
 /// v1 ok    {"result": R, "error": null, "id": ID}
 /// v1 fail  {"result": null, "error": ["CODE", "p1", …], "id": ID}

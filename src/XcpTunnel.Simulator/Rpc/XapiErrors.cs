@@ -1,6 +1,6 @@
 namespace XcpTunnel.Simulator.Rpc;
 
-/// <summary>The XAPI error codes the simulator raises (XAPI.md §5).</summary>
+/// <summary>The XAPI error codes the simulator raises (docs/xapi-console-protocol.md).</summary>
 internal static class XapiErrors
 {
     public const string SessionInvalid = "SESSION_INVALID";

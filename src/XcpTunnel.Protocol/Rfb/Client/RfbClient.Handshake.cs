@@ -21,7 +21,7 @@ public sealed partial class RfbClient
         await SecurityAsync(_reader.AsStream("the security handshake"), cancellationToken).ConfigureAwait(false);
         TimeSpan securityTime = time.GetElapsedTime(start);
 
-        // shared-flag 1, always: qemu disconnects every other viewer on 0 (XAPI.md §4).
+        // shared-flag 1, always: qemu disconnects every other viewer on 0 (docs/xapi-console-protocol.md, "RFB from the consoles").
         start = time.GetTimestamp();
         await WriteAsync(new[] { SharedFlag }, "ClientInit", cancellationToken).ConfigureAwait(false);
         ServerInit = await ReadServerInitAsync(cancellationToken).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using XcpTunnel.Protocol.Xapi.Rpc;
 
 namespace XcpTunnel.Protocol.Xapi.Records;
 
-/// <summary>A <c>console</c> record (XAPI.md §1, §2).</summary>
+/// <summary>A <c>console</c> record (docs/xapi-console-protocol.md, "Console locations").</summary>
 /// <param name="Ref">The console's opaque reference.</param>
 /// <param name="Uuid">The console's UUID; a new one after every reboot or migration.</param>
 /// <param name="Protocol"><c>rfb</c>, <c>vt100</c> or <c>rdp</c>; only <c>rfb</c> is tunnelled.</param>

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace XcpTunnel.Protocol.Xapi.Rpc;
 
 /// <summary>
-/// XAPI's JSON-RPC wire format (XAPI.md §5). Requests go out as v2; replies are read in both the v1
+/// XAPI's JSON-RPC wire format (docs/xapi-console-protocol.md, "RPC transports"). Requests go out as v2; replies are read in both the v1
 /// and the v2 shape, because which one xapi answers with depends on its version and on the request.
 /// </summary>
 /// <remarks>

@@ -8,7 +8,7 @@ using System.Xml;
 namespace XcpTunnel.Protocol.Xapi.Rpc;
 
 /// <summary>
-/// XAPI's XML-RPC wire format (XAPI.md §5), mapped onto the same <see cref="JsonNode"/> value model
+/// XAPI's XML-RPC wire format (docs/xapi-console-protocol.md, "RPC transports"), mapped onto the same <see cref="JsonNode"/> value model
 /// as JSON-RPC so callers do not care which transport answered.
 /// </summary>
 /// <remarks>
