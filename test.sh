@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 
 # Real peers used by the tests, from Debian.
 packages=(openssl ca-certificates tigervnc-standalone-server x11-xserver-utils vncsnapshot gvncviewer netpbm socat tigervnc-viewer xvfb x11-apps prometheus systemd
-  remmina remmina-plugin-vnc tigervnc-tools tesseract-ocr tesseract-ocr-eng xdotool openssh-server openssh-client passwd iproute2 coreutils curl)
+  remmina remmina-plugin-vnc tigervnc-tools tesseract-ocr tesseract-ocr-eng xdotool openssh-server openssh-client passwd iproute2 coreutils curl stunnel4)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,6 +21,11 @@ if ((${#missing[@]})); then
     if [[ " ${missing[*]} " == *" openssh-server "* ]]; then
       systemctl disable --quiet ssh.service ssh.socket 2>/dev/null || true
       systemctl stop ssh.service ssh.socket 2>/dev/null || true
+    fi
+    # stunnel4 enables stunnel.target on install; the tests run their own stunnel processes, so no service stays on.
+    if printf '%s\n' "${missing[@]}" | grep -qx stunnel4; then
+      systemctl disable stunnel.target >/dev/null 2>&1 || rm -f /etc/systemd/system/multi-user.target.wants/stunnel.target
+      systemctl disable stunnel4 >/dev/null 2>&1 || true
     fi
   else
     echo "test.sh: missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2

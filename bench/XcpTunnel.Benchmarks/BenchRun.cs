@@ -50,6 +50,11 @@ internal static class BenchRun
                         new XcpTunnelPath(daemonPort),
                     ];
                     var rows = await MeasureAsync(settings, pool, daemon, socat, paths, ct);
+                    if (settings.LargePoolVms > 0)
+                    {
+                        rows.AddRange(await LargePoolBench.MeasureAsync(settings, ct));
+                    }
+
                     var markdown = Markdown(settings, daemon, rows) + KeptNotes(settings.Output);
                     Console.WriteLine(Report.Table(rows));
                     await File.WriteAllTextAsync(settings.Output, markdown, ct);

@@ -25,10 +25,13 @@ internal sealed record BenchSettings
 
     public int IdleConnections { get; init; } = 1000;
 
+    /// <summary>VMs in the large-pool run (<see cref="LargePoolBench"/>); 0 skips it.</summary>
+    public int LargePoolVms { get; init; } = 10_000;
+
     /// <summary>
     /// <c>--xcptunnel PATH</c> (required), <c>--socat PATH</c>, <c>--output FILE</c>, <c>--transfer-mib N</c>,
     /// <c>--repeats N</c>, <c>--round-trips N</c>, <c>--setup-samples N</c>, <c>--parallel N</c>,
-    /// <c>--parallel-mib N</c>, <c>--idle N</c>.
+    /// <c>--parallel-mib N</c>, <c>--idle N</c>, <c>--large-pool-vms N</c> (0 skips it).
     /// </summary>
     public static BenchSettings Parse(string[] args)
     {
@@ -54,6 +57,7 @@ internal sealed record BenchSettings
             ParallelStreams = Int("--parallel", defaults.ParallelStreams),
             ParallelMibEach = Int("--parallel-mib", defaults.ParallelMibEach),
             IdleConnections = Int("--idle", defaults.IdleConnections),
+            LargePoolVms = Int("--large-pool-vms", defaults.LargePoolVms),
         };
     }
 }

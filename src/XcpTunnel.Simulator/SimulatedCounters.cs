@@ -7,6 +7,8 @@ public sealed class SimulatedCounters
 {
     private readonly ConcurrentDictionary<string, long> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, long> _connects = new();
+    private readonly ConcurrentQueue<string> _requestLog = new();
+    private readonly ConcurrentQueue<string> _proxiedClients = new();
     private long _logins;
     private long _failedLogins;
     private long _logouts;
@@ -15,6 +17,8 @@ public sealed class SimulatedCounters
     private long _tlsHandshakes;
     private long _failedTlsHandshakes;
     private long _liveTunnels;
+    private long _idleClosed;
+    private long _eventsSent;
 
     /// <summary>Successful <c>session.login_with_password</c> calls.</summary>
     public long Logins => Interlocked.Read(ref _logins);
@@ -37,6 +41,15 @@ public sealed class SimulatedCounters
     /// <summary>TLS handshakes that failed or timed out.</summary>
     public long FailedTlsHandshakes => Interlocked.Read(ref _failedTlsHandshakes);
 
+    /// <summary>Event records sent by <c>event.from</c>, all calls together: what following the pool costs on the wire.</summary>
+    public long EventRecordsSent => Interlocked.Read(ref _eventsSent);
+
+    /// <summary>Behind a front end: the client address each connection's PROXY line named, in order (the last 10,000).</summary>
+    public IReadOnlyList<string> ProxiedClients => [.. _proxiedClients];
+
+    /// <summary>Tunnels closed by the console idle timeout.</summary>
+    public long IdleClosedTunnels => Interlocked.Read(ref _idleClosed);
+
     /// <summary>CONNECT tunnels open now (after their 200).</summary>
     public long LiveTunnels => Interlocked.Read(ref _liveTunnels);
 
@@ -48,6 +61,16 @@ public sealed class SimulatedCounters
 
     /// <summary>RPC calls of <paramref name="method"/> (e.g. <c>VM.get_record</c>) that reached the dispatcher, either transport.</summary>
     public long Calls(string method) => _calls.TryGetValue(method, out long n) ? n : 0;
+
+    /// <summary>
+    /// Every request line the hosts received, as xapi writes them to xensource.log at debug level: the query string
+    /// as sent, cookie values filtered. Whatever a client puts in a URL ends up in the host's logs (the last
+    /// <see cref="MaxLoggedRequests"/> requests are kept).
+    /// </summary>
+    public IReadOnlyList<string> RequestLog => [.. _requestLog];
+
+    /// <summary>How many request lines <see cref="RequestLog"/> keeps.</summary>
+    public const int MaxLoggedRequests = 10_000;
 
     /// <summary>All RPC calls that reached the dispatcher.</summary>
     public long TotalCalls => _calls.Values.Sum();
@@ -70,11 +93,33 @@ public sealed class SimulatedCounters
 
     internal void TlsHandshakeFailed() => Interlocked.Increment(ref _failedTlsHandshakes);
 
+    internal void Proxied(string client)
+    {
+        _proxiedClients.Enqueue(client);
+        while (_proxiedClients.Count > MaxLoggedRequests)
+        {
+            _proxiedClients.TryDequeue(out _);
+        }
+    }
+
+    internal void EventsSent(int count) => Interlocked.Add(ref _eventsSent, count);
+
+    internal void IdleClosed() => Interlocked.Increment(ref _idleClosed);
+
     internal void TunnelOpened() => Interlocked.Increment(ref _liveTunnels);
 
     internal void TunnelClosed() => Interlocked.Decrement(ref _liveTunnels);
 
     internal void Connected(int status) => _connects.AddOrUpdate(status, 1, static (_, n) => n + 1);
+
+    internal void Logged(string line)
+    {
+        _requestLog.Enqueue(line);
+        while (_requestLog.Count > MaxLoggedRequests)
+        {
+            _requestLog.TryDequeue(out _);
+        }
+    }
 
     internal void Called(string method) => _calls.AddOrUpdate(method, 1, static (_, n) => n + 1);
 }

@@ -50,7 +50,11 @@ public sealed class SimulatedFaults
         Interlocked.Add(ref _rpcsToDrop, count);
     }
 
-    /// <summary>While true, a CONNECT that passes every check gets its 200 and then EOF (xapi could not reach the VNC server).</summary>
+    /// <summary>
+    /// While true, a CONNECT that passes every check gets its 200 and then EOF: xapi sends the 200 before it connects
+    /// to the VM's VNC server, so a backend it cannot reach shows as 200 then EOF. For the next few CONNECTs only,
+    /// use <see cref="FailNextConnects"/> with 200.
+    /// </summary>
     public bool BackendUnavailable
     {
         get => _backendUnavailable;

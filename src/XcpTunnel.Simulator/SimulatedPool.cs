@@ -13,7 +13,7 @@ namespace XcpTunnel.Simulator;
 /// <summary>
 /// An in-process XAPI pool: one HTTPS endpoint per host (all on one port, host <c>i</c> on <c>127.0.0.(i+1)</c>)
 /// with xapi's TLS policy, JSON-RPC and XML-RPC, <c>CONNECT /console</c> with xapi's replies, and RFB backends.
-/// It behaves as /work/shared/XAPI.md describes, byte for byte where that page says so.
+/// It behaves as docs/xapi-console-protocol.md describes, byte for byte where that page says so.
 /// </summary>
 public sealed class SimulatedPool : IAsyncDisposable
 {
@@ -21,6 +21,7 @@ public sealed class SimulatedPool : IAsyncDisposable
 
     private readonly PoolContext _pool;
     private readonly List<HostListener> _listeners;
+    private readonly List<ITimer> _timers = [];
     private int _disposed;
 
     private SimulatedPool(PoolContext pool, List<SimulatedHost> hosts, List<HostListener> listeners)
@@ -48,7 +49,7 @@ public sealed class SimulatedPool : IAsyncDisposable
     /// <summary><c>https://ADDRESS:PORT</c> of the current coordinator.</summary>
     public Uri CoordinatorUrl => Coordinator.Url;
 
-    /// <summary>The port every host listens on.</summary>
+    /// <summary>The port every host is reached on (behind a front end, the front end's).</summary>
     public int Port => Hosts[0].Port;
 
     /// <summary>Every VM, in the order added.</summary>
@@ -84,8 +85,36 @@ public sealed class SimulatedPool : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <c>pool.vm_console_idle_timeout</c> (xapi 26.1, <see cref="SimulatedXapiVersion.XenServer8"/> pools only; zero,
+    /// the default, means never): a console tunnel whose viewer sent no Key, Pointer or QEMU message for this long is
+    /// closed. Like xapi, only tunnels whose viewer answered <c>RFB 003.003</c> are followed; on the pool's clock.
+    /// </summary>
+    public TimeSpan ConsoleIdleTimeout
+    {
+        get
+        {
+            lock (_pool.Database.Sync)
+            {
+                return _pool.Database.VmConsoleIdleTimeout;
+            }
+        }
+
+        set
+        {
+            lock (_pool.Database.Sync)
+            {
+                _pool.Database.VmConsoleIdleTimeout = value;
+                _pool.Database.Events.Append(EventLog.PoolClass, EventLog.Mod, _pool.Database.PoolRef, Records.Pool(_pool.Database));
+            }
+        }
+    }
+
     /// <summary>What the pool has seen (logins, calls, CONNECT statuses …).</summary>
     public SimulatedCounters Counters => _pool.Counters;
+
+    /// <summary>Every session ref the pool has handed out (bearer credentials: tests check none of them leaked).</summary>
+    public IReadOnlyList<string> IssuedSessionRefs => _pool.Sessions.Issued;
 
     /// <summary>Fault injection knobs.</summary>
     public SimulatedFaults Faults => _pool.Faults;
@@ -97,11 +126,18 @@ public sealed class SimulatedPool : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.HostCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.HostCount, 250);
+        if (options.BehindProxy)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(options.PublicPort, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PublicPort, 65535);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
 
         ILogger logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("XcpTunnel.Simulator");
         var pool = new PoolContext(options, logger);
-        Func<SimulatedHostIdentity, X509Certificate2> makeCertificate = options.CertificateFactory ?? SimulatedCertificates.CreateDefault;
+        Func<SimulatedHostIdentity, X509Certificate2> makeCertificate =
+            options.CertificateFactory ?? (identity => SimulatedCertificates.Create(identity, options.Version));
 
         var addresses = Enumerable.Range(0, options.HostCount).Select(i => new IPAddress([127, 0, 0, (byte)(i + 1)])).ToList();
         if (options.IncludeIpv6Host)
@@ -123,14 +159,16 @@ public sealed class SimulatedPool : IAsyncDisposable
         var console = new ConnectConsoleHandler(pool);
         for (int i = 0; i < hosts.Count; i++)
         {
-            hosts[i].Port = listeners[i].LocalEndPoint.Port;
+            hosts[i].ListenPort = listeners[i].LocalEndPoint.Port;
+            hosts[i].Port = options.BehindProxy ? options.PublicPort : hosts[i].ListenPort;
+            hosts[i].Version = options.Version;
             pool.Database.AddHost(hosts[i]);
         }
 
         pool.Sessions.AddUser(options.UserName, options.Password, SimulatedRole.PoolAdmin);
         for (int i = 0; i < hosts.Count; i++)
         {
-            listeners[i].Start(pool, hosts[i], rpc, console);
+            listeners[i].Start(pool, hosts[i], rpc, console, tls: !options.BehindProxy);
         }
 
         return Task.FromResult(result);
@@ -154,6 +192,18 @@ public sealed class SimulatedPool : IAsyncDisposable
         var vm = new SimulatedVm(uuid ?? Guid.NewGuid().ToString(), nameLabel, backend ?? ConsoleBackend.Qemu(), locationForm, home);
         _pool.Database.AddVm(vm, powerState);
         return vm;
+    }
+
+    /// <summary>
+    /// Makes the pool's records (<c>Certificate</c>, <c>host.get_server_certificate</c>) describe
+    /// <paramref name="published"/> as <paramref name="host"/>'s certificate while the host keeps serving its own: what
+    /// a client sees when something else answers at that address.
+    /// </summary>
+    public void PublishCertificate(SimulatedHost host, X509Certificate2 published)
+    {
+        RequireHost(host);
+        ArgumentNullException.ThrowIfNull(published);
+        host.PublishedCertificate = published;
     }
 
     /// <summary>Adds (or replaces) a user. The options' user exists from the start as pool-admin.</summary>
@@ -190,6 +240,22 @@ public sealed class SimulatedPool : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a halted VM the way a real start looks from outside: at once it is Running and resident on its host
+    /// but has no console objects (xenopsd is still building the domain); they appear <paramref name="consolesAfter"/>
+    /// later (on the pool's clock), with their events.
+    /// </summary>
+    public void Start(SimulatedVm vm, TimeSpan consolesAfter)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(consolesAfter, TimeSpan.Zero);
+        _pool.Database.StartWithoutConsoles(vm);
+        // Kept here until the pool stops: an unreferenced timer may be collected before it fires.
+        lock (_timers)
+        {
+            _timers.Add(_pool.TimeProvider.CreateTimer(_ => _pool.Database.AddConsoles(vm), null, consolesAfter, Timeout.InfiniteTimeSpan));
+        }
+    }
+
     /// <summary>Changes the VM's <c>name_label</c> (an event, like every change).</summary>
     public void Rename(SimulatedVm vm, string nameLabel)
     {
@@ -203,8 +269,36 @@ public sealed class SimulatedPool : IAsyncDisposable
     /// </summary>
     public void LoseEvents() => _pool.Database.LoseEvents();
 
-    /// <summary>Makes <paramref name="host"/> the coordinator; logins elsewhere get <c>HOST_IS_SLAVE</c> naming it.</summary>
+    /// <summary>
+    /// Makes <paramref name="host"/> the coordinator and keeps every session: logins elsewhere, and any call made
+    /// elsewhere with a still-known session, get <c>HOST_IS_SLAVE</c> naming it. See <see cref="Promote"/> for a failover.
+    /// </summary>
     public void SetCoordinator(SimulatedHost host) => _pool.Database.SetCoordinator(host);
+
+    /// <summary>
+    /// The host dies without a word, as in a power cut or a network partition before HA fences it: it still accepts
+    /// TCP connections (a firewall, or a half-dead stack, may) but never completes a TLS handshake or answers a
+    /// request, on new or existing connections, and calls waiting on it (<c>event.from</c>) never return. A client
+    /// sees timeouts, never "connection refused". Other hosts keep working; its tunnels already open are left alone.
+    /// </summary>
+    public void BlackHole(SimulatedHost host)
+    {
+        RequireHost(host);
+        host.BlackHoled = true;
+    }
+
+    /// <summary>
+    /// HA failover or <c>pool.designate_new_master</c>: <paramref name="host"/> becomes the coordinator. Sessions are
+    /// not persisted, so every session dies (later calls get <c>SESSION_INVALID</c>, CONNECTs 401) and the event
+    /// queue is lost (<c>EVENTS_LOST</c> for every token). Open console tunnels stay up: they run on the members.
+    /// </summary>
+    public void Promote(SimulatedHost host)
+    {
+        RequireHost(host);
+        _pool.Database.SetCoordinator(host);
+        _pool.Sessions.ExpireAll();
+        _pool.Database.LoseEvents();
+    }
 
     /// <summary>Kills every session: later calls get <c>SESSION_INVALID</c>, later CONNECTs 401. Open tunnels stay.</summary>
     public void ExpireAllSessions() => _pool.Sessions.ExpireAll();
@@ -215,6 +309,14 @@ public sealed class SimulatedPool : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        lock (_timers)
+        {
+            foreach (ITimer timer in _timers)
+            {
+                timer.Dispose();
+            }
         }
 
         foreach (HostListener listener in _listeners)

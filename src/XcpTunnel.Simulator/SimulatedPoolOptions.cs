@@ -34,10 +34,25 @@ public sealed class SimulatedPoolOptions
     public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>
-    /// Makes each host's certificate. Default: self-signed RSA-2048, valid 10 years, CN = host name, SANs for the
-    /// host name and its IP address (xapi's default certificate). The certificate must carry its private key.
+    /// Makes each host's certificate. Default: xapi's default certificate for <see cref="Version"/>, self-signed
+    /// RSA-2048, valid 10 years; CN = host name with SANs for the name and the IP address, or on 8.2 CN = the host's
+    /// FQDN (<c>host2.xcp.test</c>) with that DNS name only. The certificate must carry its private key.
     /// </summary>
     public Func<SimulatedHostIdentity, X509Certificate2>? CertificateFactory { get; init; }
+
+    /// <summary>
+    /// Serve plain HTTP behind a TLS front end, as xapi does behind stunnel (docs/xapi-console-protocol.md, "The TLS
+    /// front end"): each host listens without TLS and expects every connection to start with a PROXY protocol v1 line
+    /// (stunnel's <c>protocol = proxy</c>). <see cref="PublicPort"/> is then the front end's port, which host URLs and
+    /// console locations name; <see cref="SimulatedHost.ListenPort"/> is where the front end connects to.
+    /// </summary>
+    public bool BehindProxy { get; init; }
+
+    /// <summary>With <see cref="BehindProxy"/>: the port clients reach the hosts on (the front end's <c>accept</c> port).</summary>
+    public int PublicPort { get; init; }
+
+    /// <summary>The xapi version the hosts behave as. Default 24.19 (XCP-ng 8.3).</summary>
+    public SimulatedXapiVersion Version { get; init; } = SimulatedXapiVersion.XcpNg83;
 
     /// <summary>Per-user session cap before the oldest session is destroyed (xapi: 500; root is counted per originator).</summary>
     public int MaxSessionsPerUser { get; init; } = 500;

@@ -1,6 +1,6 @@
 namespace XcpTunnel.Simulator;
 
-/// <summary>The RBAC role of a simulated user (XAPI.md §3: <c>http/connect_console</c> needs vm-operator).</summary>
+/// <summary>The RBAC role of a simulated user (docs/xapi-console-protocol.md, "RFB from the consoles": <c>http/connect_console</c> needs vm-operator).</summary>
 public enum SimulatedRole
 {
     /// <summary>pool-admin: everything.</summary>

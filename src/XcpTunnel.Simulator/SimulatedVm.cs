@@ -16,6 +16,8 @@ public sealed class SimulatedVm
         HomeHost = homeHost;
     }
 
+    private VmRecordPadding? _padding;
+
     /// <summary>The VM's <c>uuid</c>.</summary>
     public string Uuid { get; }
 
@@ -56,6 +58,9 @@ public sealed class SimulatedVm
     public override string ToString() => NameLabel + " (" + Uuid + ")";
 
     internal SimulatedConsole? RfbConsole { get; set; }
+
+    /// <summary>What makes its record as large as a real one.</summary>
+    internal VmRecordPadding Padding => _padding ??= new VmRecordPadding(Uuid);
 
     internal SimulatedConsole? Vt100Console { get; set; }
 

@@ -5,7 +5,8 @@ namespace XcpTunnel.Protocol.Consoles;
 
 public sealed partial class ConsoleCache
 {
-    private static readonly string[] FollowedClasses = ["VM", "console"];
+    // Hosts too: their addresses place consoles whose location is not a URI, and are where failover looks.
+    private static readonly string[] FollowedClasses = ["VM", "console", "host"];
 
     // Above this, an event.from would outlive the call deadline the pool session puts on every RPC.
     private static readonly TimeSpan CallDeadlineMargin = TimeSpan.FromSeconds(5);
@@ -30,7 +31,14 @@ public sealed partial class ConsoleCache
                 {
                     foreach (var change in batch.Events)
                     {
-                        _index.Apply(change);
+                        if (change.IsClass("host"))
+                        {
+                            Pool.ApplyHostEvent(change);
+                        }
+                        else
+                        {
+                            _index.Apply(change);
+                        }
                     }
                 }
 
@@ -79,10 +87,12 @@ public sealed partial class ConsoleCache
     /// </summary>
     private async Task<string> LoadAsync(CancellationToken cancellationToken)
     {
-        // No classes and no wait: just the current token, without every object as an add.
-        var start = await Pool.GetEventsAsync([], string.Empty, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        // A real token first (event.from([], "", 0) would answer the zero token, from which the next call replays the
+        // whole pool): the token of an event injected on the pool object, as Xen Orchestra does.
+        var token = await Pool.InjectEventAsync("pool", await Pool.GetPoolRefAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var vms = await Pool.GetAllVmRecordsAsync(cancellationToken).ConfigureAwait(false);
         var consoles = await Pool.GetAllConsoleRecordsAsync(cancellationToken).ConfigureAwait(false);
+        await Pool.RefreshMembersAsync(cancellationToken).ConfigureAwait(false);
         lock (_sync)
         {
             _index.Load(vms, consoles);
@@ -91,7 +101,7 @@ public sealed partial class ConsoleCache
 
         Interlocked.Increment(ref _loads);
         ConsoleCacheLog.Loaded(_logger, Pool.Options.Name, vms.Count);
-        return start.Token;
+        return token;
     }
 
     private TimeSpan EventWait()

@@ -6,7 +6,7 @@ namespace XcpTunnel.Protocol.Consoles;
 
 /// <summary>
 /// Resolves consoles with no XAPI call: a table of the pool's VMs and consoles, loaded once and kept current
-/// by <c>event.from</c> (XAPI.md §2, §5), so a reboot, migration, rename or power change is seen as it happens.
+/// by <c>event.from</c> (docs/xapi-console-protocol.md, "Events"), so a reboot, migration, rename or power change is seen as it happens.
 /// While the table is not in step with the pool (before the first load, after lost events, while the pool
 /// cannot be reached), or when it has no answer (an unknown VM), it resolves by RPC through
 /// <see cref="ConsoleResolver"/>, with the same answers and errors.
@@ -68,7 +68,7 @@ public sealed partial class ConsoleCache : IConsoleResolver, IAsyncDisposable
         {
             lock (_sync)
             {
-                if (_index.TryResolve(vm, Pool.Options.Name, out var resolved))
+                if (_index.TryResolve(vm, Pool.Options.Name, Pool.Members, Pool.ConsolePort, out var resolved))
                 {
                     return Task.FromResult(resolved!);
                 }

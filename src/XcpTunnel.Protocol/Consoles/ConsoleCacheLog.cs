@@ -4,7 +4,7 @@ namespace XcpTunnel.Protocol.Consoles;
 
 internal static partial class ConsoleCacheLog
 {
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "Pool {Pool}: console cache loaded ({Vms} VMs); following event.from")]
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Pool {Pool}: console cache loaded ({Vms} VMs); following event.from")]
     public static partial void Loaded(ILogger logger, string pool, int vms);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Pool {Pool}: console events were lost ({Reason}); reloading the console cache")]

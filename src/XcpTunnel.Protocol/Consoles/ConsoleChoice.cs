@@ -57,14 +57,33 @@ internal static class ConsoleChoice
         }
     }
 
-    /// <summary>The answer for the VM's first rfb console (in <c>VM.consoles</c> order).</summary>
-    public static ResolvedConsole Resolved(VmRecord record, ConsoleRecord console) =>
-        ConsoleLocation.TryParse(console.Location, out var location)
-            ? new ResolvedConsole(record, console, location)
+    /// <summary>Whether the console's location is a URI; when not, the console is on the VM's resident host.</summary>
+    public static bool NeedsResidentHost(ConsoleRecord console) => !ConsoleLocation.TryParse(console.Location, out _);
+
+    /// <summary>
+    /// The answer for the VM's first rfb console (in <c>VM.consoles</c> order). A location that is not a URI is placed
+    /// on <paramref name="residentAddress"/>, the address of the host the VM runs on, at <paramref name="port"/>.
+    /// </summary>
+    public static ResolvedConsole Resolved(VmRecord record, ConsoleRecord console, string? residentAddress, int port)
+    {
+        if (ConsoleLocation.TryParse(console.Location, out var location))
+        {
+            return new ResolvedConsole(record, console, location);
+        }
+
+        return residentAddress is not null
+            ? new ResolvedConsole(record, console, ConsoleLocation.OnResidentHost(console.Location, console.Ref, residentAddress, port))
             : throw new ConsoleResolutionException(
                 ConsoleResolutionFailure.MalformedLocation,
-                $"XAPI gave VM '{record.NameLabel}' a console location that is not a URL: '{console.Location}'");
+                $"XAPI gave VM '{record.NameLabel}' a console location that is not a URL ('{console.Location}') and the address of its host is unknown");
+    }
 
+    /// <summary>
+    /// A running VM without an rfb console: none at all yet (its consoles appear a moment after it goes Running, while
+    /// the domain is built), or consoles of other protocols only.
+    /// </summary>
     public static ConsoleResolutionException NoRfbConsole(VmRecord record) =>
-        new(ConsoleResolutionFailure.NoRfbConsole, $"VM '{record.NameLabel}' has no VNC (rfb) console");
+        record.Consoles.Count == 0
+            ? new(ConsoleResolutionFailure.ConsoleNotReady, $"VM '{record.NameLabel}' is running but has no console yet; it may still be starting")
+            : new(ConsoleResolutionFailure.NoRfbConsole, $"VM '{record.NameLabel}' has no VNC (rfb) console");
 }

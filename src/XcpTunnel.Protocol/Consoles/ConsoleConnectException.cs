@@ -1,6 +1,6 @@
 namespace XcpTunnel.Protocol.Consoles;
 
-/// <summary>Why xapi's <c>/console</c> handler did not open the tunnel (XAPI.md §3).</summary>
+/// <summary>Why xapi's <c>/console</c> handler did not open the tunnel (docs/xapi-console-protocol.md, "The CONNECT reply").</summary>
 public enum ConsoleConnectFailure
 {
     /// <summary>401: no, invalid or expired session. The caller logs in again once and retries.</summary>
@@ -26,6 +26,12 @@ public enum ConsoleConnectFailure
 
     /// <summary>The host closed the connection before a complete reply.</summary>
     ClosedEarly,
+
+    /// <summary>
+    /// 200, then the connection closed before the VM's VNC server said a word: xapi answers before it connects to the
+    /// backend, so this is a backend it could not reach (a VM starting or stopping, a VNC server not up yet).
+    /// </summary>
+    BackendClosed,
 
     /// <summary>No complete reply within the deadline.</summary>
     Timeout,

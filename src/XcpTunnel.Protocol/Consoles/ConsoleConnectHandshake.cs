@@ -6,7 +6,7 @@ using XcpTunnel.Protocol.Xapi;
 namespace XcpTunnel.Protocol.Consoles;
 
 /// <summary>
-/// XAPI's console handshake (XAPI.md §1.4, §3): <c>CONNECT /console?… HTTP/1.0</c> on a TLS stream to
+/// XAPI's console handshake (docs/xapi-console-protocol.md, "The CONNECT request"): <c>CONNECT /console?… HTTP/1.0</c> on a TLS stream to
 /// the console's host, then the reply head; on 200 the stream carries raw RFB.
 /// </summary>
 internal static class ConsoleConnectHandshake
@@ -21,11 +21,18 @@ internal static class ConsoleConnectHandshake
     public static readonly TimeSpan DefaultReplyTimeout = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// How long, after a 200 that came without RFB bytes, the handshake waits for the console's first byte before it
+    /// hands the stream over anyway. A VNC server speaks first and at once; an EOF in this time is xapi giving up on a
+    /// backend it could not reach.
+    /// </summary>
+    public static readonly TimeSpan DefaultBackendGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Sends the CONNECT and reads the reply. Returns a stream that yields any RFB bytes that came with
     /// the reply before reading on from <paramref name="tls"/>; the caller owns both.
     /// </summary>
     /// <exception cref="ConsoleConnectException">Any reply but 200, or no usable reply in time.</exception>
-    public static async Task<Stream> ConnectAsync(
+    public static async Task<PrefixedStream> ConnectAsync(
         Stream tls, ConsoleLocation location, XapiSessionRef session, TimeSpan replyTimeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -55,23 +62,77 @@ internal static class ConsoleConnectHandshake
         }
     }
 
-    // CONNECT /console?uuid=…&session_id=… HTTP/1.0
+    /// <summary>
+    /// After a 200 that came without RFB bytes, waits up to <paramref name="grace"/> for the console's first bytes.
+    /// xapi sends its 200 before it connects to the VM's VNC server, so a backend it cannot reach shows as 200 then
+    /// EOF (docs/xapi-console-protocol.md, "When the console is not there yet"), while a VNC server speaks first and at
+    /// once. Silence past the grace hands the stream over with the read still pending (it is never cancelled: a
+    /// cancelled TLS read leaves the stream unusable), and the RFB stage's own deadline applies.
+    /// </summary>
+    /// <exception cref="ConsoleConnectException"><see cref="ConsoleConnectFailure.BackendClosed"/>: EOF before a byte.</exception>
+    public static async Task<PrefixedStream> AwaitConsoleAsync(
+        PrefixedStream connected, ConsoleLocation location, TimeSpan grace, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connected);
+        if (connected.HasPrefix || grace <= TimeSpan.Zero)
+        {
+            return connected;
+        }
+
+        var tls = connected.Inner;
+        var buffer = new byte[256];
+        var first = tls.ReadAsync(buffer, CancellationToken.None).AsTask();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waited = Task.Delay(grace, time, stop.Token);
+        var winner = await Task.WhenAny(first, waited).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        if (winner != first)
+        {
+            var pending = new PrefixedStream(first, buffer, tls);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await pending.DisposeAsync().ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            return pending;
+        }
+
+        int read;
+        try
+        {
+            read = await first.ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw BackendClosed(location, ex);
+        }
+
+        return read > 0 ? new PrefixedStream(buffer.AsMemory(0, read), tls) : throw BackendClosed(location, null);
+    }
+
+    private static ConsoleConnectException BackendClosed(ConsoleLocation location, Exception? inner) =>
+        new(
+            ConsoleConnectFailure.BackendClosed,
+            $"{location.HostHeader} accepted the console CONNECT (200) but the VM's VNC server closed the connection at once: the VM may be starting or stopping",
+            200,
+            inner);
+
+    // CONNECT /console?uuid=… HTTP/1.0
     // Host: 10.0.0.5
     // Cookie: session_id=OpaqueRef:…
     //
-    // The cookie is what current xapi reads (and it must be the first cookie: xapi splits on ';'
-    // without trimming); the query parameter is what old XCP reads. HTTP/1.0, like every console
-    // client, so xapi's error replies come back as 1.0 and nothing is pipelined.
-    internal static byte[] FormatRequest(ConsoleLocation location, XapiSessionRef session)
-    {
-        var separator = location.PathAndQuery.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        var sessionId = Uri.EscapeDataString(session.Value);
-        return Encoding.ASCII.GetBytes(
-            $"CONNECT {location.PathAndQuery}{separator}session_id={sessionId} HTTP/1.0\r\n" +
+    // The session goes in the cookie only (docs/xapi-console-protocol.md, "The CONNECT request"): xapi has read the
+    // cookie first since 2009 and writes every request line, query string included, to its log, where a session ref
+    // is a bearer credential anyone reading the log can use; cookie values are filtered there. It must be the first
+    // cookie (xapi splits on ';' without trimming). HTTP/1.0, like every console client, so xapi's error replies
+    // come back as 1.0 and nothing is pipelined.
+    internal static byte[] FormatRequest(ConsoleLocation location, XapiSessionRef session) =>
+        Encoding.ASCII.GetBytes(
+            $"CONNECT {location.PathAndQuery} HTTP/1.0\r\n" +
             $"Host: {location.HostHeader}\r\n" +
             $"Cookie: session_id={session.Value}\r\n" +
             "\r\n");
-    }
 
     private static async Task<(HttpResponseHead Head, ReadOnlyMemory<byte> Leftover)> ReadReplyHeadAsync(
         Stream tls, ConsoleLocation location, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using XcpTunnel.Protocol.Rfb;
 using XcpTunnel.Protocol.Xapi.Sessions;
 
 namespace XcpTunnel.Protocol.Consoles;
@@ -7,13 +8,19 @@ namespace XcpTunnel.Protocol.Consoles;
 /// The whole path to a VM's console: resolve through the shared session, TLS to the console's host,
 /// CONNECT. Repeats the CONNECT once after logging in again on a 401 (expired session), and once after
 /// resolving again by RPC, bypassing any cache, on a 500 or 404 (a stale location: the VM moved or rebooted
-/// between resolution and CONNECT).
+/// between resolution and CONNECT). A console that is not there yet (a running VM without its console, a 200 then
+/// EOF) is tried once more after <see cref="NotReadyRetryDelay"/>, then reported; never in a loop
+/// (docs/xapi-console-protocol.md, "When the console is not there yet").
 /// </summary>
 public sealed class ConsoleDialer
 {
+    /// <summary>How long a dial waits before its one retry when the console is not there yet.</summary>
+    public static readonly TimeSpan NotReadyRetryDelay = TimeSpan.FromSeconds(1);
+
     private readonly IConsoleResolver _resolver;
     private readonly ConsoleResolver _fresh;
     private readonly TimeSpan _replyTimeout;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a dialer for one pool.</summary>
     public ConsoleDialer(XapiPoolSession pool, TimeSpan? connectReplyTimeout = null)
@@ -22,15 +29,22 @@ public sealed class ConsoleDialer
     }
 
     /// <summary>Creates a dialer over a given resolver (such as a pool's <see cref="ConsoleCache"/>).</summary>
-    public ConsoleDialer(IConsoleResolver resolver, TimeSpan? connectReplyTimeout = null)
+    /// <param name="resolver">Finds the VM's console.</param>
+    /// <param name="connectReplyTimeout">Deadline for the CONNECT's reply head.</param>
+    /// <param name="timeProvider">The clock for the waits before a retry.</param>
+    public ConsoleDialer(IConsoleResolver resolver, TimeSpan? connectReplyTimeout = null, TimeProvider? timeProvider = null)
     {
         _resolver = resolver ?? throw new ArgumentNullException(nameof(resolver));
         _fresh = resolver as ConsoleResolver ?? new ConsoleResolver(resolver.Pool);
         _replyTimeout = connectReplyTimeout ?? ConsoleConnectHandshake.DefaultReplyTimeout;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>The pool.</summary>
     public XapiPoolSession Pool => _resolver.Pool;
+
+    /// <summary>What finds consoles for this dialer (a pool's cache, or XAPI itself).</summary>
+    public IConsoleResolver Resolver => _resolver;
 
     /// <summary>Opens a tunnel to the RFB console of <paramref name="vm"/> (a name-label or UUID).</summary>
     /// <exception cref="XcpTunnelException">
@@ -48,16 +62,30 @@ public sealed class ConsoleDialer
     public async Task<ConsoleConnection> DialAsync(string vm, ConsoleDialTimings? timings, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
-        var console = await _resolver.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
+        ResolvedConsole console;
+        try
+        {
+            console = await _resolver.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConsoleResolutionException ex) when (ex.Failure == ConsoleResolutionFailure.ConsoleNotReady)
+        {
+            // Running a moment before its console exists: once more, from XAPI itself, after a short wait.
+            await Task.Delay(NotReadyRetryDelay, _time, cancellationToken).ConfigureAwait(false);
+            console = await _fresh.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
+        }
+
         var session = await Pool.GetSessionAsync(cancellationToken).ConfigureAwait(false);
         timings?.AddResolve(Stopwatch.GetElapsedTime(started));
-        bool renewed = false, reresolved = false;
+        bool renewed = false, reresolved = false, backendRetried = false;
         while (true)
         {
             try
             {
                 var stream = await ConnectAsync(console.Location, session, timings, cancellationToken).ConfigureAwait(false);
-                return new ConsoleConnection(stream, console);
+                // What the viewer sends is watched as xapi's idle timeout watches it, to recognise that close later.
+                var input = new RfbInputWatch(_time);
+                stream.WriteObserver = input.Observe;
+                return new ConsoleConnection(stream, console, input, Pool);
             }
             catch (ConsoleConnectException ex) when (ex.Failure == ConsoleConnectFailure.SessionRejected && !renewed)
             {
@@ -72,10 +100,16 @@ public sealed class ConsoleDialer
                 console = await _fresh.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
                 timings?.AddResolve(Stopwatch.GetElapsedTime(started));
             }
+            catch (ConsoleConnectException ex) when (ex.Failure == ConsoleConnectFailure.BackendClosed && !backendRetried)
+            {
+                // 200 then EOF: xapi could not reach the VNC server (XenCenter retries this in a loop; once is enough).
+                backendRetried = true;
+                await Task.Delay(NotReadyRetryDelay, _time, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
-    private async Task<Stream> ConnectAsync(ConsoleLocation location, Xapi.XapiSessionRef session, ConsoleDialTimings? timings, CancellationToken cancellationToken)
+    private async Task<Streams.PrefixedStream> ConnectAsync(ConsoleLocation location, Xapi.XapiSessionRef session, ConsoleDialTimings? timings, CancellationToken cancellationToken)
     {
         long started = Stopwatch.GetTimestamp();
         var tls = await Pool.Tls.ConnectAsync(location.Host, location.Port, cancellationToken).ConfigureAwait(false);
@@ -83,9 +117,11 @@ public sealed class ConsoleDialer
         try
         {
             started = Stopwatch.GetTimestamp();
-            var stream = await ConsoleConnectHandshake.ConnectAsync(tls, location, session, _replyTimeout, cancellationToken).ConfigureAwait(false);
+            var connected = await ConsoleConnectHandshake.ConnectAsync(tls, location, session, _replyTimeout, cancellationToken).ConfigureAwait(false);
             timings?.AddConnect(Stopwatch.GetElapsedTime(started));
-            return stream;
+            // Waiting for the VNC server's first bytes is the RFB handshake's time, not the CONNECT's.
+            return await ConsoleConnectHandshake.AwaitConsoleAsync(
+                connected, location, ConsoleConnectHandshake.DefaultBackendGrace, _time, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

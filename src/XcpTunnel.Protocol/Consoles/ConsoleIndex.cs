@@ -1,4 +1,5 @@
 using XcpTunnel.Protocol.Xapi.Records;
+using XcpTunnel.Protocol.Xapi.Sessions;
 
 namespace XcpTunnel.Protocol.Consoles;
 
@@ -50,7 +51,7 @@ internal sealed class ConsoleIndex
     /// added a moment ago, or a console not seen yet): the caller asks XAPI. Definite failures throw exactly
     /// what <see cref="ConsoleResolver"/> throws.
     /// </summary>
-    public bool TryResolve(string vm, string pool, out ResolvedConsole? resolved)
+    public bool TryResolve(string vm, string pool, PoolMembers hosts, int port, out ResolvedConsole? resolved)
     {
         resolved = null;
         VmRecord? record;
@@ -79,7 +80,13 @@ internal sealed class ConsoleIndex
 
             if (console.Protocol == ConsoleRecord.Rfb)
             {
-                resolved = ConsoleChoice.Resolved(record, console);
+                string? address = null;
+                if (ConsoleChoice.NeedsResidentHost(console) && (address = hosts.Find(record.ResidentOn)?.Address) is null)
+                {
+                    return false; // A host not known yet: XAPI is asked.
+                }
+
+                resolved = ConsoleChoice.Resolved(record, console, address, port);
                 return true;
             }
         }

@@ -3,9 +3,10 @@ using System.Diagnostics.CodeAnalysis;
 namespace XcpTunnel.Protocol.Consoles;
 
 /// <summary>
-/// A parsed <c>console.location</c> (XAPI.md §2): <c>https://HOST[:PORT]/console?uuid=…</c> for VM
-/// consoles or <c>…?ref=OpaqueRef:…</c> for dom0 consoles. HOST is a DNS name, an IPv4 address or a
-/// bracketed IPv6 address.
+/// Where a console is: <c>https://HOST[:PORT]/console?uuid=…</c> for VM consoles or <c>…?ref=OpaqueRef:…</c> for dom0
+/// consoles, HOST a DNS name, an IPv4 address or a bracketed IPv6 address. Real hosts also write locations that are
+/// not URIs (<c>""</c>, an empty host, unbracketed IPv6 on 8.2); those are placed on the VM's resident host with
+/// <see cref="OnResidentHost"/> (docs/xapi-console-protocol.md, "Console locations").
 /// </summary>
 public sealed record ConsoleLocation
 {
@@ -54,6 +55,39 @@ public sealed record ConsoleLocation
         // DnsSafeHost drops IPv6 brackets; the socket layer wants the bare literal.
         parsed = new ConsoleLocation(uri.DnsSafeHost, uri.Port, uri.PathAndQuery, location!);
         return true;
+    }
+
+    /// <summary>
+    /// The console of a location that is not a URI, on the host the VM is resident on: <paramref name="hostAddress"/>
+    /// (its <c>host.address</c>) and <paramref name="port"/> (the port the pool's API is reached on: consoles are
+    /// served by the same front end), keeping the location's path and query, or <c>/console?ref=</c> the console's
+    /// own ref when it has none.
+    /// </summary>
+    internal static ConsoleLocation OnResidentHost(string location, string consoleRef, string hostAddress, int port)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        ArgumentException.ThrowIfNullOrEmpty(consoleRef);
+        ArgumentException.ThrowIfNullOrWhiteSpace(hostAddress);
+        var pathAndQuery = PathAndQueryOf(location);
+        if (pathAndQuery is null || !pathAndQuery.StartsWith('/') || !pathAndQuery.Contains('?', StringComparison.Ordinal))
+        {
+            pathAndQuery = "/console?ref=" + Uri.EscapeDataString(consoleRef);
+        }
+
+        return new ConsoleLocation(hostAddress.Trim().Trim('[', ']'), port, pathAndQuery, location);
+    }
+
+    // "https:///console?ref=…" → "/console?ref=…"; "https://fd00::5/console?uuid=…" → "/console?uuid=…"; "" → null.
+    private static string? PathAndQueryOf(string location)
+    {
+        var scheme = location.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+        {
+            return null;
+        }
+
+        var path = location.IndexOf('/', scheme + 3);
+        return path < 0 ? null : location[path..];
     }
 
     /// <inheritdoc />

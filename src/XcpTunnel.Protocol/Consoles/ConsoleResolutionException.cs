@@ -15,6 +15,9 @@ public enum ConsoleResolutionFailure
     /// <summary>The VM has no <c>rfb</c> console.</summary>
     NoRfbConsole,
 
+    /// <summary>The VM is Running but has no console object yet: xenopsd is still building its domain.</summary>
+    ConsoleNotReady,
+
     /// <summary>XAPI gave a console location that is not a URL.</summary>
     MalformedLocation,
 }

@@ -6,7 +6,7 @@ namespace XcpTunnel.Protocol.Consoles;
 
 /// <summary>
 /// Finds a VM by UUID or name and its RFB console, through the pool's shared session. Resolves on
-/// every call: consoles are destroyed and recreated on reboot and migration (XAPI.md §2).
+/// every call: consoles are destroyed and recreated on reboot and migration (docs/xapi-console-protocol.md).
 /// </summary>
 public sealed class ConsoleResolver(XapiPoolSession pool) : IConsoleResolver
 {
@@ -38,11 +38,26 @@ public sealed class ConsoleResolver(XapiPoolSession pool) : IConsoleResolver
             var console = await Pool.GetConsoleRecordAsync(consoleRef, cancellationToken).ConfigureAwait(false);
             if (console.Protocol == ConsoleRecord.Rfb)
             {
-                return ConsoleChoice.Resolved(record, console);
+                var address = ConsoleChoice.NeedsResidentHost(console)
+                    ? await ResidentAddressAsync(record, cancellationToken).ConfigureAwait(false)
+                    : null;
+                return ConsoleChoice.Resolved(record, console, address, Pool.ConsolePort);
             }
         }
 
         throw ConsoleChoice.NoRfbConsole(record);
+    }
+
+    // The pool's host records usually know it already; a host that joined since the last login is asked for.
+    private async Task<string?> ResidentAddressAsync(VmRecord record, CancellationToken cancellationToken)
+    {
+        if (record.ResidentOn == VmRecord.NullRef)
+        {
+            return null;
+        }
+
+        return Pool.Members.Find(record.ResidentOn)?.Address
+            ?? await Pool.GetHostAddressAsync(record.ResidentOn, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<VmRecord> FindVmAsync(string vm, CancellationToken cancellationToken)

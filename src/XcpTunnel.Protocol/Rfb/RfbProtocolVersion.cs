@@ -29,7 +29,7 @@ public readonly record struct RfbProtocolVersion : IComparable<RfbProtocolVersio
     // "V38" could be 3.8 or 38; the underscore stands for the dot.
     private const string VersionNameJustification = "V3_8 reads as RFB 3.8; V38 would not.";
 
-    /// <summary>RFB 3.3: the server picks the security type. vncterm speaks only this (XAPI.md §4).</summary>
+    /// <summary>RFB 3.3: the server picks the security type. vncterm speaks only this (docs/xapi-console-protocol.md, "RFB from the consoles").</summary>
     [SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = VersionNameJustification)]
     public static readonly RfbProtocolVersion V3_3 = new(3, 3);
 

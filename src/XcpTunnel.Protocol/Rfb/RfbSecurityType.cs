@@ -9,7 +9,7 @@ public enum RfbSecurityType : byte
     /// <summary>Invalid: never offered; in the 3.3 handshake it announces a failure reason.</summary>
     Invalid = 0,
 
-    /// <summary>None: no authentication. vncterm and qemu on XenServer offer only this (XAPI.md §4).</summary>
+    /// <summary>None: no authentication. vncterm and qemu on XenServer offer only this (docs/xapi-console-protocol.md, "RFB from the consoles").</summary>
     None = 1,
 
     /// <summary>VNC Authentication: a DES challenge-response with a password.</summary>

@@ -14,6 +14,12 @@ public enum CertificateTrustFailure
 
     /// <summary>The host presented no certificate.</summary>
     NoCertificate,
+
+    /// <summary>
+    /// Not trusted by the pool's own policy, and not the certificate the (verified) coordinator publishes for that
+    /// host either: something else answers at the member's address.
+    /// </summary>
+    PoolMismatch,
 }
 
 /// <summary>
@@ -31,6 +37,22 @@ public sealed class CertificateTrustException : XcpTunnelException
         Presented = presented;
     }
 
+    /// <summary>
+    /// A member's certificate is not the one the pool publishes for it (<see cref="CertificateTrustFailure.PoolMismatch"/>);
+    /// the message shows both fingerprints.
+    /// </summary>
+    public CertificateTrustException(string host, string memberName, CertificateFingerprint presented, CertificateFingerprint published)
+        : base($"certificate of {host} is not the one the pool publishes for its host {memberName}: it presented SHA-256 {presented}, " +
+               $"the pool says SHA-256 {published}")
+    {
+        ArgumentNullException.ThrowIfNull(presented);
+        ArgumentNullException.ThrowIfNull(published);
+        Failure = CertificateTrustFailure.PoolMismatch;
+        Host = host;
+        Presented = presented;
+        Published = published;
+    }
+
     /// <summary>What failed.</summary>
     public CertificateTrustFailure Failure { get; }
 
@@ -39,6 +61,9 @@ public sealed class CertificateTrustException : XcpTunnelException
 
     /// <summary>The fingerprint of the certificate the host presented, if any.</summary>
     public CertificateFingerprint? Presented { get; }
+
+    /// <summary>For <see cref="CertificateTrustFailure.PoolMismatch"/>: the fingerprint the pool publishes for the host.</summary>
+    public CertificateFingerprint? Published { get; }
 
     private static string Describe(CertificateTrustFailure failure, string host, CertificateFingerprint? presented, string? detail)
     {

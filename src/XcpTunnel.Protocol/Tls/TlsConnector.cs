@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using XcpTunnel.Protocol.Xapi;
+using XcpTunnel.Protocol.Xapi.Sessions;
 
 namespace XcpTunnel.Protocol.Tls;
 
@@ -20,13 +21,23 @@ public sealed class TlsConnector
 
     private readonly TimeSpan _connectTimeout;
     private readonly TimeSpan _handshakeTimeout;
+    private readonly PoolMembers? _pool;
 
     /// <summary>Creates a connector for one trust policy.</summary>
-    public TlsConnector(TlsTrustPolicy trust, TimeSpan? connectTimeout = null, TimeSpan? handshakeTimeout = null)
+    /// <param name="trust">How certificates are trusted.</param>
+    /// <param name="connectTimeout">Deadline for the TCP connect.</param>
+    /// <param name="handshakeTimeout">Deadline for the TLS handshake.</param>
+    /// <param name="pool">
+    /// What a verified coordinator said about its hosts: a host whose certificate <paramref name="trust"/> does not
+    /// accept is still trusted when it presents exactly the certificate the pool publishes for it, and refused with
+    /// both fingerprints when the pool publishes another (docs/xapi-console-protocol.md, "Certificates of members").
+    /// </param>
+    public TlsConnector(TlsTrustPolicy trust, TimeSpan? connectTimeout = null, TimeSpan? handshakeTimeout = null, PoolMembers? pool = null)
     {
         Trust = trust ?? throw new ArgumentNullException(nameof(trust));
         _connectTimeout = connectTimeout ?? DefaultConnectTimeout;
         _handshakeTimeout = handshakeTimeout ?? DefaultHandshakeTimeout;
+        _pool = pool;
     }
 
     /// <summary>The policy every certificate is checked against.</summary>
@@ -99,7 +110,7 @@ public sealed class TlsConnector
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             {
-                rejection = Trust.Check(host, certificate, chain, errors);
+                rejection = CheckWithPool(Trust.Check(host, certificate, chain, errors), host);
                 return rejection is null;
             },
         };
@@ -135,6 +146,19 @@ public sealed class TlsConnector
                 $"{HostPort.Format(host, port)} closed the connection during the TLS handshake",
                 ex);
         }
+    }
+
+    // A console is reached by the IP in its location: CA and system-store names fail there (8.2 and most CA-signed
+    // certificates name DNS names only), and a pin set usually covers the coordinator only. The coordinator, verified
+    // by the policy, publishes each host's certificate; that is what a member must present.
+    private CertificateTrustException? CheckWithPool(CertificateTrustException? rejection, string host)
+    {
+        if (rejection?.Presented is not { } presented || _pool?.FindByAddress(host) is not { Certificate: { } published } member)
+        {
+            return rejection;
+        }
+
+        return presented.Equals(published) ? null : new CertificateTrustException(host, member.NameLabel, presented, published);
     }
 
     private static XapiTransportException SocketFailure(SocketException ex, string host, int port)

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace XcpTunnel.Protocol.Tls;
 
-/// <summary>How a pool's certificates are trusted: exactly one of these per pool (PRODUCT.md, Configuration).</summary>
+/// <summary>How a pool's certificates are trusted: exactly one of these per pool (README, Configuration reference).</summary>
 public enum TlsTrustMode
 {
     /// <summary>The certificate's SHA-256 fingerprint must match one of the pins.</summary>
@@ -21,7 +21,7 @@ public enum TlsTrustMode
 
 /// <summary>
 /// Decides whether a host's certificate is trusted. Every existing console client skips this;
-/// XcpTunnel does not (XAPI.md §6).
+/// XcpTunnel does not (docs/xapi-console-protocol.md, "Certificates of members").
 /// </summary>
 public sealed class TlsTrustPolicy
 {

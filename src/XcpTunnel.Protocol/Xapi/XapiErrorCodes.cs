@@ -1,6 +1,6 @@
 namespace XcpTunnel.Protocol.Xapi;
 
-/// <summary>The XAPI error codes the library reacts to (XAPI.md §5).</summary>
+/// <summary>The XAPI error codes the library reacts to (docs/xapi-console-protocol.md).</summary>
 public static class XapiErrorCodes
 {
     /// <summary><c>SESSION_INVALID [ref]</c>: the session expired or was destroyed; log in again once.</summary>
@@ -11,6 +11,12 @@ public static class XapiErrorCodes
 
     /// <summary><c>HOST_IS_SLAVE [coordinator address]</c>: log in on the coordinator instead.</summary>
     public const string HostIsSlave = "HOST_IS_SLAVE";
+
+    /// <summary>
+    /// <c>HOST_STILL_BOOTING</c>: xapi on that host has not finished starting. Raised before dispatch in JSON-RPC; in
+    /// XML-RPC it comes as an ordinary failure, so it is recognised by its code too.
+    /// </summary>
+    public const string HostStillBooting = "HOST_STILL_BOOTING";
 
     /// <summary><c>HANDLE_INVALID [class; ref]</c>: the object is gone (consoles die on reboot and migration).</summary>
     public const string HandleInvalid = "HANDLE_INVALID";

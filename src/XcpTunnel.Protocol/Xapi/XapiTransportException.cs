@@ -23,6 +23,9 @@ public enum XapiTransportFailure
 
     /// <summary>The connection broke (reset, unreachable network, EOF mid-reply).</summary>
     ConnectionLost,
+
+    /// <summary>The host answered in the other RPC transport (an XML reply to JSON-RPC): it does not speak the one asked for.</summary>
+    WrongTransport,
 }
 
 /// <summary>
@@ -44,4 +47,7 @@ public sealed class XapiTransportException : XcpTunnelException
 
     /// <summary>The HTTP status when <see cref="Failure"/> is <see cref="XapiTransportFailure.HttpStatus"/>.</summary>
     public int? HttpStatus { get; }
+
+    /// <summary>The client gave the connection up itself (a failover elsewhere moved the session): no news about the host.</summary>
+    internal bool GivenUp { get; init; }
 }

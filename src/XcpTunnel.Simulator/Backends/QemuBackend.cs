@@ -4,7 +4,7 @@ using XcpTunnel.Simulator.Backends.Screens;
 namespace XcpTunnel.Simulator.Backends;
 
 /// <summary>
-/// qemu's VNC server (XAPI.md §4): greets with 3.8 and accepts 3.3 to 3.8 (3.3: u32 type 1; 3.7: list [1], no
+/// qemu's VNC server (docs/xapi-console-protocol.md, "RFB from the consoles"): greets with 3.8 and accepts 3.3 to 3.8 (3.3: u32 type 1; 3.7: list [1], no
 /// SecurityResult; 3.8: list [1], the client's choice, SecurityResult 0). A ClientInit with shared-flag 0
 /// disconnects every other viewer of the VM.
 /// </summary>

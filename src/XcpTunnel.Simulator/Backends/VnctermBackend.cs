@@ -3,7 +3,7 @@ using XcpTunnel.Simulator.Backends.Screens;
 namespace XcpTunnel.Simulator.Backends;
 
 /// <summary>
-/// vncterm (XAPI.md §4): greets with 3.3, accepts only a 3.3 or 3.4 reply, then u32 security type 1 (None) with
+/// vncterm (docs/xapi-console-protocol.md, "RFB from the consoles"): greets with 3.3, accepts only a 3.3 or 3.4 reply, then u32 security type 1 (None) with
 /// no SecurityResult; 640×384, 8 bpp BGR233, <c>XenServer Virtual Terminal</c>.
 /// </summary>
 internal sealed class VnctermBackend(Func<SimulatedVm, ConsoleScreen> openScreen)

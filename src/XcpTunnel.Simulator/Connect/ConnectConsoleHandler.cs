@@ -2,6 +2,7 @@ using System.Diagnostics;
 using XcpTunnel.Simulator.Backends;
 using XcpTunnel.Simulator.Http;
 using XcpTunnel.Simulator.Logging;
+using XcpTunnel.Protocol.Rfb;
 using XcpTunnel.Protocol.Streams;
 
 namespace XcpTunnel.Simulator.Connect;
@@ -85,7 +86,8 @@ internal sealed class ConnectConsoleHandler(PoolContext pool)
         }
 
         ConsoleBackend backend = console.Protocol == SimulatedConsole.Rfb ? console.Vm.Backend : Vt100Backend.Instance;
-        var stream = new PrefixedStream(reader.TakeBuffered(), connection);
+        Stream stream = new PrefixedStream(reader.TakeBuffered(), connection);
+        using ITimer? idleTimer = WatchIdleness(ref stream, tunnel);
         long started = Stopwatch.GetTimestamp();
         pool.Counters.TunnelOpened();
         try
@@ -108,6 +110,40 @@ internal sealed class ConnectConsoleHandler(PoolContext pool)
             TimeSpan duration = Stopwatch.GetElapsedTime(started);
             SimulatorLog.TunnelClosed(pool.Logger, host.NameLabel, console.Vm.NameLabel, duration);
         }
+    }
+
+    /// <summary>
+    /// xapi 26.1's <c>pool.vm_console_idle_timeout</c>: a tunnel whose viewer sent no Key, Pointer or QEMU message for
+    /// that long is closed, as far as its parser can follow (after an RFB 3.3 handshake only). Older xapi has none.
+    /// </summary>
+    private ITimer? WatchIdleness(ref Stream stream, LiveTunnel tunnel)
+    {
+        TimeSpan timeout;
+        lock (pool.Database.Sync)
+        {
+            timeout = pool.Database.VmConsoleIdleTimeout;
+        }
+
+        if (pool.Options.Version != SimulatedXapiVersion.XenServer8 || timeout <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var watch = new RfbInputWatch(pool.TimeProvider);
+        stream = new IdleWatchStream(stream, watch);
+        TimeSpan period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, Math.Min(timeout.Ticks / 4, TimeSpan.TicksPerSecond)));
+        return pool.TimeProvider.CreateTimer(
+            _ =>
+            {
+                if (watch.Following && watch.SinceLastInput >= timeout)
+                {
+                    pool.Counters.IdleClosed();
+                    tunnel.Close();
+                }
+            },
+            null,
+            period,
+            period);
     }
 
     /// <summary>

@@ -12,8 +12,11 @@ namespace XcpTunnel.Simulator.Http;
 /// One accepted connection: TLS with xapi's policy, then requests until the client closes, a request says close,
 /// or a CONNECT turns the connection into a tunnel. Every failure ends this connection only.
 /// </summary>
-internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socket socket, SslServerAuthenticationOptions tls, RpcEndpoint rpc, ConnectConsoleHandler console)
+internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socket socket, SslServerAuthenticationOptions? tls, RpcEndpoint rpc, ConnectConsoleHandler console)
 {
+    /// <summary>The longest PROXY protocol v1 line, CRLF included (haproxy's proxy-protocol.txt §2.1).</summary>
+    private const int MaxProxyLineBytes = 107;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var remote = socket.RemoteEndPoint;
@@ -21,9 +24,21 @@ internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socke
         {
             var network = new NetworkStream(socket, ownsSocket: true);
             await using ConfiguredAsyncDisposable networkScope = network.ConfigureAwait(false);
+            await HangIfBlackHoledAsync(cancellationToken).ConfigureAwait(false);
+            if (tls is null)
+            {
+                // Behind stunnel (protocol = proxy): plain HTTP, after a PROXY line naming the real client.
+                if (await ReadProxyLineAsync(network, cancellationToken).ConfigureAwait(false))
+                {
+                    await ServeRequestsAsync(network, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
             var ssl = new SslStream(network, leaveInnerStreamOpen: false);
             await using ConfiguredAsyncDisposable sslScope = ssl.ConfigureAwait(false);
-            if (!await AuthenticateAsync(ssl, cancellationToken).ConfigureAwait(false))
+            if (!await AuthenticateAsync(ssl, tls, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -36,13 +51,55 @@ internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socke
         }
     }
 
-    private async Task<bool> AuthenticateAsync(SslStream ssl, CancellationToken cancellationToken)
+    //  PROXY TCP4 192.0.2.7 10.0.0.5 51234 443\r\n      (or TCP6, or UNKNOWN when the front end does not know)
+    // Read a byte at a time: the HTTP request that follows must stay in the stream for the head reader.
+    private async Task<bool> ReadProxyLineAsync(Stream network, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(pool.Options.HeaderTimeout, pool.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        byte[] line = new byte[MaxProxyLineBytes];
+        int length = 0;
+        try
+        {
+            while (length < line.Length)
+            {
+                if (await network.ReadAsync(line.AsMemory(length, 1), linked.Token).ConfigureAwait(false) == 0)
+                {
+                    return false;
+                }
+
+                if (line[length++] == (byte)'\n')
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        string text = System.Text.Encoding.ASCII.GetString(line, 0, length);
+        string[] fields = text.TrimEnd('\r', '\n').Split(' ');
+        bool valid = text.EndsWith("\r\n", StringComparison.Ordinal) && fields[0] == "PROXY"
+            && (fields is [_, "UNKNOWN", ..] || (fields.Length == 6 && fields[1] is "TCP4" or "TCP6"));
+        if (!valid)
+        {
+            SimulatorLog.ProxyLineRejected(pool.Logger, host.NameLabel);
+            return false;
+        }
+
+        pool.Counters.Proxied(fields[1] == "UNKNOWN" ? "unknown" : fields[2]);
+        return true;
+    }
+
+    private async Task<bool> AuthenticateAsync(SslStream ssl, SslServerAuthenticationOptions options, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(pool.Options.HeaderTimeout, pool.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await ssl.AuthenticateAsServerAsync(tls, linked.Token).ConfigureAwait(false);
+            await ssl.AuthenticateAsServerAsync(options, linked.Token).ConfigureAwait(false);
             pool.Counters.TlsHandshakeCompleted();
             return true;
         }
@@ -53,7 +110,7 @@ internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socke
         }
     }
 
-    private async Task ServeRequestsAsync(SslStream ssl, CancellationToken cancellationToken)
+    private async Task ServeRequestsAsync(Stream ssl, CancellationToken cancellationToken)
     {
         var reader = new HttpHeadReader(ssl);
         bool first = true;
@@ -62,6 +119,7 @@ internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socke
             (HeadReadStatus status, HttpRequestHead? head) = await reader
                 .ReadHeadAsync(pool.Options.HeaderTimeout, pool.TimeProvider, waitIdle: !first, cancellationToken).ConfigureAwait(false);
             first = false;
+            await HangIfBlackHoledAsync(cancellationToken).ConfigureAwait(false);
             switch (status)
             {
                 case HeadReadStatus.EndOfStream:
@@ -77,7 +135,8 @@ internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socke
                     return;
             }
 
-            if (head!.Method == "CONNECT")
+            pool.Counters.Logged(head!.LogLine);
+            if (head.Method == "CONNECT")
             {
                 if (head.Path == "/console")
                 {
@@ -105,12 +164,13 @@ internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socke
     }
 
     /// <summary>One RPC request; false when the connection must close.</summary>
-    private async Task<bool> ServeRpcAsync(SslStream ssl, HttpHeadReader reader, HttpRequestHead head, CancellationToken cancellationToken)
+    private async Task<bool> ServeRpcAsync(Stream ssl, HttpHeadReader reader, HttpRequestHead head, CancellationToken cancellationToken)
     {
         RpcTransport? transport = head.Path switch
         {
             "/jsonrpc" when host.JsonRpcEnabled => RpcTransport.Json,
-            "/" or "/RPC2" when host.XmlRpcEnabled => RpcTransport.Xml,
+            // Longest-prefix match: without a JSON-RPC handler, /jsonrpc falls to the XML-RPC handler on /.
+            "/" or "/RPC2" or "/jsonrpc" when host.XmlRpcEnabled => RpcTransport.Xml,
             _ => null,
         };
         if (transport is null)
@@ -138,8 +198,19 @@ internal sealed class HostConnection(PoolContext pool, SimulatedHost host, Socke
             return false;
         }
 
+        // A call that waited (event.from) must not answer from a host that died meanwhile.
+        await HangIfBlackHoledAsync(cancellationToken).ConfigureAwait(false);
         await WriteAsync(ssl, reply, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>A black-holed host reads nothing and answers nothing: the connection stays open and silent until the pool stops.</summary>
+    private async Task HangIfBlackHoledAsync(CancellationToken cancellationToken)
+    {
+        if (host.BlackHoled)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task WriteAsync(Stream stream, byte[] bytes, CancellationToken cancellationToken)

@@ -47,11 +47,11 @@ internal sealed class HostListener : IAsyncDisposable
         }
     }
 
-    public void Start(PoolContext pool, SimulatedHost host, RpcEndpoint rpc, ConnectConsoleHandler console)
+    public void Start(PoolContext pool, SimulatedHost host, RpcEndpoint rpc, ConnectConsoleHandler console, bool tls)
     {
-        SslServerAuthenticationOptions tls = XapiTlsPolicy.CreateServerOptions(host.Certificate);
+        SslServerAuthenticationOptions? tlsOptions = tls ? XapiTlsPolicy.CreateServerOptions(host.Certificate) : null;
         SimulatorLog.HostListening(pool.Logger, host.NameLabel, LocalEndPoint);
-        _acceptLoop = AcceptLoopAsync(pool, host, tls, rpc, console, _stopping.Token);
+        _acceptLoop = AcceptLoopAsync(pool, host, tlsOptions, rpc, console, _stopping.Token);
     }
 
     public async ValueTask DisposeAsync()
@@ -68,7 +68,7 @@ internal sealed class HostListener : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task AcceptLoopAsync(PoolContext pool, SimulatedHost host, SslServerAuthenticationOptions tls, RpcEndpoint rpc, ConnectConsoleHandler console, CancellationToken cancellationToken)
+    private async Task AcceptLoopAsync(PoolContext pool, SimulatedHost host, SslServerAuthenticationOptions? tls, RpcEndpoint rpc, ConnectConsoleHandler console, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {

@@ -10,8 +10,9 @@ namespace XcpTunnel.Simulator.Http;
 /// </summary>
 internal sealed class HttpRequestHead
 {
-    private HttpRequestHead(string method, string path, List<KeyValuePair<string, string>> query, string version)
+    private HttpRequestHead(string method, string path, List<KeyValuePair<string, string>> query, string version, string requestLine)
     {
+        RequestLine = requestLine;
         Method = method;
         Path = path;
         Query = query;
@@ -20,6 +21,9 @@ internal sealed class HttpRequestHead
     }
 
     public string Method { get; }
+
+    /// <summary>The request line as sent (target and query included), what http_svr.ml writes to xensource.log.</summary>
+    public string RequestLine { get; }
 
     /// <summary>The percent-decoded path (<c>/console</c>, <c>/jsonrpc</c> …).</summary>
     public string Path { get; }
@@ -46,6 +50,13 @@ internal sealed class HttpRequestHead
 
     public string? CookieValue(string name) => Cookies.FirstOrDefault(p => p.Key == name).Value;
 
+    /// <summary>
+    /// What xapi's HTTP server logs for this request at debug level: the request line as sent, query string and all,
+    /// and the cookies with their values filtered.
+    /// </summary>
+    public string LogLine =>
+        Cookies.Count == 0 ? RequestLine : RequestLine + " cookie: " + string.Join("; ", Cookies.Select(c => c.Key + "=(value filtered)"));
+
     /// <summary>Parses a head (request line through the blank line); null when xapi would call it a parse failure.</summary>
     public static HttpRequestHead? TryParse(ReadOnlySpan<byte> bytes)
     {
@@ -66,7 +77,8 @@ internal sealed class HttpRequestHead
             return null;
         }
 
-        var head = new HttpRequestHead(fields[0], PercentDecode(rawPath), q < 0 ? [] : ParsePairs(target[(q + 1)..], '&'), fields[2]["HTTP/".Length..]);
+        var head = new HttpRequestHead(
+            fields[0], PercentDecode(rawPath), q < 0 ? [] : ParsePairs(target[(q + 1)..], '&'), fields[2]["HTTP/".Length..], string.Join(' ', fields));
         for (int i = 1; i < lines.Length; i++)
         {
             string line = lines[i];

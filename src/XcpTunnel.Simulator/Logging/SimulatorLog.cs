@@ -26,4 +26,7 @@ internal static partial class SimulatorLog
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{Host}: console backend of VM {Vm} failed")]
     public static partial void BackendFailed(ILogger logger, string host, string vm, Exception exception);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "{Host}: a connection from the front end did not start with a PROXY v1 line; closed")]
+    public static partial void ProxyLineRejected(ILogger logger, string host);
 }

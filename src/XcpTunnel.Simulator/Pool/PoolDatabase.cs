@@ -23,6 +23,9 @@ internal sealed class PoolDatabase
 
     public bool LimitConsoleSessions { get; set; }
 
+    /// <summary><c>pool.vm_console_idle_timeout</c> (xapi 26.1); zero means never.</summary>
+    public TimeSpan VmConsoleIdleTimeout { get; set; }
+
     /// <summary>Guarded by <see cref="Sync"/>.</summary>
     public SimulatedHost Coordinator { get; private set; } = null!;
 
@@ -130,6 +133,39 @@ internal sealed class PoolDatabase
         }
     }
 
+    /// <summary>
+    /// Starts a halted VM on its home host as xapi reports it while xenopsd builds the domain: Running and resident,
+    /// but with no console objects yet. <see cref="AddConsoles"/> adds them.
+    /// </summary>
+    public void StartWithoutConsoles(SimulatedVm vm)
+    {
+        lock (Sync)
+        {
+            RequireVm(vm);
+            if (vm.ResidentOn is not null)
+            {
+                throw new InvalidOperationException($"VM {vm} is {vm.PowerState} already.");
+            }
+
+            vm.PowerState = SimulatedPowerState.Running;
+            vm.ResidentOn = vm.HomeHost;
+            vm.DomId = _nextDomId++;
+            Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+        }
+    }
+
+    /// <summary>Creates the consoles of a VM started by <see cref="StartWithoutConsoles"/>, if it still runs without.</summary>
+    public void AddConsoles(SimulatedVm vm)
+    {
+        lock (Sync)
+        {
+            if (vm.ResidentOn is { } host && vm.RfbConsole is null && vm.PowerState == SimulatedPowerState.Running)
+            {
+                CreateConsoles(vm, host);
+            }
+        }
+    }
+
     public void Rename(SimulatedVm vm, string nameLabel)
     {
         lock (Sync)
@@ -188,6 +224,11 @@ internal sealed class PoolDatabase
     {
         vm.ResidentOn = host;
         vm.DomId = _nextDomId++;
+        CreateConsoles(vm, host);
+    }
+
+    private void CreateConsoles(SimulatedVm vm, SimulatedHost host)
+    {
         vm.Vt100Console = new SimulatedConsole(vm, host, SimulatedConsole.Vt100);
         vm.RfbConsole = new SimulatedConsole(vm, host, SimulatedConsole.Rfb);
         foreach (SimulatedConsole console in ConsolesOf(vm))

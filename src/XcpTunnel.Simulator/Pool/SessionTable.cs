@@ -2,13 +2,26 @@ namespace XcpTunnel.Simulator;
 
 /// <summary>
 /// Users and sessions. A session is valid on every host of the pool, dies when unused for the session lifetime,
-/// and the oldest of a user's sessions is destroyed beyond xapi's cap (XAPI.md §5).
+/// and the oldest of a user's sessions is destroyed beyond xapi's cap (docs/xapi-console-protocol.md, "Sessions").
 /// </summary>
 internal sealed class SessionTable(SimulatedPoolOptions options, SimulatedCounters counters)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (string Password, SimulatedRole Role)> _users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    private readonly List<string> _issued = [];
+
+    /// <summary>Every session ref ever handed out, live or not: what must never appear in a log.</summary>
+    public IReadOnlyList<string> Issued
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _issued];
+            }
+        }
+    }
 
     public void AddUser(string userName, string password, SimulatedRole role)
     {
@@ -48,6 +61,7 @@ internal sealed class SessionTable(SimulatedPoolOptions options, SimulatedCounte
 
             var session = new Session("OpaqueRef:" + Guid.NewGuid().ToString(), userName, user.Role, originator, now);
             _sessions.Add(session.Ref, session);
+            _issued.Add(session.Ref);
             counters.LoginSucceeded();
             return session;
         }

@@ -17,7 +17,18 @@ internal sealed class SimulatedConsole(SimulatedVm vm, SimulatedHost host, strin
 
     public string Protocol { get; } = protocol;
 
-    public string Location =>
-        "https://" + Host.FormatAuthority(Host.LocationIncludesPort) + "/console?" +
-        (Vm.LocationForm == ConsoleLocationForm.Uuid ? "uuid=" + Uuid : "ref=" + Ref);
+    /// <summary>The <c>location</c> field, in the form the VM asks for (see <see cref="ConsoleLocationForm"/>).</summary>
+    public string Location => Vm.LocationForm switch
+    {
+        ConsoleLocationForm.Empty => "",
+        ConsoleLocationForm.EmptyHost => "https:///console?ref=" + Ref,
+        ConsoleLocationForm.Ref => "https://" + Authority + "/console?ref=" + Ref,
+        _ => "https://" + Authority + "/console?uuid=" + Uuid,
+    };
+
+    // 8.2 wrote "https://%s/console?…" with the bare address: an IPv6 host's location is then not a URI.
+    private string Authority =>
+        Host.Version == SimulatedXapiVersion.XcpNg82 && Host.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? Host.Address.ToString()
+            : Host.FormatAuthority(Host.LocationIncludesPort);
 }

@@ -7,7 +7,7 @@ namespace XcpTunnel.Simulator.Rpc;
 internal sealed record JsonRpcRequest(bool IsVersion2, JsonElement Id, string Method, IReadOnlyList<object?> Params);
 
 /// <summary>
-/// xapi's JSON-RPC (XAPI.md §5). A request without <c>"jsonrpc": "2.0"</c> is v1; <c>id</c> is mandatory.
+/// xapi's JSON-RPC (docs/xapi-console-protocol.md, "RPC transports"). A request without <c>"jsonrpc": "2.0"</c> is v1; <c>id</c> is mandatory.
 /// <code>
 /// v1 ok    {"result": R, "error": null, "id": ID}
 /// v1 fail  {"result": null, "error": ["CODE", "p1", …], "id": ID}
@@ -94,6 +94,27 @@ internal static class JsonRpcCodec
 
         writer.WritePropertyName("id");
         request.Id.WriteTo(writer);
+    });
+
+    /// <summary>
+    /// The reply to a call refused before dispatch (api_server.ml's fallback): the error as a bare array and id 0,
+    /// whatever the request said; 8.2 leaves out the <c>jsonrpc</c> member.
+    /// </summary>
+    public static byte[] FailureBeforeDispatch(IReadOnlyList<string> description, bool withVersion) => Write(writer =>
+    {
+        if (withVersion)
+        {
+            writer.WriteString("jsonrpc", "2.0");
+        }
+
+        writer.WriteStartArray("error");
+        foreach (string p in description)
+        {
+            writer.WriteStringValue(p);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("id", 0);
     });
 
     private static byte[] Write(Action<Utf8JsonWriter> members)

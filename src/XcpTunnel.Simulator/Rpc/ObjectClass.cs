@@ -9,6 +9,11 @@ internal sealed class ObjectClass
         new("console", db => db.Consoles.Select(c => (c.Ref, Records.Console(c))), (db, r) => db.FindConsoleByRef(r) is { } c ? Records.Console(c) : null, hasNameLabel: false),
         new("host", db => db.Hosts.Select(h => (h.Ref, Records.Host(db, h))), (db, r) => db.FindHostByRef(r) is { } h ? Records.Host(db, h) : null, hasNameLabel: true),
         new("pool", db => [(db.PoolRef, Records.Pool(db))], (db, r) => r == db.PoolRef ? Records.Pool(db) : null, hasNameLabel: true),
+        new(
+            "Certificate",
+            db => db.Hosts.SelectMany(Records.CertificatesOf),
+            (db, r) => db.Hosts.SelectMany(Records.CertificatesOf).Where(c => c.Ref == r).Select(c => c.Record).FirstOrDefault(),
+            hasNameLabel: false),
     ];
 
     private readonly Func<PoolDatabase, IEnumerable<(string Ref, Dictionary<string, object?> Record)>> _all;

@@ -6,8 +6,10 @@ internal sealed partial class RpcDispatcher
 {
     /// <summary>
     /// <c>event.from(session, classes, token, timeout)</c>: the changes to objects of <c>classes</c> since
-    /// <c>token</c>, waiting up to <c>timeout</c> seconds when there are none. The empty token returns every current
-    /// object as an <c>add</c> (as xapi does for generation 0). Class names match case-insensitively; <c>*</c> means all.
+    /// <c>token</c>, waiting up to <c>timeout</c> seconds when there are none. The empty token, and the zero token,
+    /// return every current object as an <c>add</c> (generation 0). With no classes no table is scanned, so the token
+    /// returned is the zero token (xapi_event.ml): a caller that takes it for "now" replays everything next time.
+    /// Class names match case-insensitively; <c>*</c> means all.
     /// </summary>
     private async Task<object?> EventFromAsync(Call call)
     {
@@ -30,14 +32,15 @@ internal sealed partial class RpcDispatcher
             Task nextChange;
             lock (Db.Sync)
             {
-                List<object?> events = token.Length == 0 ? CurrentObjectsAsAdds(Wanted) : Changes(since, Wanted);
-                if (events.Count > 0 || timeoutCts.IsCancellationRequested)
+                List<object?> events = since == 0 ? CurrentObjectsAsAdds(Wanted) : Changes(since, Wanted);
+                if (events.Count > 0 || timeoutCts.IsCancellationRequested || classes.Count == 0)
                 {
+                    pool.Counters.EventsSent(events.Count);
                     return new Dictionary<string, object?>(StringComparer.Ordinal)
                     {
                         ["events"] = events,
                         ["valid_ref_counts"] = new Dictionary<string, object?>(StringComparer.Ordinal),
-                        ["token"] = EventLog.FormatToken(Db.Events.Generation),
+                        ["token"] = EventLog.FormatToken(classes.Count == 0 ? 0 : Db.Events.Generation),
                     };
                 }
 
@@ -53,6 +56,23 @@ internal sealed partial class RpcDispatcher
             {
                 // Timed out: the loop answers with no events and the current token.
             }
+        }
+    }
+
+    /// <summary>
+    /// <c>event.inject(session, class, ref)</c>: an artificial <c>mod</c> event on the object, returning the token of
+    /// that event: the way to get a current token without being sent every object (what Xen Orchestra does).
+    /// </summary>
+    private string EventInject(Call call)
+    {
+        string cls = RpcValue.AsString(call.Args[0], "class");
+        string objectRef = RpcValue.AsString(call.Args[1], "ref");
+        ObjectClass objectClass = ObjectClass.Find(cls) ?? throw new XapiFailureException(XapiErrors.HandleInvalid, cls, objectRef);
+        lock (Db.Sync)
+        {
+            Dictionary<string, object?> record = objectClass.Get(Db, objectRef) ?? throw new XapiFailureException(XapiErrors.HandleInvalid, cls, objectRef);
+            Db.Events.Append(cls.ToLowerInvariant(), EventLog.Mod, objectRef, record);
+            return EventLog.FormatToken(Db.Events.Generation);
         }
     }
 

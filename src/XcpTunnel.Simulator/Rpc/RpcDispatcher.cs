@@ -46,6 +46,20 @@ internal sealed partial class RpcDispatcher(PoolContext pool)
 
         string sessionRef = args[0] as string ?? "";
         Session session = pool.Sessions.Validate(sessionRef) ?? throw new XapiFailureException(XapiErrors.SessionInvalid, sessionRef);
+
+        // api_server.ml: a member serves no API call of its own; with a session it knows, every call is refused
+        // naming the coordinator (after pool.designate_new_master, the old coordinator answers so too).
+        SimulatedHost coordinator;
+        lock (Db.Sync)
+        {
+            coordinator = Db.Coordinator;
+        }
+
+        if (host != coordinator)
+        {
+            throw new XapiFailureException(XapiErrors.HostIsSlave, coordinator.Address.ToString());
+        }
+
         var call = new Call(host, method, session, args.Skip(1).ToList(), cancellationToken);
 
         if (cls.Equals("session", StringComparison.OrdinalIgnoreCase))
@@ -60,7 +74,7 @@ internal sealed partial class RpcDispatcher(PoolContext pool)
 
         if (cls.Equals("event", StringComparison.OrdinalIgnoreCase))
         {
-            return await EventFromAsync(call).ConfigureAwait(false);
+            return op == "inject" ? EventInject(call) : await EventFromAsync(call).ConfigureAwait(false);
         }
 
         return Object(call, objectClass!, op);
@@ -76,7 +90,12 @@ internal sealed partial class RpcDispatcher(PoolContext pool)
 
         if (cls.Equals("event", StringComparison.OrdinalIgnoreCase))
         {
-            return op == "from" ? 4 : -1;
+            return op switch
+            {
+                "from" => 4,
+                "inject" => 3,
+                _ => -1,
+            };
         }
 
         if (objectClass is null)
@@ -172,6 +191,11 @@ internal sealed partial class RpcDispatcher(PoolContext pool)
                     if (op == "get_record")
                     {
                         return record;
+                    }
+
+                    if (cls.Name == "host" && op == "get_server_certificate")
+                    {
+                        return Db.FindHostByRef(self)!.PublishedCertificate.ExportCertificatePem();
                     }
 
                     return record.TryGetValue(op["get_".Length..], out object? field)

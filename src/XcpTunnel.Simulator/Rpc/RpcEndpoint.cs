@@ -36,6 +36,15 @@ internal sealed class RpcEndpoint(PoolContext pool)
             await Task.Delay(delay, pool.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
+        if (host.StillBooting)
+        {
+            string[] booting = [XapiErrors.HostStillBooting];
+            SimulatorLog.RpcCall(pool.Logger, host.NameLabel, "(before dispatch)", XapiErrors.HostStillBooting);
+            return transport == RpcTransport.Json
+                ? HttpResponses.RpcOk(head, "application/json", JsonRpcCodec.FailureBeforeDispatch(booting, pool.Options.Version != SimulatedXapiVersion.XcpNg82))
+                : HttpResponses.RpcOk(head, "text/xml", XmlRpcCodec.Failure(booting));
+        }
+
         return transport == RpcTransport.Json
             ? await HandleJsonAsync(host, head, body, cancellationToken).ConfigureAwait(false)
             : await HandleXmlAsync(host, head, body, cancellationToken).ConfigureAwait(false);
@@ -59,7 +68,10 @@ internal sealed class RpcEndpoint(PoolContext pool)
         XmlRpcRequest? request = XmlRpcCodec.TryParse(body);
         if (request is null)
         {
-            return HttpResponses.InternalError(head.ReplyVersion, "The XML-RPC request could not be parsed.");
+            // The XML-RPC handler answers what it cannot read (a JSON body sent to /jsonrpc of a host without
+            // JSON-RPC, too) as an XML-RPC failure, with 200 and text/xml like every XML-RPC reply.
+            SimulatorLog.RpcCall(pool.Logger, host.NameLabel, "(unreadable XML-RPC)", XapiErrors.XmlRpcUnmarshalFailure);
+            return HttpResponses.RpcOk(head, "text/xml", XmlRpcCodec.Failure([XapiErrors.XmlRpcUnmarshalFailure, "the request body is not an XML-RPC methodCall"]));
         }
 
         (object? result, IReadOnlyList<string>? failure) = await CallAsync(host, request.Method, request.Params, cancellationToken).ConfigureAwait(false);

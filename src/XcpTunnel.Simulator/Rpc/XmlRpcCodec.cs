@@ -9,7 +9,7 @@ namespace XcpTunnel.Simulator.Rpc;
 internal sealed record XmlRpcRequest(string Method, IReadOnlyList<object?> Params);
 
 /// <summary>
-/// xapi's XML-RPC (XAPI.md §5). Replies are always a struct, never <c>&lt;fault&gt;</c>:
+/// xapi's XML-RPC (docs/xapi-console-protocol.md, "RPC transports"). Replies are always a struct, never <c>&lt;fault&gt;</c>:
 /// <code>
 /// Status = "Success", Value = R
 /// Status = "Failure", ErrorDescription = ["CODE", "p1", …]

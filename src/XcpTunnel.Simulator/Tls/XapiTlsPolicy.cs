@@ -5,12 +5,12 @@ using System.Security.Cryptography.X509Certificates;
 namespace XcpTunnel.Simulator;
 
 /// <summary>
-/// The TLS policy of xapi's stunnel front end (XAPI.md §6): TLS 1.2 only, two ECDHE-RSA AES-GCM suites.
+/// The TLS policy of xapi's stunnel front end (docs/xapi-console-protocol.md, "The TLS front end"): TLS 1.2 only, two ECDHE-RSA AES-GCM suites.
 /// </summary>
 /// <remarks>
 /// xapi also restricts the key exchange to secp384r1. .NET has no API to choose the server's groups, so the
 /// simulator offers OpenSSL's defaults: a client that offers only other curves succeeds here but fails against a
-/// real host (see the socat note in XAPI.md).
+/// real host (see "The TLS front end" in docs/xapi-console-protocol.md; the tests also run a real stunnel with that policy).
 /// </remarks>
 internal static class XapiTlsPolicy
 {

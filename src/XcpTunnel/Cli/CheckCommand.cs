@@ -158,7 +158,8 @@ internal static class CheckCommand
     /// </summary>
     private static async Task HintPinAsync(CheckReport report, string pool, string configPath, TlsTrustPolicy trust, CertificateTrustException rejected, string url, bool keepPins)
     {
-        if (rejected.Presented is null)
+        // A member that is not what the pool says it is must not be pinned on the spot: that is what pinning is against.
+        if (rejected.Presented is null || rejected.Failure == CertificateTrustFailure.PoolMismatch)
         {
             return;
         }

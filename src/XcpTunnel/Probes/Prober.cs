@@ -6,7 +6,7 @@ namespace XcpTunnel.Probes;
 
 /// <summary>
 /// The headless probe: opens the target's RFB stream, runs the handshake as a shared viewer (so it never
-/// disconnects anyone, XAPI.md §4), reads one full screen and judges the result. Never throws for a
+/// disconnects anyone, docs/xapi-console-protocol.md "RFB from the consoles"), reads one full screen and judges the result. Never throws for a
 /// failure on the way: every failure is a CRITICAL result with the reason.
 /// </summary>
 internal static class Prober

@@ -39,5 +39,8 @@ internal sealed class XapiProbeTarget(string name, ConsoleDialer dialer, string 
 
             clock.Add(stage, duration.Value);
         }
+
+        // Past the CONNECT the dial waits for the VNC server's first bytes: the RFB handshake's time.
+        clock.Entering("rfb handshake");
     }
 }

@@ -99,6 +99,13 @@ internal sealed class TunnelConnectionHandler(
                 spliced = await SpliceAsync(viewer.Stream, console.Stream, cancellationToken).ConfigureAwait(false);
                 outcome = TunnelOutcomes.Of(spliced.Value.Outcome);
                 LogSpliceError(id, outcome, spliced.Value.Error);
+                if (spliced.Value.Outcome == SpliceOutcome.ConsoleClosed
+                    && await console.ClosedForIdlenessAsync(CancellationToken.None).ConfigureAwait(false) is { } idle)
+                {
+                    // xapi 26.1 closed it for want of keyboard or mouse input: said as such, and not dialled again.
+                    outcome = TunnelOutcome.ConsoleIdleClosed;
+                    TunnelLog.ConsoleIdleClosed(logger, id, tunnel.Name, (long)idle.Idle.TotalSeconds, (long)idle.Timeout.TotalSeconds);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -39,4 +39,7 @@ internal static partial class TunnelLog
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Tunnel {Tunnel}: drain time is up; closing {Active} connection(s)")]
     public static partial void DrainExpired(ILogger logger, string tunnel, int active);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Connection {Connection} to tunnel {Tunnel}: the pool closed the console after {IdleSeconds} s without keyboard or mouse input (its vm_console_idle_timeout is {TimeoutSeconds} s)")]
+    public static partial void ConsoleIdleClosed(ILogger logger, string connection, string tunnel, long idleSeconds, long timeoutSeconds);
 }

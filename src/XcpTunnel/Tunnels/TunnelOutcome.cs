@@ -17,6 +17,9 @@ internal enum TunnelOutcome
     /// <summary>The splice ran and the console closed first (VM rebooted, migrated, shut down).</summary>
     ConsoleClosed,
 
+    /// <summary>The pool closed the console: no keyboard or mouse input for its <c>vm_console_idle_timeout</c> (xapi 26.1).</summary>
+    ConsoleIdleClosed,
+
     /// <summary>No bytes either way for the tunnel's idle timeout.</summary>
     IdleTimeout,
 
@@ -103,6 +106,7 @@ internal static class TunnelOutcomes
     {
         TunnelOutcome.ViewerClosed => new("viewer_closed", LogLevel.Debug),
         TunnelOutcome.ConsoleClosed => new("console_closed", LogLevel.Information),
+        TunnelOutcome.ConsoleIdleClosed => new("console_idle_closed", LogLevel.Information),
         TunnelOutcome.IdleTimeout => new("idle_timeout", LogLevel.Information),
         TunnelOutcome.Shutdown => new("shutdown", LogLevel.Information, "xcptunnel is shutting down"),
         TunnelOutcome.ViewerError => new("viewer_error", LogLevel.Debug),

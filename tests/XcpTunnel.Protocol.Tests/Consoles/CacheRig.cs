@@ -26,13 +26,19 @@ internal sealed class CacheRig : IAsyncDisposable
 
     /// <summary>Starts the cache over a pool prepared by <paramref name="prepare"/> and waits until it is in step.</summary>
     public static async Task<CacheRig> StartAsync(
-        Action<SimulatedPool> prepare, int hosts = 1, XapiTransport transport = XapiTransport.Auto, TimeSpan? minBackoff = null)
+        Action<SimulatedPool> prepare, int hosts = 1, XapiTransport transport = XapiTransport.Auto, TimeSpan? minBackoff = null, TimeSpan? callTimeout = null)
     {
         var fixture = await PoolFixture.StartAsync(hosts);
         prepare(fixture.Pool);
         var options = new ConsoleCacheOptions { MinBackoff = minBackoff ?? TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromSeconds(1) };
         var loggers = LoggerFactory.Create(b => b.AddProvider(fixture.Logs).SetMinimumLevel(LogLevel.Trace));
-        var cache = new ConsoleCache(fixture.Session(fixture.Options(transport: transport)), options, loggers);
+        var poolOptions = fixture.Options(transport: transport);
+        if (callTimeout is { } deadline)
+        {
+            poolOptions = poolOptions with { CallTimeout = deadline };
+        }
+
+        var cache = new ConsoleCache(fixture.Session(poolOptions), options, loggers);
         cache.Start();
         var rig = new CacheRig(fixture, cache);
         await rig.EventuallyAsync(() => cache.IsSynchronised);

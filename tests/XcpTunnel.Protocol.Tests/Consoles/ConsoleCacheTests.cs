@@ -46,6 +46,21 @@ public sealed class ConsoleCacheTests
         Assert.Equal(rig.Pool.Hosts[1].Address.ToString(), resolved.Location.Host);
     }
 
+    [Theory]
+    [InlineData(ConsoleLocationForm.Empty)]
+    [InlineData(ConsoleLocationForm.EmptyHost)]
+    public async Task Resolve_LocationNotAUri_PlacedOnTheResidentHostWithoutRpc(ConsoleLocationForm form)
+    {
+        await using var rig = await CacheRig.StartAsync(p => p.AddVm("web01", residentOn: p.Hosts[1], locationForm: form), hosts: 2);
+
+        var resolved = await rig.ResolveFromCacheUntilAsync("web01", _ => true);
+
+        Assert.Equal(rig.Pool.Hosts[1].Address.ToString(), resolved.Location.Host);
+        Assert.Equal(rig.Pool.Port, resolved.Location.Port);
+        await using var connection = await new ConsoleDialer(rig.Cache).DialAsync("web01", CancellationToken.None).Bounded();
+        Assert.Equal("RFB 003.008\n", await ReadVersion(connection.Stream));
+    }
+
     [Fact]
     public async Task Reboot_SeenInEvents_ResolvesToTheNewConsole()
     {
@@ -173,6 +188,45 @@ public sealed class ConsoleCacheTests
         Assert.True(calls > 0, "resolved by RPC while the cache was out of step");
         Assert.Equal(2, rig.Cache.Loads);
         Assert.Contains(rig.Fixture.Logs.Lines, l => l.Contains("cannot follow the pool", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CoordinatorBlackHoledMemberPromoted_ReloadsFromTheSurvivorAndFollowsIt()
+    {
+        SimulatedVm? vm = null;
+        // The feed's event.from waits 5 s at most under a 10 s call deadline: a silent coordinator is noticed by then.
+        await using var rig = await CacheRig.StartAsync(p => vm = p.AddVm("web01", residentOn: p.Hosts[2]), hosts: 3, callTimeout: TimeSpan.FromSeconds(10));
+
+        rig.Pool.BlackHole(rig.Pool.Coordinator);
+        rig.Pool.Promote(rig.Pool.Hosts[1]);
+        await rig.EventuallyAsync(() => rig.Cache.Loads == 2 && rig.Cache.IsSynchronised);
+        rig.Pool.Migrate(vm!, rig.Pool.Hosts[1]);
+        var resolved = await rig.ResolveFromCacheUntilAsync("web01", r => r.Console.Uuid == vm!.ConsoleUuid);
+
+        Assert.Equal(rig.Pool.Hosts[1].Address.ToString(), resolved.Location.Host);
+        Assert.Equal(2, rig.Pool.Counters.Logins);
+    }
+
+    [Fact]
+    public async Task Load_TakesARealToken_FollowingSendsOnlyTheChanges()
+    {
+        SimulatedVm? vm = null;
+        await using var rig = await CacheRig.StartAsync(
+            p =>
+            {
+                for (var i = 0; i < 50; i++)
+                {
+                    p.AddVm($"vm{i:D2}");
+                }
+
+                vm = p.Vms[0];
+            });
+
+        rig.Pool.Rename(vm!, "renamed");
+        await rig.ResolveFromCacheUntilAsync("renamed", _ => true);
+
+        // event.from([], "", 0) answers the zero token, from which the next call replays all 150 VMs and consoles.
+        Assert.True(rig.Pool.Counters.EventRecordsSent < 10, $"{rig.Pool.Counters.EventRecordsSent} event records sent to follow one rename");
     }
 
     [Fact]

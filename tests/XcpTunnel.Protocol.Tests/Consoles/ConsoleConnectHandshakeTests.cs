@@ -15,12 +15,12 @@ public sealed class ConsoleConnectHandshakeTests
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(5);
 
     [Fact]
-    public void FormatRequest_CookieFirstAndQueryParameter_Http10()
+    public void FormatRequest_SessionInTheCookieOnlyNeverInTheLoggedRequestLine_Http10()
     {
         var request = Encoding.ASCII.GetString(ConsoleConnectHandshake.FormatRequest(Location, Session));
 
         Assert.Equal(
-            "CONNECT /console?uuid=7a3a8f3e-1111-4222-8333-444455556666&session_id=OpaqueRef%3A2f1c4d8e-0000-4000-8000-00000000beef HTTP/1.0\r\n" +
+            "CONNECT /console?uuid=7a3a8f3e-1111-4222-8333-444455556666 HTTP/1.0\r\n" +
             "Host: 127.0.0.2:4443\r\n" +
             $"Cookie: session_id={SessionValue}\r\n" +
             "\r\n",

@@ -32,4 +32,23 @@ public sealed class ConsoleLocationTests
         Assert.False(ConsoleLocation.TryParse(text, out _));
         Assert.Throws<FormatException>(() => ConsoleLocation.Parse(text));
     }
+
+    [Theory]
+    [InlineData("", "10.0.0.7", "/console?ref=OpaqueRef%3Ac0ffee", "10.0.0.7")]
+    [InlineData("https:///console?ref=OpaqueRef:c0ffee", "10.0.0.7", "/console?ref=OpaqueRef:c0ffee", "10.0.0.7")]
+    [InlineData("https://fd00::5/console?uuid=abc", "fd00::5", "/console?uuid=abc", "[fd00::5]")]
+    [InlineData("https://fd00::5/console?uuid=abc", "[fd00::5]", "/console?uuid=abc", "[fd00::5]")]
+    [InlineData("https://fd00::5", "fd00::5", "/console?ref=OpaqueRef%3Ac0ffee", "[fd00::5]")]
+    public void OnResidentHost_LocationsThatAreNotUris_KeepPathAndQueryOnTheHostAddress(string text, string address, string pathAndQuery, string hostHeader)
+    {
+        Assert.False(ConsoleLocation.TryParse(text, out _));
+
+        var location = ConsoleLocation.OnResidentHost(text, "OpaqueRef:c0ffee", address, 443);
+
+        Assert.Equal(address.Trim('[', ']'), location.Host);
+        Assert.Equal(443, location.Port);
+        Assert.Equal(pathAndQuery, location.PathAndQuery);
+        Assert.Equal(hostHeader, location.HostHeader);
+        Assert.Equal(text, location.Original);
+    }
 }

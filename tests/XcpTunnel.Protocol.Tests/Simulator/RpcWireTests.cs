@@ -122,15 +122,17 @@ public sealed partial class RpcWireTests
     }
 
     [Fact]
-    public async Task JsonRpcDisabled_Replies404()
+    public async Task JsonRpcDisabled_XmlRpcHandlerAnswers200TextXml()
     {
         await using var pool = await SimulatorFixture.StartAsync();
         pool.Hosts[0].JsonRpcEnabled = false;
         await using var client = await RawHostClient.ConnectAsync(pool.Hosts[0]);
 
-        (string head, _) = await client.PostAsync("/jsonrpc", "{}");
+        (string head, string body) = await client.PostAsync("/jsonrpc", """{"method":"session.login_with_password","params":[],"id":1}""");
 
-        Assert.StartsWith("HTTP/1.1 404 Not Found\r\n", head);
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", head);
+        Assert.Contains("Content-Type: text/xml\r\n", head);
+        Assert.Contains("<name>Status</name><value>Failure</value>", body);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ internal sealed class PoolFixture : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; } = new();
 
-    public static async Task<PoolFixture> StartAsync(int hosts = 1, bool ipv6Host = false)
+    public static async Task<PoolFixture> StartAsync(int hosts = 1, bool ipv6Host = false, TimeProvider? timeProvider = null)
     {
         var options = new SimulatedPoolOptions
         {
@@ -32,6 +32,7 @@ internal sealed class PoolFixture : IAsyncDisposable
             UserName = "root",
             Password = Password,
             LoginFailureDelay = TimeSpan.FromMilliseconds(50),
+            TimeProvider = timeProvider ?? TimeProvider.System,
         };
         return new PoolFixture(await SimulatedPool.StartAsync(options, CancellationToken.None).Bounded());
     }

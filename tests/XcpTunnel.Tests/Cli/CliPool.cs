@@ -30,9 +30,20 @@ internal sealed class CliPool : IAsyncDisposable
 
     public string ConfigPath => Directory.File("xcptunnel.json");
 
-    public static async Task<CliPool> StartAsync(int hostCount = 2)
+    public static Task<CliPool> StartAsync(int hostCount = 2) =>
+        StartAsync(new SimulatedPoolOptions { HostCount = hostCount, Password = Password });
+
+    /// <summary>A pool built from <paramref name="options"/>, whose <c>Password</c> must be <see cref="Password"/>.</summary>
+    public static async Task<CliPool> StartAsync(SimulatedPoolOptions options)
     {
-        var pool = await SimulatedPool.StartAsync(new SimulatedPoolOptions { HostCount = hostCount, Password = Password }, CancellationToken.None).Within();
+        ArgumentNullException.ThrowIfNull(options);
+        Assert.Equal(Password, options.Password);
+        return await ForAsync(await SimulatedPool.StartAsync(options, CancellationToken.None).Within());
+    }
+
+    /// <summary>The configuration directory for a pool started elsewhere (behind a front end), whose password is <see cref="Password"/>.</summary>
+    public static async Task<CliPool> ForAsync(SimulatedPool pool)
+    {
         var directory = TemporaryDirectory.Create("xcptunnel-cli-");
         var passwordFile = directory.File("lab.password");
         await File.WriteAllTextAsync(passwordFile, Password + "\n");
@@ -66,6 +77,13 @@ internal sealed class CliPool : IAsyncDisposable
         if (!config.ContainsKey("Access"))
         {
             config["Access"] = new JsonObject { ["AllowUsers"] = new JsonArray(Environment.UserName) };
+        }
+
+        // Without a Health section serve would take 127.0.0.1:9180, which daemons of parallel tests (and of other
+        // runs on the machine) fight over: the loser stops before its first viewer.
+        if (!config.ContainsKey("Health"))
+        {
+            config["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{TestPorts.Free()}" };
         }
 
         File.WriteAllText(ConfigPath, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

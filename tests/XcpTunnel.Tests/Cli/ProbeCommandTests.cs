@@ -112,6 +112,7 @@ public sealed class ProbeCommandTests
         lab.Pool.AddVm("mute01", backend: ConsoleBackend.Custom((_, ct) => Task.Delay(Timeout.Infinite, ct)));
         var config = WriteConfig(lab, ("mute", "mute01"));
 
+        // Long enough for a cold process to log in (which reads the pool's host and certificate records too).
         var result = await CliPool.RunAsync("probe", "mute", "--config", config, "--timeout", "3");
 
         Assert.Equal(2, result.ExitCode);

@@ -115,8 +115,15 @@ public sealed class ProbeEndpointTests
     public async Task Probe_ConcurrentRequests_ShareOneProbe()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A VNC server that greets, then stalls until the gate opens and hangs up: the probe fails in the RFB stage.
+        // (One that closed without a word would be a 200 then EOF, which a dial retries once.)
         await using var daemon = await DaemonFixture.StartAsync(
-            pool => pool.AddVm("slow01", backend: ConsoleBackend.Custom((_, ct) => gate.Task.WaitAsync(ct))), ("slow", "slow01"));
+            pool => pool.AddVm("slow01", backend: ConsoleBackend.Custom(async (stream, ct) =>
+            {
+                await stream.WriteAsync("RFB 003.008\n"u8.ToArray(), ct);
+                await gate.Task.WaitAsync(ct);
+            })),
+            ("slow", "slow01"));
         var probes = daemon.Host.Services.GetRequiredService<TunnelProbes>();
 
         var first = probes.ProbeAsync("slow");

@@ -2,7 +2,7 @@ namespace XcpTunnel.Protocol.Rfb.Client;
 
 /// <summary>
 /// A headless RFB client: connects to a VNC server (RFC 6143) over a stream the caller opened, and reads the
-/// screen. Always joins as a shared viewer, so it never disconnects anyone else's console (XAPI.md §4).
+/// screen. Always joins as a shared viewer, so it never disconnects anyone else's console (docs/xapi-console-protocol.md, "RFB from the consoles").
 /// Not thread-safe: one call at a time.
 /// </summary>
 public sealed partial class RfbClient : IAsyncDisposable

@@ -5,7 +5,7 @@ public sealed record RfbClientOptions
 {
     /// <summary>
     /// The password for VNC Authentication; null offers only security type None. XenServer's vncterm and
-    /// qemu use None (XAPI.md §4).
+    /// qemu use None (docs/xapi-console-protocol.md, "RFB from the consoles").
     /// </summary>
     public RfbPassword? Password { get; init; }
 

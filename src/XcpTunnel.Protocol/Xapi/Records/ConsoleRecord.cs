@@ -3,7 +3,7 @@ using XcpTunnel.Protocol.Xapi.Rpc;
 
 namespace XcpTunnel.Protocol.Xapi.Records;
 
-/// <summary>A <c>console</c> record (XAPI.md §1, §2).</summary>
+/// <summary>A <c>console</c> record (docs/xapi-console-protocol.md, "Console locations").</summary>
 /// <param name="Ref">The console's opaque reference.</param>
 /// <param name="Uuid">The console's UUID; a new one after every reboot or migration.</param>
 /// <param name="Protocol"><c>rfb</c>, <c>vt100</c> or <c>rdp</c>; only <c>rfb</c> is tunnelled.</param>
@@ -13,6 +13,9 @@ public sealed record ConsoleRecord(string Ref, string Uuid, string Protocol, str
 {
     /// <summary>The protocol value of a VNC console.</summary>
     public const string Rfb = "rfb";
+
+    /// <summary>The fields read, all others skipped as the reply streams in.</summary>
+    internal static readonly string[] Fields = ["uuid", "protocol", "location", "VM"];
 
     internal static ConsoleRecord Parse(string reference, JsonNode? node)
     {

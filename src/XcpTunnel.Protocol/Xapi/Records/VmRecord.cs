@@ -30,6 +30,10 @@ public sealed record VmRecord(
     /// <summary>The null reference: <see cref="ResidentOn"/> of a VM that is not running.</summary>
     public const string NullRef = "OpaqueRef:NULL";
 
+    /// <summary>The fields read, all others skipped as the reply streams in.</summary>
+    internal static readonly string[] Fields =
+        ["uuid", "name_label", "power_state", "resident_on", "consoles", "is_a_template", "is_a_snapshot", "is_control_domain"];
+
     internal static VmRecord Parse(string reference, JsonNode? node)
     {
         var record = node.GetXapiObject("a VM record");

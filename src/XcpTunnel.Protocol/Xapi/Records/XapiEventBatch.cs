@@ -8,6 +8,22 @@ namespace XcpTunnel.Protocol.Xapi.Records;
 /// <param name="Token">Opaque; pass it to the next call to get only later changes.</param>
 public sealed record XapiEventBatch(IReadOnlyList<XapiEvent> Events, string Token)
 {
+    /// <summary>
+    /// What an <c>event.from</c> reply is read for: each event's class, operation, ref and the snapshot fields the
+    /// VM, console and host records use; the token. Everything else (ids, timestamps, other fields) is skipped.
+    /// </summary>
+    internal static readonly XapiResultShape Shape = XapiResultShape.Record(new Dictionary<string, XapiResultShape>
+    {
+        ["events"] = XapiResultShape.List(XapiResultShape.Record(new Dictionary<string, XapiResultShape>
+        {
+            ["class"] = XapiResultShape.All,
+            ["operation"] = XapiResultShape.All,
+            ["ref"] = XapiResultShape.All,
+            ["snapshot"] = XapiResultShape.Record([.. VmRecord.Fields.Union(ConsoleRecord.Fields).Union(HostRecord.Fields)]),
+        })),
+        ["token"] = XapiResultShape.All,
+    });
+
     internal static XapiEventBatch Parse(JsonNode? node)
     {
         // { "events": [ … ], "valid_ref_counts": { … }, "token": "…" }

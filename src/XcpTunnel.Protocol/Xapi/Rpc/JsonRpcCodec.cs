@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace XcpTunnel.Protocol.Xapi.Rpc;
 
 /// <summary>
-/// XAPI's JSON-RPC wire format (XAPI.md §5). Requests go out as v2; replies are read in both the v1
+/// XAPI's JSON-RPC wire format (docs/xapi-console-protocol.md, "RPC transports"). Requests go out as v2; replies are read in both the v1
 /// and the v2 shape, because which one xapi answers with depends on its version and on the request.
 /// </summary>
 /// <remarks>
@@ -75,9 +75,19 @@ internal static class JsonRpcCodec
     /// v2 failure  {"jsonrpc": "2.0", "error": {"code": 1, "message": "CODE", "data": ["p1", …]}, "id": N}
     /// </code>
     /// </remarks>
-    public static JsonNode? ParseReply(ReadOnlyMemory<byte> body, long expectedId, string host)
+    public static JsonNode? ParseReply(ReadOnlyMemory<byte> body, long expectedId, string host) =>
+        Interpret(ParseObject(body, host), expectedId, host);
+
+    /// <summary>
+    /// Interprets a reply already parsed into an object (by <see cref="ParseReply"/>, or streamed in by
+    /// <see cref="JsonRpcStreamReader"/>): its result, or the failure it carries.
+    /// </summary>
+    public static JsonNode? Interpret(JsonObject reply, long expectedId, string host)
     {
-        JsonObject reply = ParseObject(body, host);
+        if (BeforeDispatch(reply, expectedId, host) is { } refused)
+        {
+            throw refused;
+        }
 
         if (!reply.TryGetPropertyValue("id", out JsonNode? id) || !IsNumber(id, expectedId))
         {
@@ -110,6 +120,21 @@ internal static class JsonRpcCodec
         }
 
         return hasResult ? result : throw Malformed(host, "the reply has neither a result nor an error");
+    }
+
+    // A call refused before dispatch (a host still booting, a member that lost its coordinator) gets xapi's fallback
+    // reply whatever the request's id and version: an array error and id 0, with or without "jsonrpc" (8.2 leaves it
+    // out). Request ids start at 1, so id 0 is never an answer to the request itself. docs/xapi-console-protocol.md,
+    // "Errors before dispatch".
+    private static XapiFailureException? BeforeDispatch(JsonObject reply, long expectedId, string host)
+    {
+        if (expectedId == 0 || !reply.TryGetPropertyValue("id", out JsonNode? id) || !IsNumber(id, 0)
+            || reply["error"] is not JsonArray { Count: > 0 } error || !XapiErrorDescription.TryGetCode(error[0], out string? code))
+        {
+            return null;
+        }
+
+        return new XapiFailureException(code, [.. error.Skip(1).Select(XapiErrorDescription.ParameterText)], raisedBeforeDispatch: true, host);
     }
 
     private static XapiFailureException V1Failure(JsonNode error, string host) =>

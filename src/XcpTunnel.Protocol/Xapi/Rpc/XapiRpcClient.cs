@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace XcpTunnel.Protocol.Xapi.Rpc;
 
 /// <summary>
-/// Calls XAPI methods on one host over JSON-RPC or XML-RPC (XAPI.md §5), on pooled HTTP/1.1
+/// Calls XAPI methods on one host over JSON-RPC or XML-RPC (docs/xapi-console-protocol.md, "RPC transports"), on pooled HTTP/1.1
 /// keep-alive connections opened through an <see cref="XapiStreamConnector"/>.
 /// </summary>
 /// <remarks>
@@ -17,8 +17,14 @@ namespace XcpTunnel.Protocol.Xapi.Rpc;
 /// </remarks>
 internal sealed partial class XapiRpcClient : IDisposable
 {
-    /// <summary>Largest reply body read; <c>VM.get_all_records</c> on a big pool runs to megabytes.</summary>
+    /// <summary>Largest reply body read whole into memory (calls without a result shape).</summary>
     internal const int MaxReplyBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest reply read through a result shape. Only what the shape keeps is held, so this bounds the time a
+    /// hostile or broken host can keep the client reading, not memory: a 10,000-VM <c>VM.get_all_records</c> is ~50 MiB.
+    /// </summary>
+    internal const long MaxStreamedReplyBytes = 1024L * 1024 * 1024;
 
     // Short, so the pool rarely hands out a connection the host (or a firewall) dropped while idle.
     private static readonly TimeSpan PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
@@ -113,11 +119,21 @@ internal sealed partial class XapiRpcClient : IDisposable
     /// <param name="method">Such as <c>session.login_with_password</c>.</param>
     /// <param name="parameters">In XAPI's order, session reference first; see <see cref="XmlRpcCodec"/> for how values map.</param>
     /// <param name="cancellationToken">Cancels the call; it then ends with <see cref="OperationCanceledException"/>.</param>
-    public async Task<JsonNode?> CallAsync(string method, IReadOnlyList<JsonNode?> parameters, CancellationToken cancellationToken)
+    public Task<JsonNode?> CallAsync(string method, IReadOnlyList<JsonNode?> parameters, CancellationToken cancellationToken) =>
+        CallAsync(method, parameters, result: null, cancellationToken);
+
+    /// <summary>
+    /// Calls <paramref name="method"/>; with a <paramref name="result"/> shape the reply is read as it streams in and
+    /// only the parts the shape names are kept (docs/xapi-console-protocol.md, "Events").
+    /// </summary>
+    public async Task<JsonNode?> CallAsync(string method, IReadOnlyList<JsonNode?> parameters, XapiResultShape? result, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentNullException.ThrowIfNull(parameters);
-        ObjectDisposedException.ThrowIf(disposed, this);
+        if (disposed)
+        {
+            throw GivenUp(method, null);
+        }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(callTimeout);
@@ -128,22 +144,42 @@ internal sealed partial class XapiRpcClient : IDisposable
             {
                 long id = Interlocked.Increment(ref lastRequestId);
                 byte[] request = JsonRpcCodec.WriteRequest(method, parameters, id);
-                ReadOnlyMemory<byte>? reply = await ExchangeAsync(
-                    jsonRpcUri, request, "application/json", method, allowMissingEndpoint: current == XapiTransport.Auto, deadline.Token).ConfigureAwait(false);
-                if (reply is { } body)
+                using HttpResponseMessage? reply = await SendAsync(
+                    jsonRpcUri, request, "application/json", method, allowOtherTransport: current == XapiTransport.Auto, deadline.Token).ConfigureAwait(false);
+                if (reply is not null)
                 {
                     transport = XapiTransport.JsonRpc;
-                    return JsonRpcCodec.ParseReply(body, id, hostDisplay);
+                    if (result is null)
+                    {
+                        return JsonRpcCodec.ParseReply(await ReadBodyAsync(reply.Content, deadline.Token).ConfigureAwait(false), id, hostDisplay);
+                    }
+
+                    RequireStreamableLength(reply.Content);
+                    var body = await reply.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
+                    await using (body.ConfigureAwait(false))
+                    {
+                        var envelope = await JsonRpcStreamReader.ReadAsync(body, result, hostDisplay, MaxStreamedReplyBytes, deadline.Token).ConfigureAwait(false);
+                        return JsonRpcCodec.Interpret(envelope, id, hostDisplay);
+                    }
                 }
 
-                // Auto and no /jsonrpc (old XCP): the call was not executed, so it is safe to repeat.
+                // Auto and no JSON-RPC (old XCP): the call was not executed, so it is safe to repeat.
                 transport = XapiTransport.XmlRpc;
             }
 
             byte[] xmlRequest = XmlRpcCodec.WriteRequest(method, parameters);
-            ReadOnlyMemory<byte> xmlReply = (await ExchangeAsync(
-                xmlRpcUri, xmlRequest, "text/xml", method, allowMissingEndpoint: false, deadline.Token).ConfigureAwait(false))!.Value;
-            return XmlRpcCodec.ParseReply(xmlReply, hostDisplay);
+            using HttpResponseMessage xmlReply = (await SendAsync(
+                xmlRpcUri, xmlRequest, "text/xml", method, allowOtherTransport: false, deadline.Token).ConfigureAwait(false))!;
+            if (result is null)
+            {
+                return XmlRpcCodec.ParseReply(await ReadBodyAsync(xmlReply.Content, deadline.Token).ConfigureAwait(false), hostDisplay);
+            }
+
+            return await StreamXmlAsync(xmlReply, result, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (disposed && e is not XcpTunnelException && !cancellationToken.IsCancellationRequested)
+        {
+            throw GivenUp(method, e);
         }
         catch (Exception e) when (e is not XcpTunnelException && IsTransportException(e))
         {
@@ -158,10 +194,13 @@ internal sealed partial class XapiRpcClient : IDisposable
         http.Dispose();
     }
 
-    // POSTs one request and returns the reply body, or null when the endpoint does not exist and the
-    // caller may fall back (404, 405, 501 under Auto).
-    private async Task<ReadOnlyMemory<byte>?> ExchangeAsync(
-        Uri uri, byte[] body, string contentType, string method, bool allowMissingEndpoint, CancellationToken cancellationToken)
+    // POSTs one request and returns the reply body, or null when the host does not speak JSON-RPC and the caller may
+    // fall back (under Auto). A host without the JSON-RPC handler answers /jsonrpc with its XML-RPC handler (xapi
+    // matches paths by longest prefix): 200 and text/xml, an XML-RPC failure about the unreadable body, never 404. So
+    // the content type, not the status, says which transport answered (docs/xapi-console-protocol.md, "RPC
+    // transports"); 404, 405 and 501 are still taken as a missing endpoint, as other servers answer.
+    private async Task<HttpResponseMessage?> SendAsync(
+        Uri uri, byte[] body, string contentType, string method, bool allowOtherTransport, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
@@ -174,17 +213,27 @@ internal sealed partial class XapiRpcClient : IDisposable
         };
         request.Headers.Host = hostHeader;
 
-        using HttpResponseMessage response = await http
+        HttpResponseMessage response = await http
             .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
             .ConfigureAwait(false);
-
         int status = (int)response.StatusCode;
-        if (status == 200)
+        bool askedJson = uri == jsonRpcUri;
+        if (status == 200 && !(askedJson && IsXml(response.Content.Headers.ContentType?.MediaType)))
         {
-            return await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            return response;
         }
 
-        if (allowMissingEndpoint && status is 404 or 405 or 501)
+        response.Dispose();
+        if (status == 200)
+        {
+            return allowOtherTransport
+                ? null
+                : throw new XapiTransportException(
+                    XapiTransportFailure.WrongTransport,
+                    $"XAPI at {hostDisplay} does not speak JSON-RPC (it answered {method} on /jsonrpc with XML); set the pool's Transport to auto or xmlrpc");
+        }
+
+        if (allowOtherTransport && status is 404 or 405 or 501)
         {
             return null;
         }
@@ -192,6 +241,41 @@ internal sealed partial class XapiRpcClient : IDisposable
         throw new XapiTransportException(
             XapiTransportFailure.HttpStatus, $"XAPI at {hostDisplay} answered {method} with HTTP {status}", httpStatus: status);
     }
+
+    // XmlReader pulls synchronously, so the parse runs on its own thread, reading the body as it arrives; the
+    // deadline aborts a read that hangs by disposing the response.
+    private async Task<JsonNode?> StreamXmlAsync(HttpResponseMessage reply, XapiResultShape result, CancellationToken cancellationToken)
+    {
+        RequireStreamableLength(reply.Content);
+        var body = await reply.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            using var abort = cancellationToken.Register(static state => ((HttpResponseMessage)state!).Dispose(), reply);
+            try
+            {
+                return await Task.Run(
+                    () => XmlRpcCodec.ParseReply(new BoundedReadStream(body, MaxStreamedReplyBytes, ReplyTooLarge), hostDisplay, result),
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+        }
+    }
+
+    private void RequireStreamableLength(HttpContent content)
+    {
+        if (content.Headers.ContentLength > MaxStreamedReplyBytes)
+        {
+            throw ReplyTooLarge();
+        }
+    }
+
+    private static bool IsXml(string? mediaType) =>
+        mediaType is not null
+        && (mediaType.Equals("text/xml", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/xml", StringComparison.OrdinalIgnoreCase));
 
     private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
     {
@@ -227,6 +311,11 @@ internal sealed partial class XapiRpcClient : IDisposable
             return body.GetBuffer().AsMemory(0, (int)body.Length);
         }
     }
+
+    // The pool session dropped this client (its host failed, or another host became coordinator): its calls end
+    // as a lost connection, which the session answers by repeating them where the pool is now.
+    private XapiTransportException GivenUp(string method, Exception? inner) =>
+        new(XapiTransportFailure.ConnectionLost, $"the connection to XAPI at {hostDisplay} was given up during {method}", inner) { GivenUp = true };
 
     private XapiTransportException ReplyTooLarge() =>
         new(XapiTransportFailure.MalformedReply, $"XAPI at {hostDisplay} sent a reply larger than {MaxReplyBytes / (1024 * 1024)} MiB");

@@ -1,6 +1,6 @@
 namespace XcpTunnel.Protocol.Xapi.Rpc;
 
-/// <summary>Which XAPI RPC wire format to use (XAPI.md §5).</summary>
+/// <summary>Which XAPI RPC wire format to use (docs/xapi-console-protocol.md, "RPC transports").</summary>
 public enum XapiTransport
 {
     /// <summary>JSON-RPC at <c>/jsonrpc</c>, falling back to XML-RPC for hosts without it (old XCP).</summary>

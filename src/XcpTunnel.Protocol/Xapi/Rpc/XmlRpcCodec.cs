@@ -8,7 +8,7 @@ using System.Xml;
 namespace XcpTunnel.Protocol.Xapi.Rpc;
 
 /// <summary>
-/// XAPI's XML-RPC wire format (XAPI.md §5), mapped onto the same <see cref="JsonNode"/> value model
+/// XAPI's XML-RPC wire format (docs/xapi-console-protocol.md, "RPC transports"), mapped onto the same <see cref="JsonNode"/> value model
 /// as JSON-RPC so callers do not care which transport answered.
 /// </summary>
 /// <remarks>
@@ -194,7 +194,20 @@ internal static class XmlRpcCodec
     /// </remarks>
     public static JsonNode? ParseReply(ReadOnlyMemory<byte> body, string host)
     {
-        JsonNode? reply = ParseResponseValue(body, host);
+        // Replies can be megabytes (VM.get_all_records): read the caller's array in place when there is one.
+        MemoryStream stream = MemoryMarshal.TryGetArray(body, out ArraySegment<byte> segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(body.ToArray(), writable: false);
+        return ParseReply(stream, host, XapiResultShape.All);
+    }
+
+    /// <summary>
+    /// Reads a reply from <paramref name="body"/> as it arrives (synchronously: XmlReader pulls), keeping of its
+    /// <c>Value</c> only what <paramref name="result"/> names; skipped values are never materialised.
+    /// </summary>
+    public static JsonNode? ParseReply(Stream body, string host, XapiResultShape result)
+    {
+        JsonNode? reply = ParseResponseValue(body, host, result);
         if (reply is not JsonObject envelope)
         {
             throw Malformed(host, "the reply is not a struct");
@@ -219,17 +232,19 @@ internal static class XmlRpcCodec
         }
     }
 
-    private static JsonNode? ParseResponseValue(ReadOnlyMemory<byte> body, string host)
+    private static JsonNode? ParseResponseValue(Stream stream, string host, XapiResultShape result)
     {
         try
         {
-            // Replies can be megabytes (VM.get_all_records): read the caller's array in place when there is one.
-            MemoryStream stream = MemoryMarshal.TryGetArray(body, out ArraySegment<byte> segment)
-                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(body.ToArray(), writable: false);
             using var reader = XmlReader.Create(stream, ReaderSettings);
+            var envelope = XapiResultShape.Record(new Dictionary<string, XapiResultShape>
+            {
+                ["Status"] = XapiResultShape.All,
+                ["Value"] = result,
+                ["ErrorDescription"] = XapiResultShape.All,
+            });
             var parser = new ReplyParser(reader, host);
-            return parser.ReadMethodResponse();
+            return parser.ReadMethodResponse(envelope);
         }
         catch (XmlException e)
         {
@@ -247,7 +262,7 @@ internal static class XmlRpcCodec
     // node after its end tag.
     private readonly struct ReplyParser(XmlReader reader, string host)
     {
-        public JsonNode? ReadMethodResponse()
+        public JsonNode? ReadMethodResponse(XapiResultShape shape)
         {
             reader.MoveToContent();
             ExpectStart("methodResponse");
@@ -262,7 +277,7 @@ internal static class XmlRpcCodec
             reader.Read();
             ExpectStart("param");
             reader.Read();
-            JsonNode? value = ReadValue(depth: 0);
+            JsonNode? value = ReadValue(depth: 0, shape);
             ExpectEnd("param");
             ExpectEnd("params");
             ExpectEnd("methodResponse");
@@ -275,12 +290,19 @@ internal static class XmlRpcCodec
             return value;
         }
 
-        private JsonNode? ReadValue(int depth)
+        private JsonNode? ReadValue(int depth, XapiResultShape? shape)
         {
             SkipWhitespace();
             if (reader.NodeType != XmlNodeType.Element || reader.Name != "value")
             {
                 throw Malformed(host, "expected a <value>");
+            }
+
+            if (shape is null)
+            {
+                // Not wanted: passed over unread (the reader still checks it is well-formed).
+                reader.Skip();
+                return null;
             }
 
             if (reader.IsEmptyElement)
@@ -309,12 +331,12 @@ internal static class XmlRpcCodec
                 throw Malformed(host, "a <value> mixes text with a typed element");
             }
 
-            JsonNode? node = ReadTyped(depth);
+            JsonNode? node = ReadTyped(depth, shape);
             ExpectEnd("value");
             return node;
         }
 
-        private JsonNode? ReadTyped(int depth)
+        private JsonNode? ReadTyped(int depth, XapiResultShape shape)
         {
             switch (reader.Name)
             {
@@ -344,16 +366,16 @@ internal static class XmlRpcCodec
                         ? null
                         : throw Malformed(host, "a <nil> has content");
                 case "array":
-                    return ReadArray(depth + 1);
+                    return ReadArray(depth + 1, shape);
                 case "struct":
-                    return ReadStruct(depth + 1);
+                    return ReadStruct(depth + 1, shape);
                 default:
                     throw Malformed(host, "a <value> holds an unknown XML-RPC type");
             }
         }
 
         // <array><data><value>…</value>…</data></array>
-        private JsonArray ReadArray(int depth)
+        private JsonArray ReadArray(int depth, XapiResultShape shape)
         {
             CheckDepth(depth);
             var array = new JsonArray();
@@ -374,9 +396,14 @@ internal static class XmlRpcCodec
             reader.Read();
             if (!empty)
             {
+                var items = shape.Item;
                 while (!AtEnd())
                 {
-                    array.Add(ReadValue(depth));
+                    var item = ReadValue(depth, items);
+                    if (items is not null)
+                    {
+                        array.Add(item);
+                    }
                 }
 
                 reader.Read();
@@ -387,7 +414,7 @@ internal static class XmlRpcCodec
         }
 
         // <struct><member><name>…</name><value>…</value></member>…</struct>
-        private JsonObject ReadStruct(int depth)
+        private JsonObject ReadStruct(int depth, XapiResultShape shape)
         {
             CheckDepth(depth);
             var obj = new JsonObject();
@@ -409,8 +436,14 @@ internal static class XmlRpcCodec
                 }
 
                 string name = reader.ReadElementContentAsString();
-                JsonNode? value = ReadValue(depth);
+                var member = shape.Member(name);
+                JsonNode? value = ReadValue(depth, member);
                 ExpectEnd("member");
+                if (member is null)
+                {
+                    continue;
+                }
+
                 if (obj.ContainsKey(name))
                 {
                     throw Malformed(host, "a struct has two members with the same name");

@@ -25,6 +25,12 @@ internal static partial class XapiSessionLog
     [LoggerMessage(EventId = 1007, Level = LogLevel.Debug, Message = "Pool {Pool}: logout failed: {Reason}")]
     public static partial void LogoutFailed(ILogger logger, string pool, string reason);
 
-    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Pool {Pool}: coordinator {Url} unreachable ({Reason}); logging in again")]
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Pool {Pool}: coordinator {Url} failed ({Reason}); logging in again, on another host if need be")]
     public static partial void CoordinatorLost(ILogger logger, string pool, Uri url, string reason);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Debug, Message = "Pool {Pool}: {Hosts} host(s) known for failover")]
+    public static partial void MembersLearned(ILogger logger, string pool, int hosts);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Pool {Pool}: cannot read the pool's host records ({Reason}); failover can only use the configured URLs")]
+    public static partial void MembersUnknown(ILogger logger, string pool, string reason);
 }

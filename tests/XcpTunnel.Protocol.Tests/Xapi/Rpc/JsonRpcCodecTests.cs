@@ -122,6 +122,23 @@ public sealed class JsonRpcCodecTests
         Assert.Equal(["10.0.0.1"], e.Parameters);
     }
 
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","error":["HOST_STILL_BOOTING"],"id":0}""")]
+    [InlineData("""{"error":["HOST_STILL_BOOTING"],"id":0}""")]
+    [InlineData("""{"result":null,"error":["HOST_STILL_BOOTING"],"id":0}""")]
+    public void ParseReply_ErrorRaisedBeforeDispatch_IsAFailureOfTheHostNotAMalformedReply(string reply)
+    {
+        var e = Assert.Throws<XapiFailureException>(() => Parse(reply));
+
+        Assert.Equal("HOST_STILL_BOOTING", e.ErrorCode);
+        Assert.True(e.RaisedBeforeDispatch);
+        Assert.Contains(Host, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseReply_IdZeroWithoutAnErrorArray_StillMalformed() =>
+        Malformed("""{"jsonrpc":"2.0","result":"x","id":0}""");
+
     [Fact]
     public void ParseReply_V2SessionInvalid_ThrowsFailure()
     {

@@ -124,7 +124,7 @@ public sealed class XapiPoolSessionTests
 
         Assert.IsType<XapiTransportException>(error.InnerException);
         Assert.Contains("refused the connection", error.Message, StringComparison.Ordinal);
-        Assert.Contains("1 fallback URL(s) failed too", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1 other address(es) of the pool failed too", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class XapiPoolSessionTests
     }
 
     [Fact]
-    public async Task Call_JsonRpcOnlyWhenHostLacksIt_FailsWithoutFallback()
+    public async Task Call_JsonRpcOnlyWhenHostLacksIt_FailsWithoutFallbackSayingWhy()
     {
         await using var fixture = await PoolFixture.StartAsync();
         fixture.Pool.Coordinator.JsonRpcEnabled = false;
@@ -173,7 +173,9 @@ public sealed class XapiPoolSessionTests
 
         var error = await Assert.ThrowsAsync<XapiLoginException>(() => session.GetSessionAsync(CancellationToken.None)).Bounded();
 
-        Assert.Equal(404, Assert.IsType<XapiTransportException>(error.InnerException).HttpStatus);
+        Assert.Equal(XapiTransportFailure.WrongTransport, Assert.IsType<XapiTransportException>(error.InnerException).Failure);
+        Assert.Contains("does not speak JSON-RPC", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, fixture.Pool.Counters.Calls("session.login_with_password"));
     }
 
     [Fact]

@@ -1,0 +1,87 @@
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using XcpTunnel.Protocol.Rfb.Client;
+using XcpTunnel.Simulator;
+using XcpTunnel.Tests.Cli;
+using XcpTunnel.Tests.Support;
+
+namespace XcpTunnel.Tests.EndToEnd.RealPools;
+
+/// <summary>
+/// xapi 26.1 closes a console its viewer has sent no keyboard or mouse input to for
+/// <c>pool.vm_console_idle_timeout</c> (following RFB 3.3 handshakes only), and with <c>limit_console_sessions</c> one
+/// connection per VM is allowed, a probe's included (docs/xapi-console-protocol.md, "Console limit and idle timeout").
+/// </summary>
+public sealed class ConsoleLimitEndToEndTests
+{
+    [Fact]
+    public async Task Serve_PoolClosesAnIdleConsole_ReportedAsAnIdleCloseAndNotRetried()
+    {
+        await using var lab = await CliPool.StartAsync(new SimulatedPoolOptions { HostCount = 2, Password = CliPool.Password, Version = SimulatedXapiVersion.XenServer8 });
+        // vncterm speaks RFB 3.3 only: the one handshake xapi's idle parser follows.
+        lab.Pool.AddVm("pv01", residentOn: lab.Pool.Hosts[1], backend: ConsoleBackend.Vncterm());
+        lab.Pool.ConsoleIdleTimeout = TimeSpan.FromSeconds(2);
+        await using var served = await ServedPool.StartAsync(lab, new Dictionary<string, string> { ["pv"] = "pv01" });
+
+        using var socket = new TcpClient { NoDelay = true };
+        await socket.ConnectAsync(System.Net.IPAddress.Loopback, served.Port("pv")).Within();
+        var stream = socket.GetStream();
+        await using (var viewer = await RfbClient.ConnectAsync(stream, new RfbClientOptions { MessageTimeout = Bounded.Default }, CancellationToken.None).Within())
+        {
+            Assert.Equal("XenServer Virtual Terminal", viewer.ServerInit.Name);
+        }
+
+        // No keyboard, no mouse: the pool closes the console, and the viewer's connection ends.
+        var buffer = new byte[64 * 1024];
+        while (await stream.ReadAsync(buffer).AsTask().Within() > 0)
+        {
+        }
+
+        socket.Close();
+
+        await served.WaitForLogAsync("outcome console_idle_closed");
+        Assert.Contains("the pool closed the console after", served.Output, StringComparison.Ordinal);
+        Assert.Equal(1, lab.Pool.Counters.IdleClosedTunnels);
+        Assert.Equal(1, lab.Pool.Counters.Connects);
+    }
+
+    [Fact]
+    public async Task Serve_OneConsoleConnectionPerVm_AProbeGivesItBackAsSoonAsItHasTheScreen()
+    {
+        await using var lab = await CliPool.StartAsync(hostCount: 2);
+        lab.Pool.AddVm("web01", residentOn: lab.Pool.Hosts[1], backend: ConsoleBackend.QemuTestCard());
+        lab.Pool.LimitConsoleSessions = true;
+        await using var served = await ServedPool.StartAsync(lab, new Dictionary<string, string> { ["web"] = "web01" });
+        using var http = new HttpClient { BaseAddress = served.HealthUrl, Timeout = Bounded.Default };
+
+        var probe = JsonNode.Parse(await http.GetStringAsync(new Uri("probe/web", UriKind.Relative)).Within())!;
+
+        // OK, or WARNING when this machine is slow: the console answered either way.
+        Assert.Contains(probe["status"]!.GetValue<string>(), (string[])["OK", "WARNING"]);
+        await WaitUntilAsync(() => lab.Pool.Counters.LiveTunnels == 0, "the probe kept the console after it had the screen");
+        Assert.Equal("QEMU (web01)", await served.DesktopNameAsync("web"));
+
+        // While a viewer holds the only connection, a probe is told so and does not take it.
+        await using (var viewer = await served.ViewAsync("web"))
+        {
+            var refused = JsonNode.Parse(await (await http.GetAsync(new Uri("probe/web", UriKind.Relative)).Within()).Content.ReadAsStringAsync())!;
+            Assert.Contains("console in use by another viewer", refused["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+            var screen = await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+            Assert.Equal((800, 600), (screen.Width, screen.Height));
+        }
+
+        // The first probe, the first viewer, the viewer holding it; the second probe was refused.
+        Assert.Equal(3, lab.Pool.Counters.ConnectsWithStatus(200));
+        Assert.Equal(1, lab.Pool.Counters.ConnectsWithStatus(503));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, what);
+            await Task.Delay(20);
+        }
+    }
+}
