@@ -60,8 +60,12 @@ public sealed class ConsoleLimitEndToEndTests
         Assert.Contains(probe["status"]!.GetValue<string>(), (string[])["OK", "WARNING"]);
         await WaitUntilAsync(() => lab.Pool.Counters.LiveTunnels == 0, "the probe kept the console after it had the screen");
         Assert.Equal("QEMU (web01)", await served.DesktopNameAsync("web"));
+        // That viewer has gone; its console closes a moment later, when the tunnel sees it go.
+        await WaitUntilAsync(() => lab.Pool.Counters.LiveTunnels == 0, "the tunnel kept the console after its viewer left");
 
-        // While a viewer holds the only connection, a probe is told so and does not take it.
+        // While a viewer holds the only connection, a probe is told so and does not take it. (Probes run within
+        // TunnelProbes.ResultLifetime of the last one get its result without asking the pool: wait that out first.)
+        await Task.Delay(XcpTunnel.Probes.TunnelProbes.ResultLifetime);
         await using (var viewer = await served.ViewAsync("web"))
         {
             var refused = JsonNode.Parse(await (await http.GetAsync(new Uri("probe/web", UriKind.Relative)).Within()).Content.ReadAsStringAsync())!;
