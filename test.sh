@@ -6,7 +6,12 @@ cd "$(dirname "$0")"
 
 # Real peers used by the tests, from Debian.
 packages=(openssl ca-certificates tigervnc-standalone-server x11-xserver-utils vncsnapshot gvncviewer netpbm socat tigervnc-viewer xvfb x11-apps prometheus systemd
-  remmina remmina-plugin-vnc tigervnc-tools tesseract-ocr tesseract-ocr-eng xdotool openssh-server openssh-client passwd iproute2 coreutils curl)
+  remmina remmina-plugin-vnc tigervnc-tools tesseract-ocr tesseract-ocr-eng xdotool openssh-server openssh-client passwd iproute2 coreutils curl
+  chromium)
+
+# Packages whose postinst enables (and, where systemd runs, starts) a system service. The tests start their own
+# sshd and prometheus on free ports with their own configuration; the machine's must stay off.
+services_of_peers=(ssh.service ssh.socket prometheus.service)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -16,11 +21,11 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-    # openssh-server's postinst enables the system's ssh service (and starts it where systemd runs). The
-    # tests start their own sshd on a free port; the machine's must stay off, so switch it off again.
-    if [[ " ${missing[*]} " == *" openssh-server "* ]]; then
-      systemctl disable --quiet ssh.service ssh.socket 2>/dev/null || true
-      systemctl stop ssh.service ssh.socket 2>/dev/null || true
+    if [[ " ${missing[*]} " == *" openssh-server "* || " ${missing[*]} " == *" prometheus "* ]]; then
+      for unit in "${services_of_peers[@]}"; do
+        systemctl disable --quiet "$unit" 2>/dev/null || true
+        systemctl stop "$unit" 2>/dev/null || true
+      done
     fi
   else
     echo "test.sh: missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
