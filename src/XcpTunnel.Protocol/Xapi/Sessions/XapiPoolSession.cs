@@ -216,8 +216,13 @@ public sealed class XapiPoolSession : IAsyncDisposable
         }
 
         var others = failedUrls > 1 ? $" (and {failedUrls - 1} fallback URL(s) failed too)" : string.Empty;
+
+        // A rejected certificate stopped us before any login was tried: saying "login failed" sends people to the password.
         throw new XapiLoginException(
-            $"XAPI login failed for {Options.UserName} on {Options.Name}: {firstFailure!.Message}{others}", firstFailure);
+            firstFailure is CertificateTrustException
+                ? $"pool {Options.Name}: {firstFailure.Message}{others}"
+                : $"XAPI login failed for {Options.UserName} on {Options.Name}: {firstFailure!.Message}{others}",
+            firstFailure!);
     }
 
     private async Task<LiveSession> LoginFollowingCoordinatorAsync(Uri url, CancellationToken cancellationToken)
