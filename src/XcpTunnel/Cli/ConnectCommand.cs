@@ -64,6 +64,7 @@ internal static class ConnectCommand
         {
             vm, url, user, passwordFile, fingerprint, caFile, insecure, transport, listen, once, stdio, allowRemote, verbose,
         };
+        UsageErrors.RejectOptionLikeValues(vm, command);
         command.SetAction((parse, cancellationToken) =>
         {
             var isVerbose = parse.GetValue(verbose);
@@ -125,6 +126,8 @@ internal static class ConnectCommand
                 return result.Spliced ? ExitCodes.Ok : ExitCodes.Failed;
             }
 
+            // A wrong password or certificate is told now, in one line, not to the first viewer after "connect a viewer".
+            await pool.GetSessionAsync(cancellationToken).ConfigureAwait(false);
             return await ListenAsync(settings.Tunnel, dial, timeouts, arguments.Once, logger, output, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -42,6 +42,7 @@ internal static class VmsCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         var command = new Command("vms", Description) { filter, config, pool, json, all, verbose };
+        UsageErrors.RejectOptionLikeValues(filter, command);
         command.SetAction((parse, cancellationToken) =>
         {
             var request = new VmsRequest(parse.GetValue(config)!, parse.GetValue(pool), parse.GetValue(filter), parse.GetValue(json), parse.GetValue(all), parse.GetValue(verbose));
@@ -77,7 +78,11 @@ internal static class VmsCommand
         })).ConfigureAwait(false);
 
         var rows = listings.SelectMany(l => l.Rows).Order(VmRow.Order).ToList();
-        if (request.Json)
+        if (listings.All(l => l.Error is not null))
+        {
+            // Nothing was listed: an empty table or "[]" on stdout would read as "this pool has no VMs".
+        }
+        else if (request.Json)
         {
             await output.WriteLineAsync(ToJson(rows)).ConfigureAwait(false);
         }
@@ -113,7 +118,7 @@ internal static class VmsCommand
         if (match.Count == 0)
         {
             var known = settings.Pools.Count == 0 ? "it has none" : "it has " + string.Join(", ", settings.Pools.Keys.Order(StringComparer.OrdinalIgnoreCase));
-            throw new CommandFailedException($"{configPath} has no pool named '{pool}'; {known}");
+            throw new UsageException($"--pool: {configPath} has no pool named '{pool}'; {known}");
         }
 
         return match.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
