@@ -41,7 +41,14 @@ internal static class DemoCommand
         {
             Description = $"First local port to listen on; taken ports are skipped (default {DemoPorts.DefaultFirstPort}).",
             DefaultValueFactory = _ => DemoPorts.DefaultFirstPort,
-            CustomParser = ParsePort,
+            CustomParser = result => ParsePort(result, "--port"),
+            HelpName = "PORT",
+        };
+        var healthPort = new Option<int>("--health-port")
+        {
+            Description = $"First port for the health endpoint and its status page; taken ports are skipped (default {DemoPorts.DefaultHealthPort}).",
+            DefaultValueFactory = _ => DemoPorts.DefaultHealthPort,
+            CustomParser = result => ParsePort(result, "--health-port"),
             HelpName = "PORT",
         };
         var configOut = new Option<string?>("--config-out")
@@ -54,10 +61,11 @@ internal static class DemoCommand
             Description = "Run only the pool and write its configuration; `xcptunnel serve --config` then runs the tunnels.",
         };
         var verbose = CommonOptions.Verbose();
-        var command = new Command("demo", Description) { port, configOut, poolOnly, verbose };
+        var command = new Command("demo", Description) { port, healthPort, configOut, poolOnly, verbose };
         command.SetAction((parse, cancellationToken) =>
         {
-            var request = new DemoRequest(parse.GetValue(port), parse.GetValue(configOut), parse.GetValue(poolOnly), parse.GetValue(verbose));
+            var request = new DemoRequest(
+                parse.GetValue(port), parse.GetValue(healthPort), parse.GetValue(configOut), parse.GetValue(poolOnly), parse.GetValue(verbose));
             return CliErrors.RunAsync(ct => RunAsync(request, Console.Out, Console.Error, ct), request.Verbose, Console.Error, cancellationToken);
         });
         return command;
@@ -76,7 +84,7 @@ internal static class DemoCommand
         // Declared first, so disposed last: the files stay while the pool and the tunnels run.
         using var directory = DemoDirectory.Open(request.ConfigOut);
         await using var demo = await DemoPool.StartAsync(simulatorLogging, cancellationToken).ConfigureAwait(false);
-        var ports = DemoPorts.Choose(request.FirstPort, DemoPool.Vms.Count);
+        var ports = DemoPorts.Choose(request.FirstPort, request.FirstHealthPort, DemoPool.Vms.Count);
         DemoConfiguration.Write(directory, demo, ports, UserDirectory.Default.FindUserName(CurrentUser.Uid));
 
         // The file as serve would read it: what the demo runs is what the printed commands get.
@@ -103,7 +111,7 @@ internal static class DemoCommand
     }
 
     /// <summary>A port, or a one-line error naming the option (System.CommandLine's own names a .NET type).</summary>
-    private static int ParsePort(ArgumentResult result)
+    private static int ParsePort(ArgumentResult result, string option)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535)
@@ -111,14 +119,15 @@ internal static class DemoCommand
             return port;
         }
 
-        result.AddError($"--port: '{text}' is not a port number (1-65535)");
+        result.AddError($"{option}: '{text}' is not a port number (1-65535)");
         return 0;
     }
 }
 
 /// <summary>What <c>xcptunnel demo</c> was asked.</summary>
 /// <param name="FirstPort">The first tunnel's port, or the first free one above it.</param>
+/// <param name="FirstHealthPort">The health endpoint's port, or the first free one above it.</param>
 /// <param name="ConfigOut">Where to write the configuration and keep it; null for a temporary directory.</param>
 /// <param name="PoolOnly">Run the pool only, for <c>serve</c>.</param>
 /// <param name="Verbose">Log at Debug.</param>
-internal sealed record DemoRequest(int FirstPort, string? ConfigOut, bool PoolOnly, bool Verbose);
+internal sealed record DemoRequest(int FirstPort, int FirstHealthPort, string? ConfigOut, bool PoolOnly, bool Verbose);

@@ -36,8 +36,9 @@ internal static class SelfCommand
             return Name;
         }
 
-        var relative = Path.GetRelativePath(currentDirectory, full);
-        return ShellWords.Quote(relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : "./" + relative);
+        // ./xcptunnel from the clone's root, as the README types it; a full path from anywhere else.
+        var inCurrentDirectory = string.Equals(Path.GetDirectoryName(full), Path.TrimEndingDirectorySeparator(Path.GetFullPath(currentDirectory)), StringComparison.Ordinal);
+        return ShellWords.Quote(inCurrentDirectory ? "./" + Path.GetFileName(full) : full);
     }
 
     private static bool IsDotnetHost(string processPath) =>

@@ -6,8 +6,8 @@ namespace XcpTunnel.Demo;
 
 /// <summary>
 /// The loopback ports the demo claims: one per tunnel from the first port up, the next free one for the
-/// <c>connect</c> example, and the health endpoint's from 9180 up. Taken ports are skipped (another VNC server on
-/// 5901 is common).
+/// <c>connect</c> example, and the health endpoint's from its own first port (9180) up. Taken ports are skipped
+/// (another VNC server on 5901, or a daemon's health endpoint on 9180, is common).
 /// </summary>
 /// <param name="Tunnels">One per VM, in <see cref="DemoPool.Vms"/> order.</param>
 /// <param name="Connect">Free for the <c>connect --listen</c> the demo prints.</param>
@@ -19,10 +19,10 @@ internal sealed record DemoPorts(IReadOnlyList<int> Tunnels, int Connect, int He
     public const int DefaultHealthPort = 9180;
 
     /// <exception cref="IOException">Not enough free ports up to 65535.</exception>
-    public static DemoPorts Choose(int firstPort, int tunnels)
+    public static DemoPorts Choose(int firstPort, int firstHealthPort, int tunnels)
     {
         var consoles = ChooseFree(firstPort, tunnels + 1, []);
-        var health = ChooseFree(DefaultHealthPort, 1, consoles)[0];
+        var health = ChooseFree(firstHealthPort, 1, consoles)[0];
         return new DemoPorts(consoles[..tunnels], consoles[tunnels], health);
     }
 
