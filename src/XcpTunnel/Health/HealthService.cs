@@ -150,7 +150,7 @@ internal sealed class HealthService(
         app.MapGet("/tunnels", (RequestDelegate)WriteTunnelsAsync);
         app.MapGet("/metrics", (RequestDelegate)WriteMetricsAsync);
         ProbeEndpoints.Map(app, probes, tunnels);
-        StatusPage.Map(app, tunnels, pools, metrics.Probes);
+        StatusPage.Map(app, tunnels, pools, metrics.Probes, probes);
         return app;
     }
 

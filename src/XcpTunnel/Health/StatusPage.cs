@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using XcpTunnel.Configuration;
 using XcpTunnel.Daemon;
+using XcpTunnel.Probes;
 
 namespace XcpTunnel.Health;
 
@@ -21,11 +22,43 @@ internal static class StatusPage
     /// </summary>
     public static readonly TimeSpan FailedProbeRetry = TimeSpan.FromSeconds(60);
 
-    public static void Map(WebApplication app, TunnelService tunnels, PoolRegistry pools, ProbeMetrics probes)
+    /// <summary>
+    /// How long the first view waits for the probes of tunnels never probed, so it opens with their verdicts (and a
+    /// halted VM's reason instead of a broken picture); a console slower than this is shown at the next refresh.
+    /// </summary>
+    public static readonly TimeSpan FirstProbeWait = TimeSpan.FromSeconds(3);
+
+    public static void Map(WebApplication app, TunnelService tunnels, PoolRegistry pools, ProbeMetrics metrics, TunnelProbes probes)
     {
         ArgumentNullException.ThrowIfNull(app);
         // A RequestDelegate, not a delegate bound by reflection: Native-AOT-clean.
-        app.MapGet("/", (RequestDelegate)(context => WriteAsync(context, tunnels, pools, probes, TimeProvider.System)));
+        app.MapGet("/", (RequestDelegate)(async context =>
+        {
+            await ProbeUnprobedAsync(context, tunnels, metrics, probes).ConfigureAwait(false);
+            await WriteAsync(context, tunnels, pools, metrics, TimeProvider.System).ConfigureAwait(false);
+        }));
+    }
+
+    /// <summary>Probes, shared with any already running, the tunnels with no probe yet that the requester may see.</summary>
+    private static async Task ProbeUnprobedAsync(HttpContext context, TunnelService tunnels, ProbeMetrics metrics, TunnelProbes probes)
+    {
+        var first = tunnels.Listeners
+            .Where(l => metrics.LastOf(l.Name) is null && HealthAccess.TunnelRefusal(context, l.Tunnel) is null)
+            .Select(l => probes.ProbeAsync(l.Name))
+            .OfType<Task<ProbeResult>>()
+            .ToList();
+        try
+        {
+            await Task.WhenAll(first).WaitAsync(FirstProbeWait, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Render what is known; the slow probes finish on their own and show at the next refresh.
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // The daemon is stopping: the probes were cancelled.
+        }
     }
 
     internal static IReadOnlyList<StatusRow> Rows(HttpContext context, TunnelService tunnels, PoolRegistry pools, ProbeMetrics probes, DateTimeOffset now)
