@@ -10,8 +10,9 @@ packages=(openssl ca-certificates tigervnc-standalone-server x11-xserver-utils v
   chromium)
 
 # Packages whose postinst enables (and, where systemd runs, starts) a system service. The tests start their own
-# sshd and prometheus on free ports with their own configuration; the machine's must stay off.
-services_of_peers=(ssh.service ssh.socket prometheus.service)
+# sshd and prometheus on free ports with their own configuration; the machine's must stay off. Only the services of
+# packages installed by this run are switched off: a service someone enabled before is theirs.
+declare -A services_of=([openssh-server]="ssh.service ssh.socket" [prometheus]="prometheus.service")
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,12 +22,12 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-    if [[ " ${missing[*]} " == *" openssh-server "* || " ${missing[*]} " == *" prometheus "* ]]; then
-      for unit in "${services_of_peers[@]}"; do
+    for p in "${missing[@]}"; do
+      for unit in ${services_of[$p]:-}; do
         systemctl disable --quiet "$unit" 2>/dev/null || true
         systemctl stop "$unit" 2>/dev/null || true
       done
-    fi
+    done
   else
     echo "test.sh: missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
     exit 1
