@@ -78,15 +78,13 @@ internal static class VmsCommand
         })).ConfigureAwait(false);
 
         var rows = listings.SelectMany(l => l.Rows).Order(VmRow.Order).ToList();
-        if (listings.All(l => l.Error is not null))
-        {
-            // Nothing was listed: an empty table or "[]" on stdout would read as "this pool has no VMs".
-        }
-        else if (request.Json)
+        // When no pool answered, an empty table or "[]" on stdout would read as "these pools have no VMs".
+        var nothingListed = listings.Length > 0 && listings.All(l => l.Error is not null);
+        if (!nothingListed && request.Json)
         {
             await output.WriteLineAsync(ToJson(rows)).ConfigureAwait(false);
         }
-        else
+        else if (!nothingListed)
         {
             WriteTable(rows, output);
         }

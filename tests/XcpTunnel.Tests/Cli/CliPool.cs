@@ -58,7 +58,9 @@ internal sealed class CliPool : IAsyncDisposable
 
     /// <summary>
     /// Writes <paramref name="config"/> as the configuration file; unless it says who may open consoles, the user
-    /// running the tests may, as a daemon set up properly says (without a list the daemon warns at start).
+    /// running the tests may, as a daemon set up properly says (without a list the daemon warns at start); unless it
+    /// says where the health endpoint listens, a free port: serve's default, 127.0.0.1:9180, is one port that
+    /// serve tests running in parallel would fight over (the loser exits after its tunnels were reported listening).
     /// </summary>
     public string WriteConfig(JsonObject config)
     {
@@ -66,6 +68,16 @@ internal sealed class CliPool : IAsyncDisposable
         if (!config.ContainsKey("Access"))
         {
             config["Access"] = new JsonObject { ["AllowUsers"] = new JsonArray(Environment.UserName) };
+        }
+
+        if (config["Health"] is not JsonObject health)
+        {
+            config["Health"] = health = new JsonObject();
+        }
+
+        if (!health.ContainsKey("Listen"))
+        {
+            health["Listen"] = $"127.0.0.1:{TestPorts.Free()}";
         }
 
         File.WriteAllText(ConfigPath, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
