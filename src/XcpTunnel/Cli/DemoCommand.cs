@@ -32,21 +32,20 @@ internal static class DemoCommand
           vncviewer 127.0.0.1:5901          (in another terminal)
           xcptunnel demo --port 6001 --config-out ~/xcptunnel-demo
           xcptunnel demo --pool-only        (then: xcptunnel serve --config <the file it names>)
-
-        """ + ExitCodes.HelpText;
+        """ + "\n\n" + ExitCodes.HelpText;
 
     public static Command Create()
     {
         var port = new Option<int>("--port", "-p")
         {
-            Description = $"First local port to listen on; taken ports are skipped (default {DemoPorts.DefaultFirstPort}).",
+            Description = "First local port to listen on; taken ports are skipped.",
             DefaultValueFactory = _ => DemoPorts.DefaultFirstPort,
             CustomParser = result => ParsePort(result, "--port"),
             HelpName = "PORT",
         };
         var healthPort = new Option<int>("--health-port")
         {
-            Description = $"First port for the health endpoint and its status page; taken ports are skipped (default {DemoPorts.DefaultHealthPort}).",
+            Description = "First port for the health endpoint and its status page; taken ports are skipped.",
             DefaultValueFactory = _ => DemoPorts.DefaultHealthPort,
             CustomParser = result => ParsePort(result, "--health-port"),
             HelpName = "PORT",
