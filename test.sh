@@ -6,7 +6,13 @@ cd "$(dirname "$0")"
 
 # Real peers used by the tests, from Debian.
 packages=(openssl ca-certificates tigervnc-standalone-server x11-xserver-utils vncsnapshot gvncviewer netpbm socat tigervnc-viewer xvfb x11-apps prometheus systemd
-  remmina remmina-plugin-vnc tigervnc-tools tesseract-ocr tesseract-ocr-eng xdotool openssh-server openssh-client passwd iproute2 coreutils curl stunnel4)
+  remmina remmina-plugin-vnc tigervnc-tools tesseract-ocr tesseract-ocr-eng xdotool openssh-server openssh-client passwd iproute2 coreutils curl stunnel4
+  chromium)
+
+# Packages whose postinst enables (and, where systemd runs, starts) a system service. The tests start their own
+# sshd, prometheus and stunnel on free ports with their own configuration; the machine's must stay off. Only the services of
+# packages installed by this run are switched off: a service someone enabled before is theirs.
+declare -A services_of=([openssh-server]="ssh.service ssh.socket" [prometheus]="prometheus.service" [stunnel4]="stunnel.target stunnel4.service")
 
 missing=()
 for p in "${packages[@]}"; do
@@ -16,17 +22,12 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-    # openssh-server's postinst enables the system's ssh service (and starts it where systemd runs). The
-    # tests start their own sshd on a free port; the machine's must stay off, so switch it off again.
-    if [[ " ${missing[*]} " == *" openssh-server "* ]]; then
-      systemctl disable --quiet ssh.service ssh.socket 2>/dev/null || true
-      systemctl stop ssh.service ssh.socket 2>/dev/null || true
-    fi
-    # stunnel4 enables stunnel.target on install; the tests run their own stunnel processes, so no service stays on.
-    if printf '%s\n' "${missing[@]}" | grep -qx stunnel4; then
-      systemctl disable stunnel.target >/dev/null 2>&1 || rm -f /etc/systemd/system/multi-user.target.wants/stunnel.target
-      systemctl disable stunnel4 >/dev/null 2>&1 || true
-    fi
+    for p in "${missing[@]}"; do
+      for unit in ${services_of[$p]:-}; do
+        systemctl disable --quiet "$unit" 2>/dev/null || true
+        systemctl stop "$unit" 2>/dev/null || true
+      done
+    done
   else
     echo "test.sh: missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
     exit 1

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using XcpTunnel.Cli;
 
 namespace XcpTunnel;
@@ -32,6 +33,11 @@ internal static class Program
         };
         CommandHelp.Install(root, RootDetails);
         var parsed = root.Parse(args);
+        if (parsed.Action is ParseErrorAction)
+        {
+            return UsageErrors.Report(parsed, Console.Out, Console.Error);
+        }
+
         var invocation = new InvocationConfiguration();
         if (parsed.CommandResult.Command.Name is "serve" or "demo")
         {

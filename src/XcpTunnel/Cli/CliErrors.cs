@@ -22,6 +22,11 @@ internal static class CliErrors
             await errors.WriteLineAsync($"xcptunnel: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.InvalidConfiguration;
         }
+        catch (UsageException ex)
+        {
+            await errors.WriteLineAsync($"xcptunnel: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.InvalidArguments;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Interrupted;
@@ -64,7 +69,7 @@ internal static class CliErrors
             await errors.WriteLineAsync($"xcptunnel: {problem}").ConfigureAwait(false);
         }
 
-        return ExitCodes.Failed;
+        return ExitCodes.InvalidArguments;
     }
 
     private static async Task WriteDetailsAsync(Exception ex, bool verbose, TextWriter errors)

@@ -3,7 +3,13 @@ using XcpTunnel.Protocol;
 namespace XcpTunnel.Cli;
 
 /// <summary>
-/// A command cannot do what it was asked (an unknown pool, a URL that is not one, a config file it
-/// may not change); <see cref="CliErrors"/> prints the message as it prints any other failure.
+/// A command cannot do what it was asked (a URL that is not one, a config file it may not change, a console that
+/// showed no screen); <see cref="CliErrors"/> prints the message as it prints any other failure.
 /// </summary>
-internal sealed class CommandFailedException(string message) : XcpTunnelException(message);
+internal class CommandFailedException(string message) : XcpTunnelException(message);
+
+/// <summary>
+/// What was typed cannot be right, whatever the pools say: an option value that is not one, an unknown pool or
+/// tunnel, options that do not go together. Exit code 2, like every other usage error, found before any pool is asked.
+/// </summary>
+internal sealed class UsageException(string message) : CommandFailedException(message);

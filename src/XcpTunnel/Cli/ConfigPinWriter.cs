@@ -26,12 +26,38 @@ internal static class ConfigPinWriter
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>
+    /// Whether <paramref name="pool"/> can be pinned in <paramref name="configPath"/>, asked before the host is: a
+    /// typo in <c>--pool</c> must not cost a TLS connection, nor look like the host's fault.
+    /// </summary>
+    /// <exception cref="CommandFailedException">As <see cref="Write"/> would throw it.</exception>
+    public static void Check(string configPath, string pool) => _ = Locate(configPath, pool, example: null);
+
     /// <summary>Writes the pin and returns the value it replaced, if any.</summary>
     /// <exception cref="CommandFailedException">The file is not JSON, has no such pool, or the pool trusts by CaFile or Insecure.</exception>
     public static string? Write(string configPath, string pool, CertificateFingerprint fingerprint)
     {
-        // Replace the file a symbolic link points at, not the link.
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        var (path, text, root, entry) = Locate(configPath, pool, fingerprint.ToString());
+        var key = entry.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, TlsFingerprint, StringComparison.OrdinalIgnoreCase)) ?? TlsFingerprint;
+        var previous = entry[key]?.GetValueKind() == JsonValueKind.String ? entry[key]!.GetValue<string>() : null;
+
+        // Assigning an existing key replaces its value where it stands; a new key goes last.
+        entry[key] = fingerprint.ToString();
+        var rewritten = root.ToJsonString(WriteOptions) + (text.EndsWith('\n') ? "\n" : string.Empty);
+        ReplaceAtomically(path, Encoding.UTF8.GetBytes(rewritten));
+        return previous;
+    }
+
+    /// <summary>The file (the target of a symbolic link, not the link), its text and JSON, and the pool's entry in it.</summary>
+    private static (string Path, string Text, JsonNode Root, JsonObject Entry) Locate(string configPath, string pool, string? example)
+    {
         var path = new FileInfo(configPath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(configPath);
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"--config: {configPath} does not exist; --write pins a pool of an existing configuration");
+        }
+
         var text = File.ReadAllText(path);
         JsonNode? root;
         try
@@ -42,23 +68,16 @@ internal static class ConfigPinWriter
         catch (JsonException ex)
         {
             throw new CommandFailedException(
-                $"cannot rewrite {configPath} ({ex.Message}); add \"{TlsFingerprint}\": \"{fingerprint}\" under {Pools}:{pool} by hand");
+                $"cannot rewrite {configPath} ({ex.Message}); add \"{TlsFingerprint}\": \"{example ?? "…"}\" under {Pools}:{pool} by hand");
         }
 
         if (Member(Member(root as JsonObject, Pools) as JsonObject, pool) is not JsonObject entry)
         {
-            throw new CommandFailedException($"{configPath} has no pool named '{pool}' under {Pools}; add the pool first");
+            throw new UsageException($"--pool: {configPath} has no pool named '{pool}' under {Pools}; add the pool first");
         }
 
         RefuseOtherTrust(entry, configPath, pool);
-        var key = entry.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, TlsFingerprint, StringComparison.OrdinalIgnoreCase)) ?? TlsFingerprint;
-        var previous = entry[key]?.GetValueKind() == JsonValueKind.String ? entry[key]!.GetValue<string>() : null;
-
-        // Assigning an existing key replaces its value where it stands; a new key goes last.
-        entry[key] = fingerprint.ToString();
-        var rewritten = root!.ToJsonString(WriteOptions) + (text.EndsWith('\n') ? "\n" : string.Empty);
-        ReplaceAtomically(path, Encoding.UTF8.GetBytes(rewritten));
-        return previous;
+        return (path, text, root!, entry);
     }
 
     private static void RefuseOtherTrust(JsonObject entry, string configPath, string pool)

@@ -12,9 +12,6 @@ namespace XcpTunnel.Cli;
 /// </summary>
 internal sealed record ConnectArguments
 {
-    /// <summary>The pool's name in messages and logs: there is no configuration to name it.</summary>
-    public const string PoolName = "connect";
-
     public const string DefaultListen = "127.0.0.1:5901";
 
     public const string PasswordVariable = "XCPTUNNEL_PASSWORD";
@@ -88,11 +85,15 @@ internal sealed record ConnectArguments
         }
 
         var password = ReadPassword(url!, user!, environment, askPassword, diagnostics);
+
+        // There is no configuration to name the pool: messages name it by the host the user typed
+        // ("XAPI login failed for root on xcp01.example.com"), and the tunnel by its VM.
+        var pool = url!.Authority;
         return password is null
             ? null
             : (new XapiPoolOptions
             {
-                Name = PoolName,
+                Name = pool,
                 Url = url!,
                 UserName = user!,
                 Password = password,
@@ -102,8 +103,8 @@ internal sealed record ConnectArguments
                 TlsHandshakeTimeout = TunnelTimeouts.Default.Tls,
             },
             new TunnelSettings(
-                Name: PoolName,
-                Pool: PoolName,
+                Name: vm,
+                Pool: pool,
                 Vm: vm,
                 Listen: listen!.Value.Endpoints,
                 ListenText: listen.Value.Text,

@@ -33,10 +33,11 @@ internal static class ConnectCommand
             xcptunnel connect web01 --url https://xcp01 --user root --password-file ~/.xcp.pw --listen 127.0.0.1:5905 --once
           --stdio, the tunnel on a jump host over SSH with nothing listening there (ProxyCommand style):
             socat TCP-LISTEN:5901,bind=127.0.0.1,reuseaddr,fork \
-              EXEC:'ssh admin@jumphost xcptunnel connect web01 --url https\://xcp01 --user root --password-file /etc/xcp.pw --stdio'
+              EXEC:'ssh admin@jumphost xcptunnel connect web01 --url https\://xcp01 --user root --password-file /etc/xcp.pw --fingerprint ABCD…89 --stdio'
             vncviewer 127.0.0.1:5901
           --stdio from inetd or a systemd socket unit with Accept=yes: the same command, one process per viewer.
-          (socat reads ':' and ',' inside EXEC as its own separators; write them as '\:' and '\,'.)
+          (socat reads ':' and ',' inside EXEC as its own separators; write them as '\:' and '\,', and the
+          fingerprint without colons.)
 
         """ + ExitCodes.HelpText;
 
@@ -64,6 +65,7 @@ internal static class ConnectCommand
         {
             vm, url, user, passwordFile, fingerprint, caFile, insecure, transport, listen, once, stdio, allowRemote, verbose,
         };
+        UsageErrors.RejectOptionLikeValues(vm, command);
         command.SetAction((parse, cancellationToken) =>
         {
             var isVerbose = parse.GetValue(verbose);
@@ -125,6 +127,8 @@ internal static class ConnectCommand
                 return result.Spliced ? ExitCodes.Ok : ExitCodes.Failed;
             }
 
+            // A wrong password or certificate is told now, in one line, not to the first viewer after "connect a viewer".
+            await pool.GetSessionAsync(cancellationToken).ConfigureAwait(false);
             return await ListenAsync(settings.Tunnel, dial, timeouts, arguments.Once, logger, output, cancellationToken).ConfigureAwait(false);
         }
     }

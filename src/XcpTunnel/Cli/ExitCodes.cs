@@ -9,15 +9,21 @@ internal static class ExitCodes
     /// <summary>Everything worked.</summary>
     public const int Ok = 0;
 
-    /// <summary>The command ran and something failed: a login, a VM, a certificate, a check; also bad arguments.</summary>
+    /// <summary>The command ran and something failed: a login, a VM, a certificate, a check.</summary>
     public const int Failed = 1;
 
     /// <summary>The configuration file is missing or invalid; every error was printed with its key.</summary>
     public const int InvalidConfiguration = 2;
 
+    /// <summary>
+    /// The command line cannot be right: an unknown command or option, a value that is not one, an unknown pool or
+    /// tunnel. Told in one line before anything is tried, like an invalid configuration (shells use 2 for usage errors).
+    /// </summary>
+    public const int InvalidArguments = 2;
+
     /// <summary>Interrupted (Ctrl+C), as shells report SIGINT.</summary>
     public const int Interrupted = 130;
 
     public const string HelpText =
-        "Exit codes: 0 success; 1 the operation failed (message on stderr); 2 invalid configuration; 130 interrupted.";
+        "Exit codes: 0 success; 1 the operation failed (message on stderr); 2 invalid configuration or command line; 130 interrupted.";
 }

@@ -11,6 +11,8 @@ namespace XcpTunnel.Cli;
 /// </summary>
 internal static class ProbeCommand
 {
+    public const string Name = "probe";
+
     private const string Description = """
         Probe a console through the whole path as a headless VNC viewer; Nagios output and exit codes.
         """ + "\n\n" + ProbeTargetOptions.TargetHelp + "\n\n" + """
@@ -54,7 +56,8 @@ internal static class ProbeCommand
         var verbose = CommonOptions.Verbose();
         // -c is --critical-ms here, as in every Nagios plugin; the configuration keeps its long name.
         config.Aliases.Remove("-c");
-        var command = new Command("probe", Description) { target, vm, pool, config, warning, critical, timeout, json, verbose };
+        var command = new Command(Name, Description) { target, vm, pool, config, warning, critical, timeout, json, verbose };
+        UsageErrors.RejectOptionLikeValues(target, command);
         command.SetAction((parse, cancellationToken) =>
         {
             var arguments = new ProbeArguments(

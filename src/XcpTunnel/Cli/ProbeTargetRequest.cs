@@ -26,12 +26,12 @@ internal sealed record ProbeTargetRequest(string? Target, string? Vm, string? Po
         var target = Target?.Trim();
         if (string.IsNullOrEmpty(target) == string.IsNullOrEmpty(Vm))
         {
-            throw new CommandFailedException("give either a TARGET (a tunnel name or host:port) or --vm VM, not both and not neither");
+            throw new UsageException("give either a TARGET (a tunnel name or host:port) or --vm VM, not both and not neither");
         }
 
         if (target is not null && Pool is not null)
         {
-            throw new CommandFailedException("--pool goes with --vm; a tunnel names its pool in the configuration");
+            throw new UsageException("--pool goes with --vm; a tunnel names its pool in the configuration");
         }
 
         if (target is not null && target.Contains(':', StringComparison.Ordinal))
@@ -39,10 +39,18 @@ internal sealed record ProbeTargetRequest(string? Target, string? Vm, string? Po
             // Tunnel names cannot contain ':' (configuration keys), so a colon means an address.
             if (!ListenAddress.TryParse(target, out var address, out var error))
             {
-                throw new CommandFailedException($"TARGET {error}");
+                throw new UsageException($"TARGET {error}");
             }
 
             return new OpenProbeTarget(new TcpProbeTarget(target, address.Host, address.Port), registry: null);
+        }
+
+        if (!File.Exists(ConfigPath))
+        {
+            // Without a configuration a name means nothing; the newcomer most likely wants a running tunnel.
+            throw new UsageException(
+                $"{(target is null ? "--vm" : $"'{target}'")} needs a configuration, and {ConfigPath} does not exist: give --config FILE, "
+                + "or HOST:PORT of a running tunnel (e.g. 127.0.0.1:5901)");
         }
 
         var settings = DaemonSettingsLoader
@@ -60,7 +68,7 @@ internal sealed record ProbeTargetRequest(string? Target, string? Vm, string? Po
     private (string Pool, string Vm) FromTunnel(DaemonSettings settings, string name)
     {
         var tunnel = settings.Tunnels.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new CommandFailedException(
+            ?? throw new UsageException(
                 $"{ConfigPath} has no tunnel named '{name}'; "
                 + (settings.Tunnels.Count == 0 ? "it has none" : "it has " + string.Join(", ", settings.Tunnels.Select(t => t.Name))));
         return (tunnel.Pool, tunnel.Vm);
@@ -73,7 +81,7 @@ internal sealed record ProbeTargetRequest(string? Target, string? Vm, string? Po
         {
             1 => (pools.Keys.Single(), Vm!.Trim()),
             0 => throw new CommandFailedException($"{ConfigPath} has no pool; add one under Pools"),
-            _ => throw new CommandFailedException(
+            _ => throw new UsageException(
                 $"{ConfigPath} has {pools.Count} pools ({string.Join(", ", pools.Keys.Order(StringComparer.OrdinalIgnoreCase))}); choose one with --pool"),
         };
     }

@@ -46,6 +46,8 @@ internal static class ServeCommand
 
     public static async Task<int> RunAsync(string configPath, bool verbose, TextWriter errors, CancellationToken cancellationToken)
     {
+        using var signals = ShutdownSignals.Watch();
+
         // A reload reads the same file with the environment the daemon started with, so SIGHUP applies the
         // file's changes and nothing else.
         var environment = DaemonSettingsLoader.ProcessEnvironment();
@@ -60,6 +62,6 @@ internal static class ServeCommand
             new DaemonLogging(verbose ? LogLevel.Debug : LogLevel.Information, ToStandardError: true),
             new ServeOptions(() => DaemonSettingsLoader.Load(configPath, environment)));
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
-        return ExitCodes.Ok;
+        return signals.ExitCode;
     }
 }

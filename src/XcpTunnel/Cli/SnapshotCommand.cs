@@ -37,6 +37,7 @@ internal static class SnapshotCommand
         var timeout = ProbeTargetOptions.Timeout();
         var verbose = CommonOptions.Verbose();
         var command = new Command("snapshot", Description) { positional, vm, pool, config, timeout, verbose };
+        UsageErrors.RejectOptionLikeValues(positional, command);
         command.SetAction((parse, cancellationToken) =>
         {
             var values = parse.GetValue(positional) ?? [];
@@ -61,7 +62,13 @@ internal static class SnapshotCommand
         var timeout = ProbeTargetOptions.Read(timeoutSeconds, ProbeOptions.DefaultTimeout, "--timeout", TimeSpan.FromSeconds, positive: true, problems);
         if (timeout is null)
         {
-            throw new CommandFailedException(string.Join("; ", problems));
+            throw new UsageException(string.Join("; ", problems));
+        }
+
+        if (file != StandardOutput)
+        {
+            // Before the console is asked anything: a typo in the path should not cost a probe.
+            PngFile.CheckDirectory(file);
         }
 
         using var loggers = CliLogging.Create(verbose);

@@ -36,6 +36,7 @@ internal static class TrustCommand
         var config = CommonOptions.Config();
         var verbose = CommonOptions.Verbose();
         var command = new Command("trust", Description) { url, write, pool, config, verbose };
+        UsageErrors.RejectOptionLikeValues(url, command);
         command.SetAction((parse, cancellationToken) =>
         {
             var request = new TrustRequest(parse.GetValue(url)!, parse.GetValue(write), parse.GetValue(pool), parse.GetValue(config)!);
@@ -50,9 +51,14 @@ internal static class TrustCommand
         var (host, port) = ParseTarget(request.Url);
         if (request.Write != request.Pool is not null)
         {
-            throw new CommandFailedException(request.Write
+            throw new UsageException(request.Write
                 ? "--write needs --pool POOL: the pool whose TlsFingerprint to set"
                 : "--pool only means something with --write");
+        }
+
+        if (request.Write)
+        {
+            ConfigPinWriter.Check(request.ConfigPath, request.Pool!);
         }
 
         X509Certificate2 certificate;
@@ -86,7 +92,7 @@ internal static class TrustCommand
         var withScheme = text.Contains("://", StringComparison.Ordinal) ? text : "https://" + text;
         if (!Uri.TryCreate(withScheme, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || string.IsNullOrEmpty(uri.Host))
         {
-            throw new CommandFailedException($"'{text}' is not an https URL such as https://xcp01.example.com");
+            throw new UsageException($"'{text}' is not an https URL such as https://xcp01.example.com");
         }
 
         var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.IdnHost;

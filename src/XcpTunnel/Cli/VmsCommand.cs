@@ -42,6 +42,7 @@ internal static class VmsCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         var command = new Command("vms", Description) { filter, config, pool, json, all, verbose };
+        UsageErrors.RejectOptionLikeValues(filter, command);
         command.SetAction((parse, cancellationToken) =>
         {
             var request = new VmsRequest(parse.GetValue(config)!, parse.GetValue(pool), parse.GetValue(filter), parse.GetValue(json), parse.GetValue(all), parse.GetValue(verbose));
@@ -77,11 +78,13 @@ internal static class VmsCommand
         })).ConfigureAwait(false);
 
         var rows = listings.SelectMany(l => l.Rows).Order(VmRow.Order).ToList();
-        if (request.Json)
+        // When no pool answered, an empty table or "[]" on stdout would read as "these pools have no VMs".
+        var nothingListed = listings.Length > 0 && listings.All(l => l.Error is not null);
+        if (!nothingListed && request.Json)
         {
             await output.WriteLineAsync(ToJson(rows)).ConfigureAwait(false);
         }
-        else
+        else if (!nothingListed)
         {
             WriteTable(rows, output);
         }
@@ -113,7 +116,7 @@ internal static class VmsCommand
         if (match.Count == 0)
         {
             var known = settings.Pools.Count == 0 ? "it has none" : "it has " + string.Join(", ", settings.Pools.Keys.Order(StringComparer.OrdinalIgnoreCase));
-            throw new CommandFailedException($"{configPath} has no pool named '{pool}'; {known}");
+            throw new UsageException($"--pool: {configPath} has no pool named '{pool}'; {known}");
         }
 
         return match.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);

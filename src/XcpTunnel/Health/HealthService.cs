@@ -158,6 +158,7 @@ internal sealed class HealthService(
         app.MapGet("/tunnels", (RequestDelegate)WriteTunnelsAsync);
         app.MapGet("/metrics", (RequestDelegate)WriteMetricsAsync);
         ProbeEndpoints.Map(app, probes, tunnels);
+        StatusPage.Map(app, tunnels, pools, metrics.Probes, probes);
         return app;
     }
 

@@ -39,11 +39,15 @@ internal sealed class ProbeMetrics
         _probes.Add(1, DaemonMetrics.Tag("tunnel", tunnel), DaemonMetrics.Tag("status", result.Status.MetricLabel()));
     }
 
+    /// <summary>The last probe of <paramref name="tunnel"/>, without its screen; null before the first.</summary>
+    public LastProbe? LastOf(string tunnel) => _last.GetValueOrDefault(tunnel);
+
     private void Gauge(string name, Func<LastProbe, double> value, string description) =>
         _meter.CreateObservableGauge(
             name,
             () => _last.Select(p => new Measurement<double>(value(p.Value), DaemonMetrics.Tag("tunnel", p.Key))),
             description: description);
 
-    private sealed record LastProbe(ProbeResult Result, DateTimeOffset At);
+    /// <summary>A probe's result (its screen dropped) and when it ended.</summary>
+    internal sealed record LastProbe(ProbeResult Result, DateTimeOffset At);
 }

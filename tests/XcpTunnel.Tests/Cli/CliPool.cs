@@ -69,7 +69,9 @@ internal sealed class CliPool : IAsyncDisposable
 
     /// <summary>
     /// Writes <paramref name="config"/> as the configuration file; unless it says who may open consoles, the user
-    /// running the tests may, as a daemon set up properly says (without a list the daemon warns at start).
+    /// running the tests may, as a daemon set up properly says (without a list the daemon warns at start); unless it
+    /// says where the health endpoint listens, a free port: serve's default, 127.0.0.1:9180, is one port that
+    /// serve tests running in parallel would fight over (the loser exits after its tunnels were reported listening).
     /// </summary>
     public string WriteConfig(JsonObject config)
     {
@@ -79,11 +81,14 @@ internal sealed class CliPool : IAsyncDisposable
             config["Access"] = new JsonObject { ["AllowUsers"] = new JsonArray(Environment.UserName) };
         }
 
-        // Without a Health section serve would take 127.0.0.1:9180, which daemons of parallel tests (and of other
-        // runs on the machine) fight over: the loser stops before its first viewer.
-        if (!config.ContainsKey("Health"))
+        if (config["Health"] is not JsonObject health)
         {
-            config["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{TestPorts.Free()}" };
+            config["Health"] = health = new JsonObject();
+        }
+
+        if (!health.ContainsKey("Listen"))
+        {
+            health["Listen"] = $"127.0.0.1:{TestPorts.Free()}";
         }
 
         File.WriteAllText(ConfigPath, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

@@ -30,37 +30,56 @@ public sealed class ConnectCommandTests
     }
 
     [Fact]
-    public async Task Connect_WrongFingerprint_ViewerReadsTheCertificateReason()
+    public async Task Connect_WrongFingerprint_ExitsBeforeListening_NamingTheCertificateNotALogin()
     {
         await using var pool = await ConnectEndToEndTests.StartPoolAsync();
         pool.AddVm("web01");
         using var directory = TemporaryDirectory.Create("xcptunnel-connect-");
-        var wrong = new string('A', 64);
         var port = TestPorts.Free();
-        string[] arguments =
-        [
-            ServeProcess.DaemonDll, "connect", "web01", "--url", pool.Hosts[0].Url.ToString(), "--user", "root",
-            "--password-file", ConnectProcess.WritePasswordFile(directory), "--fingerprint", wrong,
-            "--listen", ConnectProcess.ListenArgument(port), "--once",
-        ];
-        await using var connect = await ConnectProcess.StartAsync(arguments);
-        await using var viewer = await FakeViewer.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
 
-        var reason = await viewer.RefusalAsync(RfbProtocolVersion.V3_8);
+        var result = await RunAsync(
+            [
+                "connect", "web01", "--url", pool.Hosts[0].Url.ToString(), "--user", "root",
+                "--password-file", ConnectProcess.WritePasswordFile(directory), "--fingerprint", new string('A', 64),
+                "--listen", ConnectProcess.ListenArgument(port), "--once",
+            ],
+            new Dictionary<string, string?>());
 
-        Assert.Contains("does not match the pinned fingerprint", reason, StringComparison.Ordinal);
-        Assert.Contains(pool.Hosts[0].CertificateSha256Hex[..2], reason, StringComparison.Ordinal);
-        Assert.Equal(1, await connect.WaitForExitAsync());
+        Assert.Equal(1, result.ExitCode);
+        Assert.DoesNotContain(ConnectProcess.Ready, result.StandardOutput, StringComparison.Ordinal);
+        var line = Assert.Single(result.StandardError.Split('\n'), l => l.StartsWith("xcptunnel: ", StringComparison.Ordinal));
+        Assert.StartsWith($"xcptunnel: pool {pool.Hosts[0].Url.Authority}: certificate of 127.0.0.1 does not match the pinned fingerprint", line, StringComparison.Ordinal);
+        Assert.Contains(CliPool.Fingerprint(pool.Hosts[0]), line, StringComparison.Ordinal);
+        Assert.DoesNotContain("login failed", line, StringComparison.Ordinal);
+        Assert.Equal(0, pool.Counters.Logins);
     }
 
     [Fact]
-    public async Task Connect_NoPasswordAndNoTerminal_ExitsOneWithOneSentence()
+    public async Task Connect_WrongPassword_ExitsBeforeListening_NamingThePoolByItsHost()
+    {
+        await using var pool = await ConnectEndToEndTests.StartPoolAsync();
+        pool.AddVm("web01");
+        using var directory = TemporaryDirectory.Create("xcptunnel-connect-");
+
+        var result = await RunAsync(
+            [.. ConnectProcess.Arguments(pool, "web01", ConnectProcess.WritePasswordFile(directory, "not-the-password"), "--listen", ConnectProcess.ListenArgument(TestPorts.Free())).Skip(1)],
+            new Dictionary<string, string?>());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(result.StandardOutput);
+        Assert.Contains($"xcptunnel: XAPI login failed for root on {pool.Hosts[0].Url.Authority}: ", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("on connect", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_NoPasswordAndNoTerminal_ExitsTwoWithOneSentence()
     {
         var result = await RunAsync(
             ["connect", "web01", "--url", "https://127.0.0.1:1", "--user", "root", "--insecure"],
             new Dictionary<string, string?> { ["XCPTUNNEL_PASSWORD"] = null });
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         var lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.Contains("warning", StringComparison.Ordinal)).ToList();
         var line = Assert.Single(lines);
         Assert.StartsWith("xcptunnel: --password-file: no password:", line, StringComparison.Ordinal);
@@ -69,39 +88,39 @@ public sealed class ConnectCommandTests
     }
 
     [Fact]
-    public async Task ConnectStdio_WithListenerOptions_ExitsOneNamingEach()
+    public async Task ConnectStdio_WithListenerOptions_ExitsTwoNamingEach()
     {
         var port = TestPorts.Free();
         var result = await RunAsync(
             ["connect", "web01", "--url", "https://127.0.0.1:1", "--user", "root", "--insecure", "--listen", ConnectProcess.ListenArgument(port), "--allow-remote", "--once", "--stdio"],
             new Dictionary<string, string?> { ["XCPTUNNEL_PASSWORD"] = "secret" });
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains("--listen: has no meaning with --stdio", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("--once: has no meaning with --stdio", result.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("no password", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Connect_NonLoopbackListenWithoutAllowRemote_ExitsOneNamingTheOption()
+    public async Task Connect_NonLoopbackListenWithoutAllowRemote_ExitsTwoNamingTheOption()
     {
         var result = await RunAsync(
             ["connect", "web01", "--url", "https://127.0.0.1:1", "--user", "root", "--insecure", "--listen", "0.0.0.0:5999"],
             new Dictionary<string, string?> { ["XCPTUNNEL_PASSWORD"] = "secret" });
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains("xcptunnel: --listen: 0.0.0.0:5999 is not a loopback address; add --allow-remote", result.StandardError, StringComparison.Ordinal);
         Assert.Empty(result.StandardOutput);
     }
 
     [Fact]
-    public async Task Connect_TwoTrustOptions_ExitsOneNamingBoth()
+    public async Task Connect_TwoTrustOptions_ExitsTwoNamingBoth()
     {
         var result = await RunAsync(
             ["connect", "web01", "--url", "https://127.0.0.1:1", "--user", "root", "--insecure", "--fingerprint", new string('A', 64)],
             new Dictionary<string, string?> { ["XCPTUNNEL_PASSWORD"] = "secret" });
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains("--insecure: cannot be combined with --fingerprint", result.StandardError, StringComparison.Ordinal);
     }
 

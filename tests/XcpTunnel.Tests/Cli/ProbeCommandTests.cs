@@ -148,15 +148,31 @@ public sealed class ProbeCommandTests
     }
 
     [Fact]
-    public async Task Probe_UnreadableConfig_IsUnknownAndExitsThree()
+    public async Task Probe_NameWithoutAConfiguration_IsUnknownPointingAtHostPort()
     {
         using var directory = TemporaryDirectory.Create("xcptunnel-cli-");
         var missing = directory.File("missing.json");
 
-        var result = await CliPool.RunAsync("probe", "centos", "--config", missing);
+        var result = await CliPool.RunAsync("probe", "web01", "--config", missing);
 
         Assert.Equal(3, result.ExitCode);
-        Assert.StartsWith($"XCPTUNNEL UNKNOWN - centos: {missing} is not valid: ", SingleLine(result), StringComparison.Ordinal);
+        Assert.Equal(
+            $"XCPTUNNEL UNKNOWN - web01: 'web01' needs a configuration, and {missing} does not exist: give --config FILE, "
+            + "or HOST:PORT of a running tunnel (e.g. 127.0.0.1:5901)",
+            SingleLine(result));
+    }
+
+    [Fact]
+    public async Task Probe_UnreadableConfig_IsUnknownAndExitsThree()
+    {
+        using var directory = TemporaryDirectory.Create("xcptunnel-cli-");
+        var unreadable = directory.File("config.json");
+        await File.WriteAllTextAsync(unreadable, "{ not json");
+
+        var result = await CliPool.RunAsync("probe", "centos", "--config", unreadable);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.StartsWith($"XCPTUNNEL UNKNOWN - centos: {unreadable} is not valid: ", SingleLine(result), StringComparison.Ordinal);
     }
 
     private static string WriteConfig(CliPool lab, params (string Tunnel, string Vm)[] tunnels)

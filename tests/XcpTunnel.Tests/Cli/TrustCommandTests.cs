@@ -108,11 +108,19 @@ public sealed class TrustCommandTests
         var config = lab.WriteConfig(new JsonObject { ["Pools"] = new JsonObject { ["lab"] = lab.PoolEntry() } });
         var before = await File.ReadAllBytesAsync(config);
 
-        var result = await CliPool.RunAsync("trust", lab.Pool.CoordinatorUrl.ToString(), "--write", "--pool", "dev", "--config", config);
+        // The URL is a listener that records connections: a typo in --pool must fail before the host is asked anything.
+        using var host = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        host.Start();
+        var url = $"https://127.0.0.1:{((System.Net.IPEndPoint)host.LocalEndpoint).Port}";
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("has no pool named 'dev'", result.StandardError, StringComparison.Ordinal);
+        var result = await CliPool.RunAsync("trust", url, "--write", "--pool", "dev", "--config", config);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"xcptunnel: --pool: {config} has no pool named 'dev' under Pools; add the pool first", result.StandardError.Trim());
+        Assert.Empty(result.StandardOutput);
         Assert.Equal(before, await File.ReadAllBytesAsync(config));
+        // The process has exited: a connection it made would be waiting in the backlog now.
+        Assert.False(host.Pending(), "trust contacted the host although --pool names no pool");
     }
 
     private static JsonNode WithoutPin(JsonNode config)

@@ -21,7 +21,7 @@ public sealed class TrustTargetTests
     [InlineData("https://")]
     public void ParseTarget_NotHttps_SaysWhatItWants(string text)
     {
-        var error = Assert.Throws<CommandFailedException>(() => TrustCommand.ParseTarget(text));
+        var error = Assert.Throws<UsageException>(() => TrustCommand.ParseTarget(text));
         Assert.Contains("is not an https URL", error.Message, StringComparison.Ordinal);
     }
 }

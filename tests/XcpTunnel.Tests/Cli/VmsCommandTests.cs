@@ -115,6 +115,23 @@ public sealed class VmsCommandTests
         Assert.Contains("refused", result.StandardError, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Vms_EveryPoolFails_PrintsNothingOnStdout(bool json)
+    {
+        await using var lab = await CliPool.StartAsync(hostCount: 1);
+        var dead = lab.PoolEntry();
+        dead["Url"] = $"https://127.0.0.1:{TestPorts.Free()}";
+        var config = lab.WriteConfig(new JsonObject { ["Pools"] = new JsonObject { ["gone"] = dead } });
+
+        var result = await CliPool.RunAsync(json ? ["vms", "--json", "--config", config] : ["vms", "--config", config]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(result.StandardOutput);
+        Assert.StartsWith("xcptunnel: pool gone: ", result.StandardError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Vms_UnknownPool_SaysWhichPoolsThereAre()
     {
@@ -123,7 +140,7 @@ public sealed class VmsCommandTests
 
         var result = await CliPool.RunAsync("vms", "--config", config, "--pool", "lba");
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"xcptunnel: {config} has no pool named 'lba'; it has lab", result.StandardError.Trim());
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"xcptunnel: --pool: {config} has no pool named 'lba'; it has lab", result.StandardError.Trim());
     }
 }

@@ -15,10 +15,6 @@ namespace XcpTunnel.Tests.Demo;
 /// </summary>
 public sealed partial class DemoCommandTests
 {
-    // The test card's bars, left to right.
-    private static readonly RgbColour[] Bars =
-        [.. new[] { "#ffffff", "#ffff00", "#00ffff", "#00ff00", "#ff00ff", "#ff0000", "#0000ff", "#000000" }.Select(RgbColour.Parse)];
-
     [Fact]
     public async Task Demo_StockViewersFollowingTheInstructions_SeeTestCardsAndTheHaltedReason_SigtermExitsZero()
     {
@@ -30,11 +26,11 @@ public sealed partial class DemoCommandTests
 
         var hvm = await VncClients.GvncCaptureAsync("127.0.0.1", ports["web01"], CancellationToken.None).Within();
         Assert.Equal((800, 600), (hvm.Width, hvm.Height));
-        AssertShowsTheBars(hvm, tolerance: 0, "gvnccapture of web01");
+        TestCard.AssertShowsTheBars(hvm, tolerance: 0, "gvnccapture of web01");
 
         var pv = await VncClients.VncSnapshotAsync("127.0.0.1", ports["pv-console"], CancellationToken.None).Within();
         Assert.Equal((640, 384), (pv.Width, pv.Height));
-        AssertShowsTheBars(pv, tolerance: 24, "vncsnapshot of pv-console");
+        TestCard.AssertShowsTheBars(pv, tolerance: 24, "vncsnapshot of pv-console");
 
         await using (var viewer = await FakeViewer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, ports["db01"])))
         {
@@ -63,21 +59,23 @@ public sealed partial class DemoCommandTests
         Assert.Equal(0, await demo.StopAsync());
     }
 
+    [Fact]
+    public async Task Demo_CtrlC_ExitsWith130AndRemovesItsConfiguration()
+    {
+        await using var demo = await StartDemoAsync(TestPorts.Free());
+        var config = NewcomerPath.PrintedConfig(demo.Process.StandardOutput);
+        Assert.True(File.Exists(config), $"the printed configuration {config} is not there");
+
+        demo.Process.Interrupt();
+
+        Assert.Equal(130, await demo.Process.WaitForExitAsync(CancellationToken.None).Within());
+        Assert.False(Directory.Exists(Path.GetDirectoryName(config)), "the demo's temporary configuration outlived it");
+    }
+
     private static Task<ServeProcess> StartDemoAsync(int firstPort) =>
         ServeProcess.StartAsync(
-            ["demo", "--port", firstPort.ToString(CultureInfo.InvariantCulture)],
+            ["demo", "--port", firstPort.ToString(CultureInfo.InvariantCulture), "--health-port", TestPorts.Free().ToString(CultureInfo.InvariantCulture)],
             output => output.Contains("Press Ctrl+C", StringComparison.Ordinal));
-
-    /// <summary>Each bar's colour at its centre, and each bar's colour covering a fair share of the screen.</summary>
-    private static void AssertShowsTheBars(RgbImage image, int tolerance, string what)
-    {
-        for (var bar = 0; bar < Bars.Length; bar++)
-        {
-            var x = (bar * image.Width / Bars.Length) + (image.Width / (2 * Bars.Length));
-            Assert.True(image[x, image.Height / 4].IsNear(Bars[bar], tolerance), $"{what}: bar {bar} at x={x} is {image[x, image.Height / 4]}, expected {Bars[bar]}; {image.Describe()}");
-            Assert.True(image.FractionNear(Bars[bar], tolerance) >= 0.04, $"{what}: too little {Bars[bar]}; {image.Describe()}");
-        }
-    }
 
     /// <summary>VM name → port from the lines <c>  NAME  vncviewer 127.0.0.1:PORT  (…)</c>, in printed order.</summary>
     private static Dictionary<string, int> PrintedPorts(string output) =>

@@ -16,7 +16,7 @@ public sealed partial class DemoCommandTests
         {
             await viewer.WaitForLogAsync("Using RFB protocol version 3.8", Bounded.Default).Within();
             var screen = await EventuallyAsync(viewer, image => image.FractionNear(RgbColour.Parse("#ffff00"), 0) > 0.03);
-            foreach (var bar in Bars)
+            foreach (var bar in TestCard.Bars)
             {
                 Assert.True(screen.FractionNear(bar, 0) > 0.03, $"TigerVNC's window lacks {bar}; {screen.Describe()}");
             }

@@ -61,6 +61,26 @@ public sealed class HealthAccessTests
         Assert.Equal(1, daemon.Pool.Counters.ConnectsWithStatus(200));
     }
 
+    [Fact]
+    public async Task StatusPage_ShowsTheScreenOnlyOfTunnelsTheUserMayOpen()
+    {
+        await using var daemon = await DaemonFixture.StartConfiguredAsync(
+            s => s with { Tunnels = [.. s.Tunnels.Select(t => t.Name == "closed" ? t with { AllowUsers = List("nobody") } : t)] },
+            pool => pool.AddVm("web01"),
+            ("open", "web01"),
+            ("closed", "web01"));
+
+        var page = await daemon.GetStringAsync("/");
+
+        Assert.Contains("<img src=\"/snapshot/open.png\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("/snapshot/closed.png", page, StringComparison.Ordinal);
+        Assert.Contains($"screen not shown: user &#x27;{Environment.UserName}&#x27; may not open tunnel &#x27;closed&#x27;", page, StringComparison.Ordinal);
+        // The first view probes the tunnels it shows, and only those: by the time the open one's probe is counted,
+        // none of the closed one is (both would have started in the same request).
+        var metrics = await daemon.WaitForAsync("/metrics", m => m.Contains("xcptunnel_probes_total{tunnel=\"open\"", StringComparison.Ordinal));
+        Assert.DoesNotContain("xcptunnel_probes_total{tunnel=\"closed\"", metrics, StringComparison.Ordinal);
+    }
+
     private static AllowList List(params string[] entries) => AllowList.Parse(entries, UserDirectory.Default, out _)!;
 
     private static async Task<string> CurlStatusAsync(int port, string route, string host)

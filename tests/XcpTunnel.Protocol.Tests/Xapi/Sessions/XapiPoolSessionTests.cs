@@ -141,6 +141,9 @@ public sealed class XapiPoolSessionTests
         var presented = CertificateFingerprint.Of(fixture.Pool.Coordinator.Certificate);
         Assert.Equal(presented, trust.Presented);
         Assert.Contains(presented.ToString(), error.Message, StringComparison.Ordinal);
+        // No login was tried: calling it a login failure would send the reader to the password.
+        Assert.StartsWith("pool lab: certificate of 127.0.0.1 does not match the pinned fingerprint", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("login failed", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, fixture.Pool.Counters.Logins);
     }
 

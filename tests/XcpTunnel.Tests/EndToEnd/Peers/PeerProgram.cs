@@ -18,6 +18,8 @@ internal sealed record PeerProgram(string Name, string DebianPackage)
     public static readonly PeerProgram Xwd = new("xwd", "x11-apps");
     public static readonly PeerProgram XwdToPnm = new("xwdtopnm", "netpbm");
     public static readonly PeerProgram PromTool = new("promtool", "prometheus");
+    public static readonly PeerProgram Prometheus = new("prometheus", "prometheus");
+    public static readonly PeerProgram Chromium = new("chromium", "chromium");
     public static readonly PeerProgram SystemdSocketActivate = new("systemd-socket-activate", "systemd");
     public static readonly PeerProgram Dotnet = new("dotnet", "the .NET SDK");
     public static readonly PeerProgram GvncViewer = new("gvncviewer", "gvncviewer");

@@ -23,6 +23,7 @@ internal sealed class RunningProcess : IAsyncDisposable
     private const int MaxDescribedChars = 4000;
 
     private const int SigHup = 1;
+    private const int SigInt = 2;
     private const int SigTerm = 15;
 
     private readonly Process process;
@@ -135,6 +136,9 @@ internal sealed class RunningProcess : IAsyncDisposable
 
     /// <summary>Sends SIGTERM (what systemd sends on stop) and returns without waiting.</summary>
     public void Terminate() => Signal(SigTerm, "TERM");
+
+    /// <summary>Sends SIGINT (what Ctrl+C in a terminal sends) and returns without waiting.</summary>
+    public void Interrupt() => Signal(SigInt, "INT");
 
     /// <summary>Sends SIGHUP (what <c>systemctl reload</c> sends) and returns without waiting.</summary>
     public void Hangup() => Signal(SigHup, "HUP");
