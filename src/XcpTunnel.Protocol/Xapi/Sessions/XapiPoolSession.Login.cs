@@ -54,7 +54,12 @@ public sealed partial class XapiPoolSession
         // The first failure that is not a redirect says most: the coordinator's own, or the configured URL's.
         var (_, first) = failures.FirstOrDefault(f => f.Error is not XapiFailureException { ErrorCode: XapiErrorCodes.HostIsSlave }, failures[0]);
         var others = failures.Count > 1 ? $" (and {failures.Count - 1} other address(es) of the pool failed too)" : string.Empty;
-        throw new XapiLoginException($"XAPI login failed for {Options.UserName} on {Options.Name}: {first.Message}{others}", first);
+        // A rejected certificate stopped us before any login was tried: saying "login failed" sends people to the password.
+        throw new XapiLoginException(
+            first is Tls.CertificateTrustException
+                ? $"pool {Options.Name}: {first.Message}{others}"
+                : $"XAPI login failed for {Options.UserName} on {Options.Name}: {first.Message}{others}",
+            first);
     }
 
     /// <summary>
