@@ -10,7 +10,7 @@ internal sealed class TcpProbeTarget(string name, string host, int port) : Probe
     public override async Task<Stream> OpenAsync(ProbeStageClock clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        clock.Begin(ProbeStages.Tcp);
+        clock.StageStarted(ProbeStages.Tcp);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -28,7 +28,7 @@ internal sealed class TcpProbeTarget(string name, string host, int port) : Probe
             throw;
         }
 
-        clock.End();
+        clock.StageCompleted(ProbeStages.Tcp);
         return new NetworkStream(socket, ownsSocket: true);
     }
 }
