@@ -116,7 +116,7 @@ public sealed class ConsoleDialer
         try
         {
             stages?.StageStarted(ConnectionStages.Connect);
-            var connected = await ConsoleConnectHandshake.ConnectAsync(tls, location, session, _replyTimeout, cancellationToken).ConfigureAwait(false);
+            var connected = await ConsoleConnectHandshake.ConnectPrefixedAsync(tls, location, session, _replyTimeout, cancellationToken).ConfigureAwait(false);
             stages?.StageCompleted(ConnectionStages.Connect);
             // Waiting for the VNC server's first bytes is the RFB handshake's time, not the CONNECT's.
             stages?.StageStarted(ConnectionStages.RfbVersion);
