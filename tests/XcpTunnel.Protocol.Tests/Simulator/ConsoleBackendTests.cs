@@ -32,24 +32,25 @@ public sealed class ConsoleBackendTests
         string session = await RawHostClient.LoginAsync(pool.Hosts[0]);
         await using var viewer = await TunnelAsync(pool, vm, session, pipelined: "early");
         using var console = await vncServer.AcceptTcpClientAsync().Bounded();
+        var consoleStream = console.GetStream();
 
         if (viewerEndsFirst)
         {
             await viewer.SendAsync(" and late");
             await viewer.Stream.ShutdownAsync().Bounded();
-            Assert.Equal("early and late", await ReadToEndAsync(console.GetStream()));
-            await console.GetStream().WriteAsync("answer"u8.ToArray());
+            Assert.Equal("early and late", await ReadToEndAsync(consoleStream));
+            await consoleStream.WriteAsync("answer"u8.ToArray());
             console.Client.Shutdown(SocketShutdown.Send);
             Assert.Equal("answer", Encoding.ASCII.GetString(await viewer.ReadToEndAsync()));
         }
         else
         {
-            await console.GetStream().WriteAsync("answer"u8.ToArray());
+            await consoleStream.WriteAsync("answer"u8.ToArray());
             console.Client.Shutdown(SocketShutdown.Send);
             Assert.Equal("answer", Encoding.ASCII.GetString(await viewer.ReadToEndAsync()));
             await viewer.SendAsync(" and late");
             await viewer.Stream.ShutdownAsync().Bounded();
-            Assert.Equal("early and late", await ReadToEndAsync(console.GetStream()));
+            Assert.Equal("early and late", await ReadToEndAsync(consoleStream));
         }
     }
 
