@@ -11,7 +11,8 @@ internal static class Peers
 
     /// <summary>
     /// <c>socat TCP4-LISTEN:P,fork,reuseaddr OPENSSL:HOST:PORT,verify=0</c>, the recipe's TLS wrapper (bound to
-    /// loopback). The simulator offers OpenSSL's default groups, which Debian's socat needs (XAPI.md §6).
+    /// loopback). The simulator offers OpenSSL's default groups, which Debian's socat needs
+    /// (docs/simulator.md, "Where it differs").
     /// </summary>
     public static async Task<(ChildProcess Process, int Port)> StartSocatAsync(string socat, SimulatedHost host)
     {

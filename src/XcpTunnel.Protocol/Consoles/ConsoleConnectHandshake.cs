@@ -9,7 +9,7 @@ namespace XcpTunnel.Protocol.Consoles;
 /// XAPI's console handshake (docs/xapi-console-protocol.md, "The CONNECT request"): <c>CONNECT /console?… HTTP/1.0</c> on a TLS stream to
 /// the console's host, then the reply head; on 200 the stream carries raw RFB.
 /// </summary>
-internal static class ConsoleConnectHandshake
+public static class ConsoleConnectHandshake
 {
     /// <summary>
     /// Bound on the reply head. xapi's replies are a few hundred bytes (401's HTML body follows the
@@ -25,14 +25,25 @@ internal static class ConsoleConnectHandshake
     /// hands the stream over anyway. A VNC server speaks first and at once; an EOF in this time is xapi giving up on a
     /// backend it could not reach.
     /// </summary>
-    public static readonly TimeSpan DefaultBackendGrace = TimeSpan.FromSeconds(2);
+    internal static readonly TimeSpan DefaultBackendGrace = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Sends the CONNECT and reads the reply. Returns a stream that yields any RFB bytes that came with
-    /// the reply before reading on from <paramref name="tls"/>; the caller owns both.
+    /// Sends the CONNECT on a stream the caller opened to the console's host and reads the reply. Returns a stream
+    /// that yields any RFB bytes that came with the reply before reading on from <paramref name="tls"/>; disposing it
+    /// disposes <paramref name="tls"/>.
     /// </summary>
+    /// <param name="tls">The connection to the host named by <paramref name="location"/>, TLS verified.</param>
+    /// <param name="location">The console's location (path and query are sent as they are).</param>
+    /// <param name="session">The session, sent in the <c>session_id</c> cookie only.</param>
+    /// <param name="replyTimeout">Deadline for the complete reply head.</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
     /// <exception cref="ConsoleConnectException">Any reply but 200, or no usable reply in time.</exception>
-    public static async Task<PrefixedStream> ConnectAsync(
+    public static async Task<Stream> ConnectAsync(
+        Stream tls, ConsoleLocation location, XapiSessionRef session, TimeSpan replyTimeout, CancellationToken cancellationToken) =>
+        await ConnectPrefixedAsync(tls, location, session, replyTimeout, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As <see cref="ConnectAsync"/>, keeping the type <see cref="AwaitConsoleAsync"/> takes.</summary>
+    internal static async Task<PrefixedStream> ConnectPrefixedAsync(
         Stream tls, ConsoleLocation location, XapiSessionRef session, TimeSpan replyTimeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -70,7 +81,7 @@ internal static class ConsoleConnectHandshake
     /// cancelled TLS read leaves the stream unusable), and the RFB stage's own deadline applies.
     /// </summary>
     /// <exception cref="ConsoleConnectException"><see cref="ConsoleConnectFailure.BackendClosed"/>: EOF before a byte.</exception>
-    public static async Task<PrefixedStream> AwaitConsoleAsync(
+    internal static async Task<PrefixedStream> AwaitConsoleAsync(
         PrefixedStream connected, ConsoleLocation location, TimeSpan grace, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connected);

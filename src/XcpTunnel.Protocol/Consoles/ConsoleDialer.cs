@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using XcpTunnel.Protocol.Rfb;
 using XcpTunnel.Protocol.Xapi.Sessions;
 
@@ -55,13 +54,13 @@ public sealed class ConsoleDialer
     public Task<ConsoleConnection> DialAsync(string vm, CancellationToken cancellationToken) => DialAsync(vm, null, cancellationToken);
 
     /// <summary>
-    /// Opens a tunnel to the RFB console of <paramref name="vm"/> (a name-label or UUID), recording how long
-    /// each stage took in <paramref name="timings"/> when given.
+    /// Opens a tunnel to the RFB console of <paramref name="vm"/> (a name-label or UUID), telling
+    /// <paramref name="stages"/>, when given, as each stage starts and completes.
     /// </summary>
     /// <exception cref="XcpTunnelException">As <see cref="DialAsync(string, CancellationToken)"/>.</exception>
-    public async Task<ConsoleConnection> DialAsync(string vm, ConsoleDialTimings? timings, CancellationToken cancellationToken)
+    public async Task<ConsoleConnection> DialAsync(string vm, IStageObserver? stages, CancellationToken cancellationToken)
     {
-        long started = Stopwatch.GetTimestamp();
+        stages?.StageStarted(ConnectionStages.Xapi);
         ResolvedConsole console;
         try
         {
@@ -75,13 +74,13 @@ public sealed class ConsoleDialer
         }
 
         var session = await Pool.GetSessionAsync(cancellationToken).ConfigureAwait(false);
-        timings?.AddResolve(Stopwatch.GetElapsedTime(started));
+        stages?.StageCompleted(ConnectionStages.Xapi);
         bool renewed = false, reresolved = false, backendRetried = false;
         while (true)
         {
             try
             {
-                var stream = await ConnectAsync(console.Location, session, timings, cancellationToken).ConfigureAwait(false);
+                var stream = await ConnectAsync(console.Location, session, stages, cancellationToken).ConfigureAwait(false);
                 // What the viewer sends is watched as xapi's idle timeout watches it, to recognise that close later.
                 var input = new RfbInputWatch(_time);
                 stream.WriteObserver = input.Observe;
@@ -96,9 +95,9 @@ public sealed class ConsoleDialer
                                                      && !reresolved)
             {
                 reresolved = true;
-                started = Stopwatch.GetTimestamp();
+                stages?.StageStarted(ConnectionStages.Xapi);
                 console = await _fresh.ResolveAsync(vm, cancellationToken).ConfigureAwait(false);
-                timings?.AddResolve(Stopwatch.GetElapsedTime(started));
+                stages?.StageCompleted(ConnectionStages.Xapi);
             }
             catch (ConsoleConnectException ex) when (ex.Failure == ConsoleConnectFailure.BackendClosed && !backendRetried)
             {
@@ -109,17 +108,18 @@ public sealed class ConsoleDialer
         }
     }
 
-    private async Task<Streams.PrefixedStream> ConnectAsync(ConsoleLocation location, Xapi.XapiSessionRef session, ConsoleDialTimings? timings, CancellationToken cancellationToken)
+    private async Task<Streams.PrefixedStream> ConnectAsync(ConsoleLocation location, Xapi.XapiSessionRef session, IStageObserver? stages, CancellationToken cancellationToken)
     {
-        long started = Stopwatch.GetTimestamp();
+        stages?.StageStarted(ConnectionStages.Tls);
         var tls = await Pool.Tls.ConnectAsync(location.Host, location.Port, cancellationToken).ConfigureAwait(false);
-        timings?.AddTls(Stopwatch.GetElapsedTime(started));
+        stages?.StageCompleted(ConnectionStages.Tls);
         try
         {
-            started = Stopwatch.GetTimestamp();
-            var connected = await ConsoleConnectHandshake.ConnectAsync(tls, location, session, _replyTimeout, cancellationToken).ConfigureAwait(false);
-            timings?.AddConnect(Stopwatch.GetElapsedTime(started));
+            stages?.StageStarted(ConnectionStages.Connect);
+            var connected = await ConsoleConnectHandshake.ConnectPrefixedAsync(tls, location, session, _replyTimeout, cancellationToken).ConfigureAwait(false);
+            stages?.StageCompleted(ConnectionStages.Connect);
             // Waiting for the VNC server's first bytes is the RFB handshake's time, not the CONNECT's.
+            stages?.StageStarted(ConnectionStages.RfbVersion);
             return await ConsoleConnectHandshake.AwaitConsoleAsync(
                 connected, location, ConsoleConnectHandshake.DefaultBackendGrace, _time, cancellationToken).ConfigureAwait(false);
         }

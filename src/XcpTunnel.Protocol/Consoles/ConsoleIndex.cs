@@ -12,8 +12,6 @@ internal sealed class ConsoleIndex
     private readonly Dictionary<string, VmRecord> _vms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConsoleRecord> _consoles = new(StringComparer.Ordinal);
 
-    public int VmCount => _vms.Count;
-
     /// <summary>Replaces everything with a full load.</summary>
     public void Load(IEnumerable<VmRecord> vms, IEnumerable<ConsoleRecord> consoles)
     {

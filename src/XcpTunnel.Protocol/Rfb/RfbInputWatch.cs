@@ -5,8 +5,8 @@ namespace XcpTunnel.Protocol.Rfb;
 /// <summary>
 /// Follows what a viewer sends a console the way xapi 26.1's console idle timeout does
 /// (docs/xapi-console-protocol.md, "Console limit and idle timeout"): only after a client ProtocolVersion of exactly
-/// <c>RFB 003.003</c>, and only Key, Pointer and QEMU messages count as input. The simulated pool enforces the timeout
-/// with it; the client uses it to recognise the close the timeout causes. Feed it the client-to-server bytes from
+/// <c>RFB 003.003</c>, and only Key, Pointer and QEMU messages count as input. The client uses it to recognise the close
+/// the timeout causes (the simulated pool has its own implementation of the rules). Feed it the client-to-server bytes from
 /// the first one, in any pieces. Not thread-safe: one direction of one connection.
 /// </summary>
 /// <remarks>

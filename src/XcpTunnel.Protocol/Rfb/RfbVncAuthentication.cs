@@ -5,9 +5,10 @@ using System.Text;
 namespace XcpTunnel.Protocol.Rfb;
 
 /// <summary>VNC Authentication (RFC 6143 §7.2.2): the server's 16-byte challenge encrypted with DES under the password.</summary>
-internal static class RfbVncAuthentication
+public static class RfbVncAuthentication
 {
-    internal const int ChallengeLength = 16;
+    /// <summary>The length of the server's challenge and of the client's response.</summary>
+    public const int ChallengeLength = 16;
     private const int KeyLength = 8;
 
     /// <summary>
@@ -16,7 +17,7 @@ internal static class RfbVncAuthentication
     /// </summary>
     /// <exception cref="RfbAuthenticationException">The password makes a DES weak key, which .NET refuses.</exception>
     [SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Algorithms", Justification = "VNC Authentication is defined as DES by RFC 6143 §7.2.2.")]
-    internal static byte[] Respond(RfbPassword password, ReadOnlySpan<byte> challenge)
+    public static byte[] Respond(RfbPassword password, ReadOnlySpan<byte> challenge)
     {
         Span<byte> key = stackalloc byte[KeyLength];
         key.Clear();
@@ -40,7 +41,11 @@ internal static class RfbVncAuthentication
         return des.EncryptEcb(challenge, PaddingMode.None);
     }
 
-    internal static byte ReverseBits(byte b)
+    /// <summary>
+    /// <paramref name="b"/> with its bits in reverse order: how VNC turns password bytes into a DES key (and how
+    /// vncpasswd's fixed key is stored).
+    /// </summary>
+    public static byte ReverseBits(byte b)
     {
         b = (byte)(((b & 0xF0) >> 4) | ((b & 0x0F) << 4));
         b = (byte)(((b & 0xCC) >> 2) | ((b & 0x33) << 2));

@@ -19,9 +19,6 @@ public sealed class CertificateFingerprint : IEquatable<CertificateFingerprint>
 
     private CertificateFingerprint(byte[] digest) => _digest = digest;
 
-    /// <summary>The raw digest.</summary>
-    public ReadOnlySpan<byte> Digest => _digest;
-
     /// <summary>Fingerprints a certificate.</summary>
     public static CertificateFingerprint Of(X509Certificate certificate)
     {

@@ -66,7 +66,8 @@ public sealed class TlsConnector
     }
 
     /// <summary>Opens a TCP connection with Nagle off (keystrokes are small and latency-bound).</summary>
-    internal static async Task<Socket> ConnectTcpAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <exception cref="XapiTransportException">Refused, unresolvable, unreachable, or not connected within <paramref name="timeout"/>; the message names the address.</exception>
+    public static async Task<Socket> ConnectTcpAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         EndPoint endPoint = IPAddress.TryParse(host, out var address)
             ? new IPEndPoint(address, port)

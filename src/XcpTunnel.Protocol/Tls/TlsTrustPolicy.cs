@@ -80,7 +80,7 @@ public sealed class TlsTrustPolicy
     /// Whether <paramref name="other"/> trusts exactly the same certificates: same mode, same pins, same CA
     /// certificates (by content, so a CA file rewritten between two reads counts as a change).
     /// </summary>
-    internal bool TrustsSameAs(TlsTrustPolicy other)
+    public bool TrustsSameAs(TlsTrustPolicy other)
     {
         ArgumentNullException.ThrowIfNull(other);
         return Mode == other.Mode

@@ -82,18 +82,6 @@ public static class XapiCalls
     public static async Task<string> GetHostAddressAsync(this XapiPoolSession pool, string hostRef, CancellationToken cancellationToken) =>
         (await Pool(pool).CallAsync("host.get_address", [hostRef], cancellationToken).ConfigureAwait(false)).GetXapiString("host.get_address");
 
-    /// <summary><c>pool.get_all</c> then <c>pool.get_master</c>: the coordinator's host ref.</summary>
-    public static async Task<string> GetPoolMasterAsync(this XapiPoolSession pool, CancellationToken cancellationToken)
-    {
-        var pools = (await Pool(pool).CallAsync("pool.get_all", [], cancellationToken).ConfigureAwait(false)).GetXapiStringArray("pool.get_all");
-        if (pools.Count == 0)
-        {
-            throw new XapiTransportException(XapiTransportFailure.MalformedReply, "unexpected XAPI reply: pool.get_all returned no pool");
-        }
-
-        return (await Pool(pool).CallAsync("pool.get_master", [pools[0]], cancellationToken).ConfigureAwait(false)).GetXapiString("pool.get_master");
-    }
-
     /// <summary>
     /// <c>pool.vm_console_idle_timeout</c> (xapi 26.1): how long a console may go without keyboard or mouse input
     /// before the pool closes it; zero when never, or when the pool's xapi has no such field.

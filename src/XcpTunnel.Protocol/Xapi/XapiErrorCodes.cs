@@ -6,9 +6,6 @@ public static class XapiErrorCodes
     /// <summary><c>SESSION_INVALID [ref]</c>: the session expired or was destroyed; log in again once.</summary>
     public const string SessionInvalid = "SESSION_INVALID";
 
-    /// <summary><c>SESSION_AUTHENTICATION_FAILED [user; msg]</c>, sent after a deliberate 5 s delay.</summary>
-    public const string SessionAuthenticationFailed = "SESSION_AUTHENTICATION_FAILED";
-
     /// <summary><c>HOST_IS_SLAVE [coordinator address]</c>: log in on the coordinator instead.</summary>
     public const string HostIsSlave = "HOST_IS_SLAVE";
 
@@ -24,17 +21,8 @@ public static class XapiErrorCodes
     /// <summary><c>UUID_INVALID [class; uuid]</c>: no object with that uuid.</summary>
     public const string UuidInvalid = "UUID_INVALID";
 
-    /// <summary><c>VM_BAD_POWER_STATE [vm; expected; actual]</c>.</summary>
-    public const string VmBadPowerState = "VM_BAD_POWER_STATE";
-
-    /// <summary><c>RBAC_PERMISSION_DENIED [permission; msg]</c>.</summary>
-    public const string RbacPermissionDenied = "RBAC_PERMISSION_DENIED";
-
     /// <summary><c>MESSAGE_METHOD_UNKNOWN [method]</c>.</summary>
     public const string MessageMethodUnknown = "MESSAGE_METHOD_UNKNOWN";
-
-    /// <summary><c>MESSAGE_PARAMETER_COUNT_MISMATCH [method; expected; got]</c>.</summary>
-    public const string MessageParameterCountMismatch = "MESSAGE_PARAMETER_COUNT_MISMATCH";
 
     /// <summary><c>EVENTS_LOST</c>: <c>event.from</c> was given a token older than the events xapi still keeps.</summary>
     public const string EventsLost = "EVENTS_LOST";

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using XcpTunnel.Simulator.Backends;
 using XcpTunnel.Simulator.Http;
 using XcpTunnel.Simulator.Logging;
-using XcpTunnel.Protocol.Rfb;
-using XcpTunnel.Protocol.Streams;
 
 namespace XcpTunnel.Simulator.Connect;
 
@@ -86,8 +84,9 @@ internal sealed class ConnectConsoleHandler(PoolContext pool)
         }
 
         ConsoleBackend backend = console.Protocol == SimulatedConsole.Rfb ? console.Vm.Backend : Vt100Backend.Instance;
-        Stream stream = new PrefixedStream(reader.TakeBuffered(), connection);
-        using ITimer? idleTimer = WatchIdleness(ref stream, tunnel);
+        ConsoleInputWatch? input = IdleTimeoutApplies(out TimeSpan idleTimeout) ? new ConsoleInputWatch(pool.TimeProvider) : null;
+        var stream = new TunnelStream(reader.TakeBuffered(), connection, input is null ? null : input.Observe);
+        using ITimer? idleTimer = input is null ? null : CloseWhenIdle(input, idleTimeout, tunnel);
         long started = Stopwatch.GetTimestamp();
         pool.Counters.TunnelOpened();
         try
@@ -116,21 +115,18 @@ internal sealed class ConnectConsoleHandler(PoolContext pool)
     /// xapi 26.1's <c>pool.vm_console_idle_timeout</c>: a tunnel whose viewer sent no Key, Pointer or QEMU message for
     /// that long is closed, as far as its parser can follow (after an RFB 3.3 handshake only). Older xapi has none.
     /// </summary>
-    private ITimer? WatchIdleness(ref Stream stream, LiveTunnel tunnel)
+    private bool IdleTimeoutApplies(out TimeSpan timeout)
     {
-        TimeSpan timeout;
         lock (pool.Database.Sync)
         {
             timeout = pool.Database.VmConsoleIdleTimeout;
         }
 
-        if (pool.Options.Version != SimulatedXapiVersion.XenServer8 || timeout <= TimeSpan.Zero)
-        {
-            return null;
-        }
+        return pool.Options.Version == SimulatedXapiVersion.XenServer8 && timeout > TimeSpan.Zero;
+    }
 
-        var watch = new RfbInputWatch(pool.TimeProvider);
-        stream = new IdleWatchStream(stream, watch);
+    private ITimer CloseWhenIdle(ConsoleInputWatch watch, TimeSpan timeout, LiveTunnel tunnel)
+    {
         TimeSpan period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(10).Ticks, Math.Min(timeout.Ticks / 4, TimeSpan.TicksPerSecond)));
         return pool.TimeProvider.CreateTimer(
             _ =>

@@ -1,7 +1,7 @@
 namespace XcpTunnel.Configuration;
 
 /// <summary>
-/// The configuration file's shape as the binder sees it (PRODUCT.md, Configuration). Scalars are
+/// The configuration file's shape as the binder sees it (README, "Configuration reference"). Scalars are
 /// bound as text: the validator parses them, so a malformed value becomes one error with its key
 /// among all the others instead of the binder's first exception. The sections are classes with
 /// setters, not records with <c>init</c>: the binding source generator fills an instance it has

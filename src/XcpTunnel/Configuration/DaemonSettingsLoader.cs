@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace XcpTunnel.Configuration;
 
 /// <summary>
-/// Loads and validates the configuration (PRODUCT.md, Configuration): the JSON file, environment
+/// Loads and validates the configuration (README, "Configuration reference"): the JSON file, environment
 /// overrides, password sources and trust. Every problem is reported at once, each under its key.
 /// </summary>
 internal static partial class DaemonSettingsLoader

@@ -40,7 +40,7 @@ internal static class SettingsEquality
             && a.Url == b.Url
             && a.FallbackUrls.SequenceEqual(b.FallbackUrls)
             && string.Equals(a.UserName, b.UserName, StringComparison.Ordinal)
-            && string.Equals(a.Password.Value, b.Password.Value, StringComparison.Ordinal)
+            && a.Password.Equals(b.Password)
             && a.Trust.TrustsSameAs(b.Trust)
             && a.Transport == b.Transport
             && string.Equals(a.Originator, b.Originator, StringComparison.Ordinal)
@@ -60,6 +60,6 @@ internal static class SettingsEquality
 
     // A new password or certificate file's content is a change, like a pool's password.
     private static bool SameSecurity(RfbViewerSecurity a, RfbViewerSecurity b) =>
-        string.Equals(a.Password?.Value, b.Password?.Value, StringComparison.Ordinal)
+        Equals(a.Password, b.Password)
         && string.Equals(a.Certificate?.Thumbprint, b.Certificate?.Thumbprint, StringComparison.Ordinal);
 }

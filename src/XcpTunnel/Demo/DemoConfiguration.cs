@@ -26,7 +26,7 @@ internal static class DemoConfiguration
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(ports);
-        WritePrivate(directory.PasswordPath, Encoding.UTF8.GetBytes(pool.Password.Value + "\n"));
+        WritePrivate(directory.PasswordPath, Encoding.UTF8.GetBytes(pool.Password + "\n"));
         WritePrivate(directory.ConfigPath, Json(pool, ports, user));
     }
 

@@ -17,9 +17,9 @@ internal sealed class DemoPool : IAsyncDisposable
     public const string UserName = "root";
 
     private readonly SimulatedPool _pool;
-    private readonly XapiPassword _password;
+    private readonly string _password;
 
-    private DemoPool(SimulatedPool pool, XapiPassword password)
+    private DemoPool(SimulatedPool pool, string password)
     {
         _pool = pool;
         _password = password;
@@ -35,7 +35,7 @@ internal sealed class DemoPool : IAsyncDisposable
 
     public static async Task<DemoPool> StartAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        // A fresh random password: it exists in this process only, in the simulator's user table and as an XapiPassword.
+        // A fresh random password: it exists in this process only, in the simulator's user table and the demo's password file.
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         var pool = await SimulatedPool.StartAsync(
             new SimulatedPoolOptions { HostCount = 2, UserName = UserName, Password = password, LoggerFactory = loggerFactory },
@@ -45,7 +45,7 @@ internal sealed class DemoPool : IAsyncDisposable
             pool.AddVm(vm.Name, pool.Hosts[vm.HostIndex], vm.Backend?.Invoke(), vm.PowerState);
         }
 
-        return new DemoPool(pool, new XapiPassword(password));
+        return new DemoPool(pool, password);
     }
 
     /// <summary>Every host's URL, the coordinator first: a configuration's <c>Url</c> and <c>FallbackUrls</c>.</summary>
@@ -55,7 +55,7 @@ internal sealed class DemoPool : IAsyncDisposable
     public IReadOnlyList<CertificateFingerprint> Fingerprints => [.. _pool.Hosts.Select(h => CertificateFingerprint.Of(h.Certificate))];
 
     /// <summary>The password of <see cref="UserName"/>, for the demo's password file.</summary>
-    public XapiPassword Password => _password;
+    public string Password => _password;
 
     public ValueTask DisposeAsync() => _pool.DisposeAsync();
 }

@@ -1,3 +1,5 @@
+using XcpTunnel.Protocol;
+
 namespace XcpTunnel.Probes;
 
 /// <summary>One completed step of a probe and how long it took.</summary>
@@ -8,26 +10,26 @@ internal sealed record ProbeStage(string Name, TimeSpan Duration);
 /// <summary>The stage names, in the order a probe goes through them. They are a stable API (perfdata labels, metric labels).</summary>
 internal static class ProbeStages
 {
-    /// <summary>XAPI: resolving the VM and its console, including a login when there was no live session.</summary>
-    public const string Xapi = "xapi";
+    /// <inheritdoc cref="ConnectionStages.Xapi"/>
+    public const string Xapi = ConnectionStages.Xapi;
 
-    /// <summary>TCP and TLS to the console's host.</summary>
-    public const string Tls = "tls";
+    /// <inheritdoc cref="ConnectionStages.Tls"/>
+    public const string Tls = ConnectionStages.Tls;
 
-    /// <summary><c>CONNECT /console</c> until its 200.</summary>
-    public const string Connect = "connect";
+    /// <inheritdoc cref="ConnectionStages.Connect"/>
+    public const string Connect = ConnectionStages.Connect;
 
     /// <summary>TCP connect to a running tunnel (<c>host:port</c> targets only).</summary>
     public const string Tcp = "tcp";
 
-    /// <summary>The server's RFB ProtocolVersion and the client's reply.</summary>
-    public const string RfbVersion = "rfb_version";
+    /// <inheritdoc cref="ConnectionStages.RfbVersion"/>
+    public const string RfbVersion = ConnectionStages.RfbVersion;
 
     /// <summary>The security handshake; a tunnel reports its failures here.</summary>
-    public const string Security = "security";
+    public const string Security = ConnectionStages.Security;
 
-    /// <summary>ClientInit (shared) until ServerInit.</summary>
-    public const string ServerInit = "server_init";
+    /// <inheritdoc cref="ConnectionStages.ServerInit"/>
+    public const string ServerInit = ConnectionStages.ServerInit;
 
     /// <summary>A full-screen update request until the whole screen was drawn.</summary>
     public const string FirstUpdate = "first_update";

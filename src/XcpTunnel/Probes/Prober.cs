@@ -48,20 +48,19 @@ internal static class Prober
         var stream = await target.OpenAsync(clock, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            // The RFB client times its own handshake stages and reports them only once it completes, so a
-            // deadline that strikes inside it can name the handshake, not the step.
-            clock.Entering("rfb handshake");
-            // Its per-message timer is set past the probe's deadline: the deadline, with its message, always wins.
-            var rfbOptions = new RfbClientOptions { MessageTimeout = options.Timeout + TimeSpan.FromSeconds(1), TimeProvider = options.TimeProvider };
+            // The client's per-message timer is set past the probe's deadline: the deadline, with its message, always wins.
+            var rfbOptions = new RfbClientOptions
+            {
+                MessageTimeout = options.Timeout + TimeSpan.FromSeconds(1),
+                TimeProvider = options.TimeProvider,
+                StageObserver = clock,
+            };
             var client = await RfbClient.ConnectAsync(stream, rfbOptions, cancellationToken).ConfigureAwait(false);
             await using (client.ConfigureAwait(false))
             {
-                clock.Add(ProbeStages.RfbVersion, client.Timings.ProtocolVersion);
-                clock.Add(ProbeStages.Security, client.Timings.Security);
-                clock.Add(ProbeStages.ServerInit, client.Timings.ServerInit);
-                clock.Begin(ProbeStages.FirstUpdate);
+                clock.StageStarted(ProbeStages.FirstUpdate);
                 var framebuffer = await client.ReadFullFramebufferAsync(cancellationToken).ConfigureAwait(false);
-                clock.End();
+                clock.StageCompleted(ProbeStages.FirstUpdate);
                 return ProbeScreen.Of(client.ServerInit.Name, framebuffer);
             }
         }

@@ -1,6 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
-using XcpTunnel.Protocol;
+using XcpTunnel.Protocol.Tls;
 
 namespace XcpTunnel.Probes;
 
@@ -10,25 +9,10 @@ internal sealed class TcpProbeTarget(string name, string host, int port) : Probe
     public override async Task<Stream> OpenAsync(ProbeStageClock clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        clock.Begin(ProbeStages.Tcp);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            EndPoint endPoint = IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
-            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            throw new ProbeFailedException($"cannot connect to {HostPort.Format(host, port)}: {ex.Message}", ex);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        clock.End();
+        clock.StageStarted(ProbeStages.Tcp);
+        // No deadline of its own: the probe's deadline bounds the connect and names the stage it struck in.
+        var socket = await TlsConnector.ConnectTcpAsync(host, port, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        clock.StageCompleted(ProbeStages.Tcp);
         return new NetworkStream(socket, ownsSocket: true);
     }
 }

@@ -10,37 +10,7 @@ internal sealed class XapiProbeTarget(string name, ConsoleDialer dialer, string 
 {
     public override async Task<Stream> OpenAsync(ProbeStageClock clock, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(clock);
-        var timings = new ConsoleDialTimings();
-        clock.Entering(ProbeStages.Xapi);
-        try
-        {
-            var console = await dialer.DialAsync(vm, timings, cancellationToken).ConfigureAwait(false);
-            Record(clock, timings);
-            return console.Stream;
-        }
-        catch
-        {
-            Record(clock, timings);
-            throw;
-        }
-    }
-
-    // The dialer fills a stage once it completes: the first one missing is where it stopped.
-    private static void Record(ProbeStageClock clock, ConsoleDialTimings timings)
-    {
-        foreach (var (stage, duration) in new[] { (ProbeStages.Xapi, timings.Resolve), (ProbeStages.Tls, timings.Tls), (ProbeStages.Connect, timings.Connect) })
-        {
-            if (duration is null)
-            {
-                clock.Entering(stage);
-                return;
-            }
-
-            clock.Add(stage, duration.Value);
-        }
-
-        // Past the CONNECT the dial waits for the VNC server's first bytes: the RFB handshake's time.
-        clock.Entering("rfb handshake");
+        var console = await dialer.DialAsync(vm, clock, cancellationToken).ConfigureAwait(false);
+        return console.Stream;
     }
 }

@@ -46,6 +46,9 @@ internal sealed class TunnelConnectionHandler(
 
     public TunnelSettings Tunnel => tunnel;
 
+    /// <summary>The clock of this tunnel's deadlines; its listener drains and backs off by it too.</summary>
+    public TimeProvider Time => time;
+
     public TunnelMetrics? Metrics => metrics;
 
     /// <summary>Where this tunnel's refusals are counted and summed up, its listener's included.</summary>

@@ -168,7 +168,7 @@ internal sealed class TunnelListener : IAsyncDisposable
 
         TunnelLog.Draining(_logger, Name, live.Length);
         var drained = Task.WhenAll(live);
-        if (await Task.WhenAny(drained, Task.Delay(drainTime)).ConfigureAwait(false) != drained)
+        if (await Task.WhenAny(drained, Task.Delay(drainTime, _handler.Time)).ConfigureAwait(false) != drained)
         {
             TunnelLog.DrainExpired(_logger, Name, ActiveConnections);
             await _abortConnections.CancelAsync().ConfigureAwait(false);
@@ -238,7 +238,7 @@ internal sealed class TunnelListener : IAsyncDisposable
                 }
 
                 TunnelLog.AcceptFailed(_logger, Name, endPoint, (int)backoff.TotalMilliseconds, ex.Message);
-                await Task.Delay(backoff).ConfigureAwait(false);
+                await Task.Delay(backoff, _handler.Time).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxAcceptBackoff.Ticks));
                 continue;
             }

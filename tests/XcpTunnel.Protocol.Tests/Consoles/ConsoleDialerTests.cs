@@ -32,33 +32,29 @@ public sealed class ConsoleDialerTests
     }
 
     [Fact]
-    public async Task Dial_WithTimings_RecordsResolveTlsAndConnect()
+    public async Task Dial_WithObserver_ReportsEachStageThenWaitsForTheConsolesVersion()
     {
         await using var fixture = await PoolFixture.StartAsync();
         fixture.Pool.AddVm("web01", backend: ConsoleBackend.Qemu());
         var dialer = new ConsoleDialer(fixture.Session());
-        var timings = new ConsoleDialTimings();
+        var stages = new RecordingStageObserver();
 
-        await using var connection = await dialer.DialAsync("web01", timings, CancellationToken.None).Bounded();
+        await using var connection = await dialer.DialAsync("web01", stages, CancellationToken.None).Bounded();
 
-        Assert.True(timings.Resolve > TimeSpan.Zero, "resolve not recorded");
-        Assert.True(timings.Tls > TimeSpan.Zero, "tls not recorded");
-        Assert.True(timings.Connect > TimeSpan.Zero, "connect not recorded");
+        Assert.Equal(["+xapi", "-xapi", "+tls", "-tls", "+connect", "-connect", "+rfb_version"], stages.Events);
     }
 
     [Fact]
-    public async Task Dial_WithTimings_HaltedVm_RecordsNoStageAfterTheFailure()
+    public async Task Dial_WithObserver_HaltedVm_ReportsOnlyTheStageThatFailed()
     {
         await using var fixture = await PoolFixture.StartAsync();
         fixture.Pool.AddVm("db01", powerState: SimulatedPowerState.Halted);
         var dialer = new ConsoleDialer(fixture.Session());
-        var timings = new ConsoleDialTimings();
+        var stages = new RecordingStageObserver();
 
-        await Assert.ThrowsAsync<ConsoleResolutionException>(() => dialer.DialAsync("db01", timings, CancellationToken.None)).Bounded();
+        await Assert.ThrowsAsync<ConsoleResolutionException>(() => dialer.DialAsync("db01", stages, CancellationToken.None)).Bounded();
 
-        Assert.Null(timings.Resolve);
-        Assert.Null(timings.Tls);
-        Assert.Null(timings.Connect);
+        Assert.Equal(["+xapi"], stages.Events);
     }
 
     [Fact]

@@ -1,10 +1,15 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using XcpTunnel.Protocol.Rfb;
+using XcpTunnel.Simulator.Connect;
 
 namespace XcpTunnel.Protocol.Tests.Rfb;
 
-public sealed class RfbInputWatchTests
+/// <summary>
+/// xapi 26.1's idle rules, held against both implementations: the client's (which recognises the pool's close) and
+/// the simulated pool's (which enforces it). They are written apart on purpose; these cases keep them in agreement.
+/// </summary>
+public abstract class InputWatchTests
 {
     private static readonly byte[] Version33 = Encoding.ASCII.GetBytes("RFB 003.003\n");
     private static readonly byte[] ClientInit = [1];
@@ -32,14 +37,14 @@ public sealed class RfbInputWatchTests
         for (var split = 0; split <= bytes.Length; split++)
         {
             var time = new FakeTimeProvider();
-            var watch = new RfbInputWatch(time);
+            var watch = Create(time);
             time.Advance(TimeSpan.FromMinutes(5));
 
-            watch.Observe(bytes.AsSpan(0, split));
-            watch.Observe(bytes.AsSpan(split));
+            watch.Observe(bytes[..split]);
+            watch.Observe(bytes[split..]);
 
-            Assert.True(watch.Following, $"{what}, split at {split}");
-            Assert.Equal(input ? TimeSpan.Zero : TimeSpan.FromMinutes(5), watch.SinceLastInput);
+            Assert.True(watch.Following(), $"{what}, split at {split}");
+            Assert.Equal(input ? TimeSpan.Zero : TimeSpan.FromMinutes(5), watch.SinceLastInput());
         }
     }
 
@@ -47,7 +52,7 @@ public sealed class RfbInputWatchTests
     public void Observe_OneByteAtATime_FollowsToo()
     {
         var time = new FakeTimeProvider();
-        var watch = new RfbInputWatch(time);
+        var watch = Create(time);
         time.Advance(TimeSpan.FromSeconds(30));
 
         foreach (var b in (byte[])[.. Version33, .. ClientInit, .. CutText, .. SetEncodings, .. Pointer])
@@ -55,8 +60,8 @@ public sealed class RfbInputWatchTests
             watch.Observe([b]);
         }
 
-        Assert.True(watch.Following);
-        Assert.Equal(TimeSpan.Zero, watch.SinceLastInput);
+        Assert.True(watch.Following());
+        Assert.Equal(TimeSpan.Zero, watch.SinceLastInput());
     }
 
     [Theory]
@@ -65,11 +70,11 @@ public sealed class RfbInputWatchTests
     [InlineData("RFB 003.889\n")]
     public void Observe_NotA33Handshake_NotFollowed(string version)
     {
-        var watch = new RfbInputWatch(new FakeTimeProvider());
+        var watch = Create(new FakeTimeProvider());
 
         watch.Observe([.. Encoding.ASCII.GetBytes(version), 1, .. Key]);
 
-        Assert.False(watch.Following);
+        Assert.False(watch.Following());
     }
 
     [Theory]
@@ -77,10 +82,32 @@ public sealed class RfbInputWatchTests
     [InlineData(new byte[] { 255, 1, 0, 0 })]
     public void Observe_AMessageItCannotMeasure_StopsFollowing(byte[] message)
     {
-        var watch = new RfbInputWatch(new FakeTimeProvider());
+        var watch = Create(new FakeTimeProvider());
 
         watch.Observe([.. Version33, .. ClientInit, .. message]);
 
-        Assert.False(watch.Following);
+        Assert.False(watch.Following());
+    }
+
+    protected abstract Watch Create(TimeProvider time);
+
+    protected sealed record Watch(Action<byte[]> Observe, Func<bool> Following, Func<TimeSpan> SinceLastInput);
+}
+
+public sealed class RfbInputWatchTests : InputWatchTests
+{
+    protected override Watch Create(TimeProvider time)
+    {
+        var watch = new RfbInputWatch(time);
+        return new Watch(bytes => watch.Observe(bytes), () => watch.Following, () => watch.SinceLastInput);
+    }
+}
+
+public sealed class SimulatorInputWatchTests : InputWatchTests
+{
+    protected override Watch Create(TimeProvider time)
+    {
+        var watch = new ConsoleInputWatch(time);
+        return new Watch(bytes => watch.Observe(bytes), () => watch.Following, () => watch.SinceLastInput);
     }
 }

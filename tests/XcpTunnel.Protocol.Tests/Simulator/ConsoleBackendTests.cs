@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
+using XcpTunnel.Protocol.Tests.Support;
 using XcpTunnel.Simulator;
 
 namespace XcpTunnel.Protocol.Tests.Simulator;
@@ -13,6 +16,49 @@ public sealed class ConsoleBackendTests
         await client.SendAsync(SimulatorFixture.ConnectRequest(vm, session) + pipelined);
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", await client.ReadHeadAsync());
         return client;
+    }
+
+    // Whoever ends first, the other side reads EOF while its own direction still carries bytes: only a half-close
+    // passed on gets that far (the tunnel stays open until both have ended).
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Tcp_SplicesBothWays_AndPassesEachEndOnAsAHalfClose(bool viewerEndsFirst)
+    {
+        using var vncServer = new TcpListener(IPAddress.Loopback, 0);
+        vncServer.Start();
+        await using var pool = await SimulatorFixture.StartAsync();
+        var vm = pool.AddVm("xvnc", backend: ConsoleBackend.Tcp("127.0.0.1", ((IPEndPoint)vncServer.LocalEndpoint).Port));
+        string session = await RawHostClient.LoginAsync(pool.Hosts[0]);
+        await using var viewer = await TunnelAsync(pool, vm, session, pipelined: "early");
+        using var console = await vncServer.AcceptTcpClientAsync().Bounded();
+        var consoleStream = console.GetStream();
+
+        if (viewerEndsFirst)
+        {
+            await viewer.SendAsync(" and late");
+            await viewer.Stream.ShutdownAsync().Bounded();
+            Assert.Equal("early and late", await ReadToEndAsync(consoleStream));
+            await consoleStream.WriteAsync("answer"u8.ToArray());
+            console.Client.Shutdown(SocketShutdown.Send);
+            Assert.Equal("answer", Encoding.ASCII.GetString(await viewer.ReadToEndAsync()));
+        }
+        else
+        {
+            await consoleStream.WriteAsync("answer"u8.ToArray());
+            console.Client.Shutdown(SocketShutdown.Send);
+            Assert.Equal("answer", Encoding.ASCII.GetString(await viewer.ReadToEndAsync()));
+            await viewer.SendAsync(" and late");
+            await viewer.Stream.ShutdownAsync().Bounded();
+            Assert.Equal("early and late", await ReadToEndAsync(consoleStream));
+        }
+    }
+
+    private static async Task<string> ReadToEndAsync(Stream stream)
+    {
+        using var all = new MemoryStream();
+        await stream.CopyToAsync(all).Bounded();
+        return Encoding.ASCII.GetString(all.ToArray());
     }
 
     [Fact]

@@ -1,9 +1,12 @@
 namespace XcpTunnel.Protocol.Tests.Support;
 
-/// <summary>Every await in a test is bounded, so a hang fails one test instead of stalling the run.</summary>
+/// <summary>
+/// Every await in a test is bounded, so a hang fails one test instead of stalling the run. One helper for both test
+/// projects (XcpTunnel.Tests compiles this file too); the bound suits a cold process under a loaded machine.
+/// </summary>
 internal static class TestTimeouts
 {
-    public static readonly TimeSpan Default = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);
 
     public static Task<T> Bounded<T>(this Task<T> task) => task.WaitAsync(Default);
 

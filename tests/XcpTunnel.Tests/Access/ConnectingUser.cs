@@ -27,12 +27,12 @@ internal static class ConnectingUser
     public static async Task<Socket> AcceptAsync(Socket listener, RunningProcess client)
     {
         var accept = listener.AcceptAsync();
-        if (await Task.WhenAny(accept, client.Exited).Within() != accept)
+        if (await Task.WhenAny(accept, client.Exited).Bounded() != accept)
         {
             Assert.Fail(client.Describe("exited before connecting"));
         }
 
-        return await accept.Within();
+        return await accept.Bounded();
     }
 
     /// <summary>
@@ -42,6 +42,6 @@ internal static class ConnectingUser
     public static async Task HangUpAsync(Socket accepted, RunningProcess client)
     {
         accepted.Dispose();
-        await client.WaitForExitAsync(CancellationToken.None).Within();
+        await client.WaitForExitAsync(CancellationToken.None).Bounded();
     }
 }

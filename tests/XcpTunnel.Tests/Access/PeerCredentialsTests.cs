@@ -76,8 +76,8 @@ public sealed class PeerCredentialsTests(TestUsers users)
     {
         using var listener = Listen(IPAddress.Parse(address));
         using var client = new Socket(listener.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(listener.LocalEndPoint!).Within();
-        using var accepted = await listener.AcceptAsync().Within();
+        await client.ConnectAsync(listener.LocalEndPoint!).Bounded();
+        using var accepted = await listener.AcceptAsync().Bounded();
 
         var identity = PeerCredentials.Identify(accepted);
 
@@ -94,8 +94,8 @@ public sealed class PeerCredentialsTests(TestUsers users)
         listener.Bind(new UnixDomainSocketEndPoint(path));
         listener.Listen();
         using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await client.ConnectAsync(new UnixDomainSocketEndPoint(path)).Within();
-        using var accepted = await listener.AcceptAsync().Within();
+        await client.ConnectAsync(new UnixDomainSocketEndPoint(path)).Bounded();
+        using var accepted = await listener.AcceptAsync().Bounded();
 
         var identity = PeerCredentials.Identify(accepted);
 
@@ -111,9 +111,9 @@ public sealed class PeerCredentialsTests(TestUsers users)
         using var listener = Listen(IPAddress.Loopback);
         await Processes.RunAsync(
             new ProcessSpec(PeerProgram.Socat.Require(), ["-u", "OPEN:/dev/null", $"TCP4:{listener.LocalEndPoint}"]),
-            Bounded.Default,
+            TestTimeouts.Default,
             CancellationToken.None);
-        using var accepted = await listener.AcceptAsync().Within();
+        using var accepted = await listener.AcceptAsync().Bounded();
 
         var identity = PeerCredentials.Identify(accepted);
 
@@ -127,12 +127,12 @@ public sealed class PeerCredentialsTests(TestUsers users)
         using var listener = Listen(IPAddress.Loopback);
         using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
-            await client.ConnectAsync(listener.LocalEndPoint!).Within();
+            await client.ConnectAsync(listener.LocalEndPoint!).Bounded();
             client.LingerState = new LingerOption(enable: true, seconds: 0);
         }
 
-        using var accepted = await listener.AcceptAsync().Within();
-        var reset = await Assert.ThrowsAsync<SocketException>(() => accepted.ReceiveAsync(new byte[1]).Within());
+        using var accepted = await listener.AcceptAsync().Bounded();
+        var reset = await Assert.ThrowsAsync<SocketException>(() => accepted.ReceiveAsync(new byte[1]).Bounded());
         Assert.Equal(SocketError.ConnectionReset, reset.SocketErrorCode);
 
         var identity = PeerCredentials.Identify(accepted);

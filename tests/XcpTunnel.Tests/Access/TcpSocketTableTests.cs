@@ -29,8 +29,8 @@ public sealed class TcpSocketTableTests
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(listener.LocalEndPoint!).Within();
-        using var accepted = await listener.AcceptAsync().Within();
+        await client.ConnectAsync(listener.LocalEndPoint!).Bounded();
+        using var accepted = await listener.AcceptAsync().Bounded();
         var ours = new TcpTuple((IPEndPoint)accepted.LocalEndPoint!, (IPEndPoint)accepted.RemoteEndPoint!);
         using var table = TcpSocketTable.Open();
 

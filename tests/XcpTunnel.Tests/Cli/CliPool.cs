@@ -38,7 +38,7 @@ internal sealed class CliPool : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Assert.Equal(Password, options.Password);
-        return await ForAsync(await SimulatedPool.StartAsync(options, CancellationToken.None).Within());
+        return await ForAsync(await SimulatedPool.StartAsync(options, CancellationToken.None).Bounded());
     }
 
     /// <summary>The configuration directory for a pool started elsewhere (behind a front end), whose password is <see cref="Password"/>.</summary>
@@ -98,7 +98,7 @@ internal sealed class CliPool : IAsyncDisposable
     /// <summary>Runs <c>xcptunnel ARGS</c> and checks that no secret leaked into its output, whatever happened.</summary>
     public static async Task<ProcessResult> RunAsync(params string[] arguments)
     {
-        var result = await ServeProcess.RunCommandAsync(arguments).Within();
+        var result = await ServeProcess.RunCommandAsync(arguments).Bounded();
         Assert.DoesNotContain(Password, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("OpaqueRef:", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);

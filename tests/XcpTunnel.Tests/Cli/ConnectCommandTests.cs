@@ -23,7 +23,7 @@ public sealed class ConnectCommandTests
         Assert.Equal(RfbProtocolVersion.V3_8, outcome.Server);
         Assert.Equal("VM 'web01' is Halted", outcome.Refusal);
         // Nothing but RFB on stdout: after the failure greeting comes EOF.
-        Assert.Equal(0, await process.Viewer.ReadAsync(new byte[64]).AsTask().Within());
+        Assert.Equal(0, await process.Viewer.ReadAsync(new byte[64]).AsTask().Bounded());
         Assert.Equal(1, await process.WaitForExitAsync());
         Assert.Contains("outcome vm_not_running", process.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain(ConnectProcess.Password, process.StandardError, StringComparison.Ordinal);
@@ -140,7 +140,7 @@ public sealed class ConnectCommandTests
         string[] arguments, IReadOnlyDictionary<string, string?> environment)
     {
         await using var process = Processes.Start(new ProcessSpec("dotnet", [ServeProcess.DaemonDll, .. arguments]) { Environment = environment });
-        var exitCode = await process.WaitForExitAsync(CancellationToken.None).Within();
+        var exitCode = await process.WaitForExitAsync(CancellationToken.None).Bounded();
         return (exitCode, process.StandardOutput, process.StandardError);
     }
 }

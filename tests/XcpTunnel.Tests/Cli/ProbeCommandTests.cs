@@ -117,7 +117,7 @@ public sealed class ProbeCommandTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Matches(
-            @"^XCPTUNNEL CRITICAL - mute: timed out after 3 s in stage rfb handshake \| xapi=\S+ms tls=\S+ms connect=\S+ms total=\S+ms;1000;5000;0$",
+            @"^XCPTUNNEL CRITICAL - mute: timed out after 3 s in stage rfb_version \| xapi=\S+ms tls=\S+ms connect=\S+ms total=\S+ms;1000;5000;0$",
             SingleLine(result));
     }
 

@@ -38,13 +38,13 @@ public sealed class TrustCommandTests
             ["Tunnels"] = new JsonObject { ["web"] = CliPool.Tunnel("web01", TestPorts.Free()) },
         });
         // As the package installs it (root:xcptunnel 0640), with accounts every Debian system has.
-        await Processes.RunAsync(new ProcessSpec(PeerProgram.Chown.Require(), ["nobody:daemon", config]), Bounded.Default, CancellationToken.None);
+        await Processes.RunAsync(new ProcessSpec(PeerProgram.Chown.Require(), ["nobody:daemon", config]), TestTimeouts.Default, CancellationToken.None);
         File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
 
         var result = await CliPool.RunAsync("trust", lab.Pool.CoordinatorUrl.ToString(), "--write", "--pool", "lab", "--config", config);
 
         Assert.True(result.ExitCode == 0, result.Describe("trust --write failed"));
-        var stat = await Processes.RunAsync(new ProcessSpec("stat", ["-c", "%U:%G %a", config]), Bounded.Default, CancellationToken.None);
+        var stat = await Processes.RunAsync(new ProcessSpec("stat", ["-c", "%U:%G %a", config]), TestTimeouts.Default, CancellationToken.None);
         Assert.Equal("nobody:daemon 640", stat.StandardOutput.Trim());
     }
 

@@ -34,7 +34,7 @@ internal sealed class ConfigDirectory : IDisposable
         },
     };
 
-    /// <summary>The example of PRODUCT.md, with a relative password file next to it.</summary>
+    /// <summary>The README's configuration example, with a relative password file next to it.</summary>
     public static JsonObject Sample() => (JsonObject)JsonNode.Parse($$"""
         {
           "Pools": {

@@ -37,8 +37,8 @@ public sealed class ConsoleCacheWiringTests
         // The fixture's pool has one host: a migration there still destroys and recreates the console.
         daemon.Pool.Migrate(vm!, daemon.Pool.Hosts[0]);
         var cache = Cache(daemon);
-        var deadline = DateTime.UtcNow + Bounded.Default;
-        while ((await cache.ResolveAsync("web01", CancellationToken.None).Within()).Console.Uuid != vm!.ConsoleUuid)
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        while ((await cache.ResolveAsync("web01", CancellationToken.None).Bounded()).Console.Uuid != vm!.ConsoleUuid)
         {
             Assert.True(DateTime.UtcNow < deadline, "the cache never saw the migration");
             await Task.Delay(10);
@@ -56,7 +56,7 @@ public sealed class ConsoleCacheWiringTests
     private static async Task WaitInStepAsync(DaemonFixture daemon)
     {
         var cache = Cache(daemon);
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (!cache.IsSynchronised)
         {
             Assert.True(DateTime.UtcNow < deadline, "the console cache never got in step");

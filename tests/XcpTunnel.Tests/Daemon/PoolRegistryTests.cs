@@ -16,7 +16,7 @@ public sealed class PoolRegistryTests
     [Fact]
     public async Task Renew_RenewedPool_GetsANewStartedCacheOverItsNewSession_AndTheOldOneStops()
     {
-        await using var pool = await SimulatedPool.StartAsync(new SimulatedPoolOptions { Password = Password }, CancellationToken.None).Within();
+        await using var pool = await SimulatedPool.StartAsync(new SimulatedPoolOptions { Password = Password }, CancellationToken.None).Bounded();
         pool.AddVm("web01");
         var options = new Dictionary<string, XapiPoolOptions> { ["lab"] = Options(pool), ["other"] = Options(pool) };
         await using var registry = new PoolRegistry(options, NullLoggerFactory.Instance, TimeProvider.System);
@@ -33,7 +33,7 @@ public sealed class PoolRegistryTests
         Assert.Same(kept, registry.ConsolesOf("other"));
         Assert.Same(old.Pool, Assert.Single(retired));
         await InStepAsync(renewed);
-        Assert.Equal("web01", (await renewed.ResolveAsync("web01", CancellationToken.None).Within()).Vm.NameLabel);
+        Assert.Equal("web01", (await renewed.ResolveAsync("web01", CancellationToken.None).Bounded()).Vm.NameLabel);
         Assert.False(old.IsSynchronised);
         await retired[0].DisposeAsync();
     }
@@ -49,7 +49,7 @@ public sealed class PoolRegistryTests
 
     private static async Task InStepAsync(ConsoleCache cache)
     {
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (!cache.IsSynchronised)
         {
             Assert.True(DateTime.UtcNow < deadline, "the console cache never got in step");

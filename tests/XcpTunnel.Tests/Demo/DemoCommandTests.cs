@@ -24,11 +24,11 @@ public sealed partial class DemoCommandTests
         Assert.Contains("(HVM, RFB 3.8)", demo.Process.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"Port {ports["db01"]} shows why", demo.Process.StandardOutput, StringComparison.Ordinal);
 
-        var hvm = await VncClients.GvncCaptureAsync("127.0.0.1", ports["web01"], CancellationToken.None).Within();
+        var hvm = await VncClients.GvncCaptureAsync("127.0.0.1", ports["web01"], CancellationToken.None).Bounded();
         Assert.Equal((800, 600), (hvm.Width, hvm.Height));
         TestCard.AssertShowsTheBars(hvm, tolerance: 0, "gvnccapture of web01");
 
-        var pv = await VncClients.VncSnapshotAsync("127.0.0.1", ports["pv-console"], CancellationToken.None).Within();
+        var pv = await VncClients.VncSnapshotAsync("127.0.0.1", ports["pv-console"], CancellationToken.None).Bounded();
         Assert.Equal((640, 384), (pv.Width, pv.Height));
         TestCard.AssertShowsTheBars(pv, tolerance: 24, "vncsnapshot of pv-console");
 
@@ -68,7 +68,7 @@ public sealed partial class DemoCommandTests
 
         demo.Process.Interrupt();
 
-        Assert.Equal(130, await demo.Process.WaitForExitAsync(CancellationToken.None).Within());
+        Assert.Equal(130, await demo.Process.WaitForExitAsync(CancellationToken.None).Bounded());
         Assert.False(Directory.Exists(Path.GetDirectoryName(config)), "the demo's temporary configuration outlived it");
     }
 

@@ -12,9 +12,9 @@ public sealed partial class DemoCommandTests
         await using var demo = await StartDemoAsync(TestPorts.Free());
         var ports = PrintedPorts(demo.Process.StandardOutput);
 
-        await using (var viewer = await TigerVncViewer.StartAsync("127.0.0.1", ports["web01"], CancellationToken.None).Within())
+        await using (var viewer = await TigerVncViewer.StartAsync("127.0.0.1", ports["web01"], CancellationToken.None).Bounded())
         {
-            await viewer.WaitForLogAsync("Using RFB protocol version 3.8", Bounded.Default).Within();
+            await viewer.WaitForLogAsync("Using RFB protocol version 3.8", TestTimeouts.Default).Bounded();
             var screen = await EventuallyAsync(viewer, image => image.FractionNear(RgbColour.Parse("#ffff00"), 0) > 0.03);
             foreach (var bar in TestCard.Bars)
             {
@@ -22,9 +22,9 @@ public sealed partial class DemoCommandTests
             }
         }
 
-        await using (var viewer = await TigerVncViewer.StartAsync("127.0.0.1", ports["db01"], CancellationToken.None).Within())
+        await using (var viewer = await TigerVncViewer.StartAsync("127.0.0.1", ports["db01"], CancellationToken.None).Bounded())
         {
-            await viewer.WaitForLogAsync("VM 'db01' is Halted", Bounded.Default).Within();
+            await viewer.WaitForLogAsync("VM 'db01' is Halted", TestTimeouts.Default).Bounded();
         }
 
         Assert.Equal(0, await demo.StopAsync());
@@ -36,7 +36,7 @@ public sealed partial class DemoCommandTests
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
-            var screen = await viewer.ScreenshotAsync(CancellationToken.None).Within();
+            var screen = await viewer.ScreenshotAsync(CancellationToken.None).Bounded();
             if (painted(screen) || DateTime.UtcNow > deadline)
             {
                 return screen;

@@ -66,7 +66,7 @@ public sealed class NewcomerPathTests
         var snapshot = await RunPrintedAsync(home, NewcomerPath.Printed(output, "snapshot"), password);
         Assert.True(snapshot.ExitCode == 0, snapshot.Describe("snapshot failed"));
         Assert.Equal("wrote web01.png (800x600)\n", snapshot.StandardOutput);
-        TestCard.AssertShowsTheBars(await NetPbm.DecodeAsync(home.File("web01.png"), CancellationToken.None).Within(), tolerance: 0, "the snapshot");
+        TestCard.AssertShowsTheBars(await NetPbm.DecodeAsync(home.File("web01.png"), CancellationToken.None).Bounded(), tolerance: 0, "the snapshot");
 
         // connect --once: its own tunnel, a stock viewer through it, then it exits 0.
         var connectWords = NewcomerPath.Printed(output, "connect");
@@ -74,9 +74,9 @@ public sealed class NewcomerPathTests
         await using (var connect = await ServeProcess.StartAsync(Printed(home, connectWords), o => o.Contains("Connect a VNC viewer to", StringComparison.Ordinal)))
         {
             Assert.Equal($"Connect a VNC viewer to 127.0.0.1:{connectPort} (VM web01)\n", connect.Process.StandardOutput);
-            var seen = await VncClients.GvncCaptureAsync("127.0.0.1", connectPort, CancellationToken.None).Within();
+            var seen = await VncClients.GvncCaptureAsync("127.0.0.1", connectPort, CancellationToken.None).Bounded();
             TestCard.AssertShowsTheBars(seen, tolerance: 0, "gvnccapture through connect");
-            Assert.Equal(0, await connect.Process.WaitForExitAsync(CancellationToken.None).Within());
+            Assert.Equal(0, await connect.Process.WaitForExitAsync(CancellationToken.None).Bounded());
             Assert.DoesNotContain(password, connect.Process.StandardError, StringComparison.Ordinal);
         }
 
@@ -89,7 +89,7 @@ public sealed class NewcomerPathTests
         Assert.Equal(["serve", "--config", config], serveWords);
         await using var serve = RunningProcess.Start(Printed(home, serveWords));
         var health = await WaitForHealthAsync(serve, NewcomerPath.PrintedStatusPage(poolOnly.Process.StandardOutput));
-        var status = await health.GetStringAsync(new Uri("/", UriKind.Relative)).Within();
+        var status = await health.GetStringAsync(new Uri("/", UriKind.Relative)).Bounded();
         foreach (var vm in DemoVms)
         {
             Assert.Contains($"<article id=\"tunnel-{vm}\">", status, StringComparison.Ordinal);
@@ -98,9 +98,9 @@ public sealed class NewcomerPathTests
         var throughServe = await RunPrintedAsync(home, NewcomerPath.Printed(output, "probe", w => w[1] != "web01"), password);
         Assert.True(throughServe.ExitCode is 0 or 1, throughServe.Describe("probe through serve failed"));
         serve.Terminate();
-        Assert.Equal(0, await serve.WaitForExitAsync(CancellationToken.None).Within());
+        Assert.Equal(0, await serve.WaitForExitAsync(CancellationToken.None).Bounded());
         poolOnly.Process.Interrupt();
-        Assert.Equal(130, await poolOnly.Process.WaitForExitAsync(CancellationToken.None).Within());
+        Assert.Equal(130, await poolOnly.Process.WaitForExitAsync(CancellationToken.None).Bounded());
     }
 
     private static Task<ServeProcess> StartDemoAsync(int firstPort, string configOut, params string[] extra) =>
@@ -117,7 +117,7 @@ public sealed class NewcomerPathTests
 
     private static async Task<ProcessResult> RunPrintedAsync(TemporaryDirectory home, string[] words, string password)
     {
-        var result = await Processes.RunToExitAsync(Printed(home, words), Bounded.Default, CancellationToken.None);
+        var result = await Processes.RunToExitAsync(Printed(home, words), TestTimeouts.Default, CancellationToken.None);
         Assert.DoesNotContain(password, result.StandardOutput + result.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
         return result;
@@ -132,8 +132,8 @@ public sealed class NewcomerPathTests
     /// <summary>Waits for the status page's address to answer <c>/healthz</c> with 200: every tunnel listens.</summary>
     private static async Task<HttpClient> WaitForHealthAsync(RunningProcess serve, Uri statusPage)
     {
-        var http = new HttpClient { BaseAddress = statusPage, Timeout = Bounded.Default };
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var http = new HttpClient { BaseAddress = statusPage, Timeout = TestTimeouts.Default };
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (true)
         {
             try

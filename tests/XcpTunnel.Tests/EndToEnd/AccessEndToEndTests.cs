@@ -60,7 +60,7 @@ public sealed class AccessEndToEndTests
                 Assert.Equal($"user '{bob.Name}' may not open tunnel '{tunnel}'", await viewer.RefusalAsync());
             }
 
-            await serve.Process.WaitForOutputAsync($"uid {bob.Uid} ({bob.Name}) from", Bounded.Default);
+            await serve.Process.WaitForOutputAsync($"uid {bob.Uid} ({bob.Name}) from", TestTimeouts.Default);
             Assert.Contains($"may not open tunnel {tunnel} (VM web01)", serve.Process.StandardError, StringComparison.Ordinal);
         }
 

@@ -16,7 +16,7 @@ public sealed class ConnectEndToEndTests
     [Fact]
     public async Task Connect_Once_GvncCaptureSeesTheConsoleThenTheProcessExitsZero()
     {
-        await using var xvnc = await XvncServer.StartAsync(XvncRoot, CancellationToken.None).Within();
+        await using var xvnc = await XvncServer.StartAsync(XvncRoot, CancellationToken.None).Bounded();
         await using var pool = await StartPoolAsync();
         pool.AddVm("web01", backend: ConsoleBackend.Tcp(xvnc.Host, xvnc.Port));
         using var directory = TemporaryDirectory.Create("xcptunnel-connect-");
@@ -26,7 +26,7 @@ public sealed class ConnectEndToEndTests
             pool, "web01", ConnectProcess.WritePasswordFile(directory), "--listen", ConnectProcess.ListenArgument(port), "--once");
         await using var connect = await ConnectProcess.StartAsync(arguments);
 
-        var captured = await VncClients.GvncCaptureAsync("127.0.0.1", port, CancellationToken.None).Within();
+        var captured = await VncClients.GvncCaptureAsync("127.0.0.1", port, CancellationToken.None).Bounded();
 
         Assert.True(captured.FractionNear(XvncRoot, 8) >= 0.95, $"gvnccapture through connect saw {captured.Describe()}");
         Assert.Equal(0, await connect.WaitForExitAsync());
@@ -39,7 +39,7 @@ public sealed class ConnectEndToEndTests
     [Fact]
     public async Task ConnectStdio_UnderSocat_VncSnapshotSeesTheConsole()
     {
-        await using var xvnc = await XvncServer.StartAsync(XvncRoot, CancellationToken.None).Within();
+        await using var xvnc = await XvncServer.StartAsync(XvncRoot, CancellationToken.None).Bounded();
         await using var pool = await StartPoolAsync();
         pool.AddVm("web01", backend: ConsoleBackend.Tcp(xvnc.Host, xvnc.Port));
         using var directory = TemporaryDirectory.Create("xcptunnel-connect-");
@@ -51,21 +51,21 @@ public sealed class ConnectEndToEndTests
             PeerProgram.Socat.Require(), ["-d", string.Create(CultureInfo.InvariantCulture, $"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr"), exec]));
         await WaitForListenerAsync(port, socat);
 
-        var snapshot = await VncClients.VncSnapshotAsync("127.0.0.1", port, CancellationToken.None).Within();
+        var snapshot = await VncClients.VncSnapshotAsync("127.0.0.1", port, CancellationToken.None).Bounded();
 
         Assert.True(snapshot.FractionNear(XvncRoot, 24) >= 0.95, $"vncsnapshot through socat and connect --stdio saw {snapshot.Describe()}\n{socat.Describe("socat")}");
         // One connection, then socat (no fork) and the command it ran both end.
-        Assert.Equal(0, await socat.WaitForExitAsync(CancellationToken.None).Within());
+        Assert.Equal(0, await socat.WaitForExitAsync(CancellationToken.None).Bounded());
     }
 
     internal static Task<SimulatedPool> StartPoolAsync() =>
         SimulatedPool.StartAsync(
             new SimulatedPoolOptions { Password = ConnectProcess.Password, LoginFailureDelay = TimeSpan.FromMilliseconds(50) },
-            CancellationToken.None).Within();
+            CancellationToken.None).Bounded();
 
     private static async Task WaitForListenerAsync(int port, RunningProcess socat)
     {
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (true)
         {
             // Connecting to see would use up socat's one connection; look for the listening socket instead.

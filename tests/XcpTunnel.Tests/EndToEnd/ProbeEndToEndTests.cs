@@ -46,7 +46,7 @@ public sealed class ProbeEndToEndTests
     [Fact]
     public async Task Snapshot_XvncBehindThePool_PngHasTheRootColour_AndProbeWarnsOfASingleColour()
     {
-        await using var xvnc = await XvncServer.StartAsync(XvncRoot, 640, 480, CancellationToken.None).Within();
+        await using var xvnc = await XvncServer.StartAsync(XvncRoot, 640, 480, CancellationToken.None).Bounded();
         await using var lab = await CliPool.StartAsync();
         lab.Pool.AddVm("x11", residentOn: lab.Pool.Hosts[1], backend: ConsoleBackend.Tcp(xvnc.Host, xvnc.Port));
         var config = lab.WriteConfig(new JsonObject
@@ -61,7 +61,7 @@ public sealed class ProbeEndToEndTests
 
         Assert.True(snapshot.ExitCode == 0, snapshot.Describe("snapshot failed") + xvnc.Log);
         Assert.Equal($"wrote {png} (640x480)\n", snapshot.StandardOutput);
-        var image = await NetPbm.DecodeAsync(png, CancellationToken.None).Within();
+        var image = await NetPbm.DecodeAsync(png, CancellationToken.None).Bounded();
         Assert.Equal((640, 480), (image.Width, image.Height));
         Assert.True(image.FractionNear(XvncRoot, 0) == 1.0, $"the snapshot shows {image.Describe()}");
         Assert.Empty(Directory.GetFiles(lab.Directory.Path, "*.tmp"));

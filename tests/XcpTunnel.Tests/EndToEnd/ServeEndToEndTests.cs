@@ -21,7 +21,7 @@ public sealed class ServeEndToEndTests
     [Fact]
     public async Task Serve_StockViewersThroughTunnels_SeeTheConsolesAndTheHaltedReason()
     {
-        await using var xvnc = await XvncServer.StartAsync(XvncRoot, CancellationToken.None).Within();
+        await using var xvnc = await XvncServer.StartAsync(XvncRoot, CancellationToken.None).Bounded();
         await using var lab = await CliPool.StartAsync(hostCount: 2);
         var pool = lab.Pool;
         pool.AddVm("kamal-CentOS-5.3x64", residentOn: pool.Hosts[1], backend: ConsoleBackend.Tcp(xvnc.Host, xvnc.Port));
@@ -44,15 +44,15 @@ public sealed class ServeEndToEndTests
         });
         await using var serve = await ServeProcess.StartAsync(config, ports.Keys);
 
-        var captured = await VncClients.GvncCaptureAsync("127.0.0.1", ports["centos"], CancellationToken.None).Within();
+        var captured = await VncClients.GvncCaptureAsync("127.0.0.1", ports["centos"], CancellationToken.None).Bounded();
         Assert.True(captured.FractionNear(XvncRoot, 8) >= 0.95, $"gvnccapture through the tunnel saw {captured.Describe()}");
         Assert.Equal((xvnc.Width, xvnc.Height), (captured.Width, captured.Height));
 
         // vncsnapshot speaks RFB 3.3: the tunnel must let it downgrade qemu/Xvnc's 3.8.
-        var snapshot = await VncClients.VncSnapshotAsync("127.0.0.1", ports["centos"], CancellationToken.None).Within();
+        var snapshot = await VncClients.VncSnapshotAsync("127.0.0.1", ports["centos"], CancellationToken.None).Bounded();
         Assert.True(snapshot.FractionNear(XvncRoot, 24) >= 0.95, $"vncsnapshot through the tunnel saw {snapshot.Describe()}");
 
-        var terminal = await VncClients.VncSnapshotAsync("127.0.0.1", ports["pv"], CancellationToken.None).Within();
+        var terminal = await VncClients.VncSnapshotAsync("127.0.0.1", ports["pv"], CancellationToken.None).Bounded();
         Assert.True(terminal.FractionNear(VnctermColour, 24) >= 0.95, $"vncsnapshot to the vncterm console saw {terminal.Describe()}");
         Assert.Equal((640, 384), (terminal.Width, terminal.Height));
 
@@ -63,7 +63,7 @@ public sealed class ServeEndToEndTests
 
         // A stock client shows the reason too: vncsnapshot prints the server's failure text.
         var refused = await Assert.ThrowsAsync<ProcessFailedException>(
-            () => VncClients.VncSnapshotAsync("127.0.0.1", ports["web"], CancellationToken.None)).Within();
+            () => VncClients.VncSnapshotAsync("127.0.0.1", ports["web"], CancellationToken.None)).Bounded();
         Assert.Contains("VM 'web01' is Halted", refused.Message, StringComparison.Ordinal);
 
         Assert.Equal(1, pool.Counters.Logins);
@@ -84,7 +84,7 @@ public sealed class ServeEndToEndTests
 
         await using var result = Processes.Start(new ProcessSpec("dotnet", [ServeProcess.DaemonDll, "serve", "--config", config]));
 
-        Assert.Equal(2, await result.WaitForExitAsync(CancellationToken.None).Within());
+        Assert.Equal(2, await result.WaitForExitAsync(CancellationToken.None).Bounded());
         Assert.Contains("Tunnels:db01:Pool: no pool named 'lba'", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("Tunnels:db01:Listen:", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("Pools:lab:Url:", result.StandardError, StringComparison.Ordinal);

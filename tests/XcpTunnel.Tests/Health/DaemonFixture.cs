@@ -26,7 +26,7 @@ internal sealed class DaemonFixture : IAsyncDisposable
     {
         Pool = pool;
         Host = host;
-        Http = new HttpClient { BaseAddress = Health.Addresses[0], Timeout = Bounded.Default };
+        Http = new HttpClient { BaseAddress = Health.Addresses[0], Timeout = TestTimeouts.Default };
     }
 
     public SimulatedPool Pool { get; }
@@ -59,7 +59,7 @@ internal sealed class DaemonFixture : IAsyncDisposable
         Func<DaemonSettings, DaemonSettings>? configure = null)
     {
         var pool = await SimulatedPool.StartAsync(
-            new SimulatedPoolOptions { Password = Password }, CancellationToken.None).Within();
+            new SimulatedPoolOptions { Password = Password }, CancellationToken.None).Bounded();
         addVms(pool);
         var timeouts = new TunnelTimeouts(
             Connect: TimeSpan.FromSeconds(5), Tls: TimeSpan.FromSeconds(5), ConnectReply: TimeSpan.FromSeconds(5),
@@ -85,7 +85,7 @@ internal sealed class DaemonFixture : IAsyncDisposable
         var host = DaemonHost.Build(configure?.Invoke(settings) ?? settings, new DaemonLogging(LogLevel.Warning, ToStandardError: true));
         try
         {
-            await host.StartAsync().Within();
+            await host.StartAsync().Bounded();
         }
         catch
         {
@@ -102,12 +102,12 @@ internal sealed class DaemonFixture : IAsyncDisposable
 
     public async Task<FakeViewer> ViewerAsync(string tunnel) => await FakeViewer.ConnectAsync(Tunnel(tunnel).EndPoints[0]);
 
-    public async Task<string> GetStringAsync(string path) => await Http.GetStringAsync(new Uri(path, UriKind.Relative)).Within();
+    public async Task<string> GetStringAsync(string path) => await Http.GetStringAsync(new Uri(path, UriKind.Relative)).Bounded();
 
     /// <summary>Polls <paramref name="path"/> until its body satisfies <paramref name="done"/> (numbers change as connections end).</summary>
     public async Task<string> WaitForAsync(string path, Func<string, bool> done)
     {
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         string body;
         do
         {
@@ -126,8 +126,8 @@ internal sealed class DaemonFixture : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await Host.StopAsync().Within();
+        await Host.StopAsync().Bounded();
         Host.Dispose();
-        await Pool.DisposeAsync().Within();
+        await Pool.DisposeAsync().Bounded();
     }
 }

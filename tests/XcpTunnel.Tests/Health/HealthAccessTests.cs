@@ -35,7 +35,7 @@ public sealed class HealthAccessTests
         await using var daemon = await DaemonFixture.StartConfiguredAsync(
             s => s with { Health = s.Health with { AllowUsers = List("nobody") } }, pool => pool.AddVm("web01"), ("web", "web01"));
 
-        var response = await daemon.Http.GetAsync(new Uri("/healthz", UriKind.Relative)).Within();
+        var response = await daemon.Http.GetAsync(new Uri("/healthz", UriKind.Relative)).Bounded();
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal($"user '{Environment.UserName}' may not open the health endpoint\n", await response.Content.ReadAsStringAsync());
@@ -50,9 +50,9 @@ public sealed class HealthAccessTests
             ("open", "web01"),
             ("closed", "web01"));
 
-        var probe = await daemon.Http.GetAsync(new Uri("/probe/closed", UriKind.Relative)).Within();
-        var snapshot = await daemon.Http.GetAsync(new Uri("/snapshot/closed.png", UriKind.Relative)).Within();
-        var open = await daemon.Http.GetAsync(new Uri("/snapshot/open.png", UriKind.Relative)).Within();
+        var probe = await daemon.Http.GetAsync(new Uri("/probe/closed", UriKind.Relative)).Bounded();
+        var snapshot = await daemon.Http.GetAsync(new Uri("/snapshot/closed.png", UriKind.Relative)).Bounded();
+        var open = await daemon.Http.GetAsync(new Uri("/snapshot/open.png", UriKind.Relative)).Bounded();
 
         Assert.Equal(HttpStatusCode.Forbidden, probe.StatusCode);
         Assert.Equal($"user '{Environment.UserName}' may not open tunnel 'closed'\n", await probe.Content.ReadAsStringAsync());
@@ -87,7 +87,7 @@ public sealed class HealthAccessTests
     {
         var result = await Processes.RunAsync(
             new ProcessSpec(PeerProgram.Curl.Require(), ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", $"Host: {host}", $"http://127.0.0.1:{port}{route}"]),
-            Bounded.Default,
+            TestTimeouts.Default,
             CancellationToken.None);
         return result.StandardOutput.Trim();
     }

@@ -18,7 +18,7 @@ public sealed class HealthEndpointTests
     {
         await using var daemon = await DaemonFixture.StartAsync(pool => pool.AddVm("pv01", backend: ConsoleBackend.Vncterm()), ("pv", "pv01"));
 
-        using var response = await daemon.Http.GetAsync(new Uri("/healthz", UriKind.Relative)).Within();
+        using var response = await daemon.Http.GetAsync(new Uri("/healthz", UriKind.Relative)).Bounded();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ok\n", await response.Content.ReadAsStringAsync());
@@ -30,7 +30,7 @@ public sealed class HealthEndpointTests
         await using var daemon = await DaemonFixture.StartAsync(pool => pool.AddVm("pv01", backend: ConsoleBackend.Vncterm()), ("pv", "pv01"));
 
         daemon.Host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
-        using var response = await daemon.Http.GetAsync(new Uri("/healthz", UriKind.Relative)).Within();
+        using var response = await daemon.Http.GetAsync(new Uri("/healthz", UriKind.Relative)).Bounded();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.StartsWith("stopping", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

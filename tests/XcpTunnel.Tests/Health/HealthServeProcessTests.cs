@@ -26,9 +26,9 @@ public sealed class HealthServeProcessTests
         await using var serve = await ServeProcess.StartAsync(
             ["serve", "--config", config],
             output => output.Contains("Health endpoint listening", StringComparison.Ordinal));
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}/"), Timeout = Bounded.Default };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}/"), Timeout = TestTimeouts.Default };
 
-        using var response = await http.GetAsync(new Uri("healthz", UriKind.Relative)).Within();
+        using var response = await http.GetAsync(new Uri("healthz", UriKind.Relative)).Bounded();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ok\n", await response.Content.ReadAsStringAsync());

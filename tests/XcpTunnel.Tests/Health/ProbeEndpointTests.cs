@@ -21,7 +21,7 @@ public sealed class ProbeEndpointTests
     {
         await using var daemon = await DaemonFixture.StartAsync(pool => pool.AddVm("web01", backend: ConsoleBackend.QemuTestCard()), ("web", "web01"));
 
-        using var response = await daemon.Http.GetAsync(new Uri("/probe/web", UriKind.Relative)).Within();
+        using var response = await daemon.Http.GetAsync(new Uri("/probe/web", UriKind.Relative)).Bounded();
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
@@ -40,7 +40,7 @@ public sealed class ProbeEndpointTests
     {
         await using var daemon = await DaemonFixture.StartAsync(pool => pool.AddVm("db01", powerState: SimulatedPowerState.Halted), ("db", "db01"));
 
-        using var response = await daemon.Http.GetAsync(new Uri("/probe/db", UriKind.Relative)).Within();
+        using var response = await daemon.Http.GetAsync(new Uri("/probe/db", UriKind.Relative)).Bounded();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -54,8 +54,8 @@ public sealed class ProbeEndpointTests
     {
         await using var daemon = await DaemonFixture.StartAsync(pool => pool.AddVm("web01"), ("web", "web01"));
 
-        using var probe = await daemon.Http.GetAsync(new Uri("/probe/nosuch", UriKind.Relative)).Within();
-        using var snapshot = await daemon.Http.GetAsync(new Uri("/snapshot/nosuch.png", UriKind.Relative)).Within();
+        using var probe = await daemon.Http.GetAsync(new Uri("/probe/nosuch", UriKind.Relative)).Bounded();
+        using var snapshot = await daemon.Http.GetAsync(new Uri("/snapshot/nosuch.png", UriKind.Relative)).Bounded();
 
         Assert.Equal(HttpStatusCode.NotFound, probe.StatusCode);
         Assert.Equal("no tunnel named 'nosuch'", (string?)JsonNode.Parse(await probe.Content.ReadAsStringAsync())!["error"]);
@@ -76,14 +76,14 @@ public sealed class ProbeEndpointTests
             ("db", "db01"));
         using var directory = TemporaryDirectory.Create("xcptunnel-snapshot-");
 
-        using var response = await daemon.Http.GetAsync(new Uri("/snapshot/web.png", UriKind.Relative)).Within();
-        using var halted = await daemon.Http.GetAsync(new Uri("/snapshot/db.png", UriKind.Relative)).Within();
+        using var response = await daemon.Http.GetAsync(new Uri("/snapshot/web.png", UriKind.Relative)).Bounded();
+        using var halted = await daemon.Http.GetAsync(new Uri("/snapshot/db.png", UriKind.Relative)).Bounded();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
         var png = directory.File("web.png");
         await File.WriteAllBytesAsync(png, await response.Content.ReadAsByteArrayAsync());
-        var image = await NetPbm.DecodeAsync(png, CancellationToken.None).Within();
+        var image = await NetPbm.DecodeAsync(png, CancellationToken.None).Bounded();
         Assert.Equal((320, 200), (image.Width, image.Height));
         Assert.True(image.FractionNear(RgbColour.Parse("#2e7d32"), 0) == 1.0, image.Describe());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, halted.StatusCode);
@@ -95,17 +95,17 @@ public sealed class ProbeEndpointTests
     {
         await using var daemon = await DaemonFixture.StartAsync(pool => pool.AddVm("web01", backend: ConsoleBackend.QemuTestCard()), ("web", "web01"));
         using var tcp = new TcpClient(AddressFamily.InterNetwork);
-        await tcp.ConnectAsync((IPEndPoint)daemon.Tunnel("web").EndPoints[0]).Within();
-        await using var viewer = await RfbClient.ConnectAsync(tcp.GetStream(), new RfbClientOptions(), CancellationToken.None).Within();
-        await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+        await tcp.ConnectAsync((IPEndPoint)daemon.Tunnel("web").EndPoints[0]).Bounded();
+        await using var viewer = await RfbClient.ConnectAsync(tcp.GetStream(), new RfbClientOptions(), CancellationToken.None).Bounded();
+        await viewer.ReadFullFramebufferAsync(CancellationToken.None).Bounded();
 
-        using (var probe = await daemon.Http.GetAsync(new Uri("/probe/web", UriKind.Relative)).Within())
+        using (var probe = await daemon.Http.GetAsync(new Uri("/probe/web", UriKind.Relative)).Bounded())
         {
             Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
         }
 
         // qemu drops every other viewer on a ClientInit with shared-flag 0; the probe's must have been 1.
-        var again = await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+        var again = await viewer.ReadFullFramebufferAsync(CancellationToken.None).Bounded();
         Assert.Equal((800, 600), (again.Width, again.Height));
         Assert.Equal((1, 1L), (daemon.Tunnel("web").ActiveConnections, daemon.Tunnel("web").TotalConnections));
         Assert.Equal(2, daemon.Pool.Counters.Connects);
@@ -129,7 +129,7 @@ public sealed class ProbeEndpointTests
         var first = probes.ProbeAsync("slow");
         var others = Enumerable.Range(0, 4).Select(_ => probes.ProbeAsync("slow")).ToList();
         gate.SetResult();
-        var result = await first!.Within();
+        var result = await first!.Bounded();
 
         Assert.All(others, other => Assert.Same(first, other));
         Assert.Equal(ProbeStatus.Critical, result.Status);

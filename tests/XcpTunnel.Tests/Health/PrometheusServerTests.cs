@@ -16,7 +16,7 @@ public sealed class PrometheusServerTests
         await using var daemon = await DaemonFixture.StartAsync(pool => pool.AddVm("web01", backend: ConsoleBackend.QemuTestCard()), ("web", "web01"));
         await using var viewer = await daemon.ViewerAsync("web");
         Assert.True((await viewer.ConnectAsync()).Admitted);
-        using (var probe = await daemon.Http.GetAsync(new Uri("/probe/web", UriKind.Relative)).Within())
+        using (var probe = await daemon.Http.GetAsync(new Uri("/probe/web", UriKind.Relative)).Bounded())
         {
             Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
         }

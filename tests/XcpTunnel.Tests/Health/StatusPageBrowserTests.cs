@@ -29,7 +29,7 @@ public sealed class StatusPageBrowserTests
             ("db01", "db01"));
         using var directory = TemporaryDirectory.Create("xcptunnel-chromium-");
         var png = await Chromium.ScreenshotAsync(daemon.Health.Addresses[0], directory, WindowWidth, WindowHeight, CancellationToken.None);
-        var screenshot = await NetPbm.DecodeAsync(png, CancellationToken.None).Within();
+        var screenshot = await NetPbm.DecodeAsync(png, CancellationToken.None).Bounded();
 
         // Two test cards, side by side: every saturated bar in two places, each a bar's width (320 px / 8) wide.
         foreach (var bar in TestCard.SaturatedBars)

@@ -46,7 +46,7 @@ internal sealed class FakeViewer : IAsyncDisposable
         var socket = endPoint is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(endPoint).Within();
+        await socket.ConnectAsync(endPoint).Bounded();
         return new FakeViewer(socket, new NetworkStream(socket, ownsSocket: true));
     }
 
@@ -70,7 +70,7 @@ internal sealed class FakeViewer : IAsyncDisposable
 
     public Task SendRawAsync(string text) => SendAsync(Encoding.ASCII.GetBytes(text));
 
-    public Task SendAsync(params byte[] bytes) => Stream.WriteAsync(bytes).AsTask().Within();
+    public Task SendAsync(params byte[] bytes) => Stream.WriteAsync(bytes).AsTask().Bounded();
 
     /// <summary>
     /// The whole handshake as a stock viewer does it: replies <paramref name="reply"/> (else the server's version),
@@ -145,7 +145,7 @@ internal sealed class FakeViewer : IAsyncDisposable
         {
             while (true)
             {
-                if (await Stream.ReadAsync(buffer).AsTask().Within() == 0)
+                if (await Stream.ReadAsync(buffer).AsTask().Bounded() == 0)
                 {
                     return true;
                 }
@@ -166,7 +166,7 @@ internal sealed class FakeViewer : IAsyncDisposable
     private async Task<byte[]> ReadAsync(int count)
     {
         var bytes = new byte[count];
-        await Stream.ReadExactlyAsync(bytes).AsTask().Within();
+        await Stream.ReadExactlyAsync(bytes).AsTask().Bounded();
         return bytes;
     }
 

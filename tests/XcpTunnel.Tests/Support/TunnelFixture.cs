@@ -44,7 +44,7 @@ internal sealed class TunnelFixture : IAsyncDisposable
     public static async Task<TunnelFixture> StartAsync(int hosts = 1) =>
         new(await SimulatedPool.StartAsync(
             new SimulatedPoolOptions { HostCount = hosts, Password = Password, LoginFailureDelay = TimeSpan.FromMilliseconds(50) },
-            CancellationToken.None).Within());
+            CancellationToken.None).Bounded());
 
     public XapiPoolOptions PoolOptions(string password = Password, TlsTrustPolicy? trust = null, Uri? url = null) => new()
     {
@@ -89,7 +89,7 @@ internal sealed class TunnelFixture : IAsyncDisposable
     /// <summary>The first log line containing <paramref name="fragment"/>, waiting for it (lines are written as connections end).</summary>
     public async Task<string> WaitForLogAsync(string fragment)
     {
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (DateTime.UtcNow < deadline)
         {
             var line = Logs.Lines.FirstOrDefault(l => l.Contains(fragment, StringComparison.Ordinal));
@@ -108,15 +108,15 @@ internal sealed class TunnelFixture : IAsyncDisposable
     {
         foreach (var listener in _listeners)
         {
-            await listener.DisposeAsync().Within();
+            await listener.DisposeAsync().Bounded();
         }
 
         if (_pools is not null)
         {
-            await _pools.DisposeAsync().Within();
+            await _pools.DisposeAsync().Bounded();
         }
 
-        await Pool.DisposeAsync().Within();
+        await Pool.DisposeAsync().Bounded();
     }
 
     private ILoggerFactory LoggerFactory() =>

@@ -25,10 +25,10 @@ internal static class ViewerTraffic
 
         // U8 type 0, padding, U16 rectangles = 1; x, y, width, height, S32 encoding 0 (Raw); the pixel.
         var head = new byte[4 + 12];
-        await viewer.Stream.ReadExactlyAsync(head).AsTask().Within();
+        await viewer.Stream.ReadExactlyAsync(head).AsTask().Bounded();
         Assert.Equal([0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0], head);
         var pixel = new byte[viewer.BytesPerPixel];
-        await viewer.Stream.ReadExactlyAsync(pixel).AsTask().Within();
+        await viewer.Stream.ReadExactlyAsync(pixel).AsTask().Bounded();
         return pixel;
     }
 }

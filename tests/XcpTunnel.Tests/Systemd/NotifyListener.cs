@@ -42,7 +42,7 @@ internal sealed class NotifyListener : IAsyncDisposable
     /// <summary>The next message that has the assignment <paramref name="assignment"/> (<c>READY=1</c>) on one of its lines; others are skipped.</summary>
     public async Task<string> NextAsync(string assignment, TimeSpan? timeout = null)
     {
-        using var deadline = new CancellationTokenSource(timeout ?? Bounded.Default);
+        using var deadline = new CancellationTokenSource(timeout ?? TestTimeouts.Default);
         try
         {
             while (true)

@@ -41,7 +41,7 @@ public sealed class ReloadTests
         serve.Process.Hangup();
         await notify.NextAsync("READY=1");
 
-        await serve.Process.WaitForOutputAsync("Reloaded: 1 added, 1 removed, 1 changed, 1 unchanged", Bounded.Default);
+        await serve.Process.WaitForOutputAsync("Reloaded: 1 added, 1 removed, 1 changed, 1 unchanged", TestTimeouts.Default);
         await EchoAsync(kept, "after the reload");
         Assert.Equal(Vncterm, await DesktopNameAsync("add"));
         Assert.Equal(Vncterm, await DesktopNameAsync("change"));
@@ -49,10 +49,10 @@ public sealed class ReloadTests
         // The removed and the changed tunnels' live viewers were drained (DrainSeconds 2), then closed.
         Assert.True(await dropped.IsClosedAsync());
         Assert.True(await changing.IsClosedAsync());
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}/"), Timeout = Bounded.Default };
-        var listed = JsonNode.Parse(await http.GetStringAsync(new Uri("tunnels", UriKind.Relative)).Within())!.AsArray();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}/"), Timeout = TestTimeouts.Default };
+        var listed = JsonNode.Parse(await http.GetStringAsync(new Uri("tunnels", UriKind.Relative)).Bounded())!.AsArray();
         Assert.Equal(["add", "change", "keep"], listed.Select(t => (string)t!["name"]!).Order());
-        Assert.Equal("ok\n", await http.GetStringAsync(new Uri("healthz", UriKind.Relative)).Within());
+        Assert.Equal("ok\n", await http.GetStringAsync(new Uri("healthz", UriKind.Relative)).Bounded());
 
         pool.WriteConfig(Tunnels(("keep", "echo"), ("change", "vncterm"), ("add", "vncterm")), healthPort, config =>
             config["Tunnels"]!["add"]!["Pool"] = "lba");
@@ -60,8 +60,8 @@ public sealed class ReloadTests
         var rejected = await notify.NextAsync("READY=1");
 
         Assert.Contains("reload failed: 1 error(s)", NotifyListener.Value(rejected, "STATUS"), StringComparison.Ordinal);
-        await serve.Process.WaitForOutputAsync("Tunnels:add:Pool: no pool named 'lba'", Bounded.Default);
-        await serve.Process.WaitForOutputAsync("Reload rejected (1 error(s)); still running the previous configuration", Bounded.Default);
+        await serve.Process.WaitForOutputAsync("Tunnels:add:Pool: no pool named 'lba'", TestTimeouts.Default);
+        await serve.Process.WaitForOutputAsync("Reload rejected (1 error(s)); still running the previous configuration", TestTimeouts.Default);
         await EchoAsync(kept, "after a rejected reload");
         Assert.Equal(Vncterm, await DesktopNameAsync("add"));
 
@@ -81,7 +81,7 @@ public sealed class ReloadTests
             using var client = new TcpClient(AddressFamily.InterNetwork);
             try
             {
-                await client.ConnectAsync(IPAddress.Loopback, ports[tunnel]).Within();
+                await client.ConnectAsync(IPAddress.Loopback, ports[tunnel]).Bounded();
                 return SocketError.Success;
             }
             catch (SocketException ex)
@@ -113,9 +113,9 @@ public sealed class ReloadTests
         serve.Process.Hangup();
         await notify.NextAsync("READY=1");
 
-        await serve.Process.WaitForOutputAsync("Tunnels:busy:Listen", Bounded.Default);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}/"), Timeout = Bounded.Default };
-        using var health = await http.GetAsync(new Uri("healthz", UriKind.Relative)).Within();
+        await serve.Process.WaitForOutputAsync("Tunnels:busy:Listen", TestTimeouts.Default);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}/"), Timeout = TestTimeouts.Default };
+        using var health = await http.GetAsync(new Uri("healthz", UriKind.Relative)).Bounded();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Equal("not listening: tunnel(s) busy could not bind (see the log)\n", await health.Content.ReadAsStringAsync());
         await using var viewer = await FakeViewer.ConnectAsync(new IPEndPoint(IPAddress.Loopback, keepPort));
@@ -127,7 +127,7 @@ public sealed class ReloadTests
     {
         await viewer.SendRawAsync(text);
         var echoed = new byte[Encoding.ASCII.GetByteCount(text)];
-        await viewer.Stream.ReadExactlyAsync(echoed).AsTask().Within();
+        await viewer.Stream.ReadExactlyAsync(echoed).AsTask().Bounded();
         Assert.Equal(text, Encoding.ASCII.GetString(echoed));
     }
 }

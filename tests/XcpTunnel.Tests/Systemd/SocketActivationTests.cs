@@ -40,8 +40,8 @@ public sealed class SocketActivationTests
         }
 
         await notify.NextAsync("READY=1");
-        await activator.WaitForOutputAsync("Tunnel web uses the socket(s) passed by systemd instead of binding", Bounded.Default);
-        await activator.WaitForOutputAsync("no tunnel is named 'stray'", Bounded.Default);
+        await activator.WaitForOutputAsync("Tunnel web uses the socket(s) passed by systemd instead of binding", TestTimeouts.Default);
+        await activator.WaitForOutputAsync("no tunnel is named 'stray'", TestTimeouts.Default);
         Assert.Equal(SocketError.ConnectionRefused, await ConnectErrorAsync(strayPort));
         Assert.Equal(SocketError.ConnectionRefused, await ConnectErrorAsync(configuredPort));
         Assert.Equal("XenServer Virtual Terminal", await FakeViewer.DesktopNameAsync(plainPort));
@@ -50,17 +50,17 @@ public sealed class SocketActivationTests
         pool.WriteConfig(new Dictionary<string, (string, int)> { ["web"] = ("vncterm", configuredPort), ["pv"] = ("vncterm", plainPort) });
         activator.Hangup();
         await notify.NextAsync("READY=1");
-        await activator.WaitForOutputAsync("Reloaded: 0 added, 0 removed, 1 changed, 1 unchanged", Bounded.Default);
+        await activator.WaitForOutputAsync("Reloaded: 0 added, 0 removed, 1 changed, 1 unchanged", TestTimeouts.Default);
         Assert.Equal("XenServer Virtual Terminal", await FakeViewer.DesktopNameAsync(activatedPort));
         Assert.Equal(SocketError.ConnectionRefused, await ConnectErrorAsync(configuredPort));
 
         activator.Terminate();
-        Assert.Equal(0, await activator.WaitForExitAsync(CancellationToken.None).Within());
+        Assert.Equal(0, await activator.WaitForExitAsync(CancellationToken.None).Bounded());
     }
 
     private static async Task<FakeViewer> ConnectWhenListeningAsync(int port, RunningProcess activator)
     {
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (true)
         {
             try
@@ -80,7 +80,7 @@ public sealed class SocketActivationTests
         using var client = new TcpClient(AddressFamily.InterNetwork);
         try
         {
-            await client.ConnectAsync(IPAddress.Loopback, port).Within();
+            await client.ConnectAsync(IPAddress.Loopback, port).Bounded();
             return SocketError.Success;
         }
         catch (SocketException ex)

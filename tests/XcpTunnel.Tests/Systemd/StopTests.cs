@@ -36,12 +36,12 @@ public sealed class StopTests
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         await viewer.SendRawAsync("still here");
         var echoed = new byte[10];
-        await viewer.Stream.ReadExactlyAsync(echoed).AsTask().Within();
+        await viewer.Stream.ReadExactlyAsync(echoed).AsTask().Bounded();
         Assert.Equal("still here", Encoding.ASCII.GetString(echoed));
 
         Assert.True(await viewer.IsClosedAsync());
-        Assert.Equal(0, await serve.Process.WaitForExitAsync(CancellationToken.None).Within());
+        Assert.Equal(0, await serve.Process.WaitForExitAsync(CancellationToken.None).Bounded());
         Assert.InRange(stopped.Elapsed, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(15));
-        await serve.Process.WaitForOutputAsync("drain time is up", Bounded.Default);
+        await serve.Process.WaitForOutputAsync("drain time is up", TestTimeouts.Default);
     }
 }

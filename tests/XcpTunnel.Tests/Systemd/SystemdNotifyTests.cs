@@ -34,8 +34,8 @@ public sealed class SystemdNotifyTests
         // At this moment, not later: every tunnel must already accept and the health endpoint answer.
         Assert.Equal("QEMU (qemu)", await FakeViewer.DesktopNameAsync(ports["qemu"]));
         Assert.Equal("XenServer Virtual Terminal", await FakeViewer.DesktopNameAsync(ports["vncterm"]));
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}/"), Timeout = Bounded.Default };
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("healthz", UriKind.Relative)).Within()).StatusCode);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}/"), Timeout = TestTimeouts.Default };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("healthz", UriKind.Relative)).Bounded()).StatusCode);
         Assert.Equal("2 tunnels, 0 active connections", NotifyListener.Value(ready, "STATUS"));
 
         // WATCHDOG_USEC=200000: a ping every 100 ms, and they keep coming.
@@ -51,12 +51,12 @@ public sealed class SystemdNotifyTests
         Assert.InRange(monotonic, before, after);
         var reloaded = await notify.NextAsync("READY=1");
         Assert.Equal("2 tunnels, 0 active connections", NotifyListener.Value(reloaded, "STATUS"));
-        await serve.Process.WaitForOutputAsync("Reloaded: 0 added, 0 removed, 0 changed, 2 unchanged", Bounded.Default);
+        await serve.Process.WaitForOutputAsync("Reloaded: 0 added, 0 removed, 0 changed, 2 unchanged", TestTimeouts.Default);
 
         serve.Process.Terminate();
         var stopping = await notify.NextAsync("STOPPING=1");
         Assert.StartsWith("Stopping", NotifyListener.Value(stopping, "STATUS"), StringComparison.Ordinal);
-        Assert.Equal(0, await serve.Process.WaitForExitAsync(CancellationToken.None).Within());
+        Assert.Equal(0, await serve.Process.WaitForExitAsync(CancellationToken.None).Bounded());
         var all = notify.All;
         Assert.Equal(2, all.Count(m => m.Split('\n').Contains("READY=1")));
         Assert.Equal("STOPPING=1", all.Last(m => !m.StartsWith("WATCHDOG=", StringComparison.Ordinal)).Split('\n')[0]);
@@ -102,7 +102,7 @@ public sealed class SystemdNotifyTests
         };
         await using var serve = Processes.Start(spec);
 
-        Assert.NotEqual(0, await serve.WaitForExitAsync(CancellationToken.None).Within());
+        Assert.NotEqual(0, await serve.WaitForExitAsync(CancellationToken.None).Bounded());
         Assert.Contains("Health:Listen: cannot listen", serve.StandardOutput + serve.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain(notify.All, m => m.Split('\n').Contains("READY=1"));
     }

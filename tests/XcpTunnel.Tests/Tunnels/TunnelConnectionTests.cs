@@ -204,7 +204,7 @@ public sealed class TunnelConnectionTests
             var viewer = await fixture.ViewerAsync(tunnel);
             Assert.True((await viewer.ConnectAsync()).Admitted);
             return viewer;
-        })).Within();
+        })).Bounded();
         foreach (var viewer in viewers)
         {
             await viewer.DisposeAsync();

@@ -56,11 +56,11 @@ public sealed class TunnelCostTests
         for (var i = 0; i < 5000; i++)
         {
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await socket.ConnectAsync(endPoint).Within();
+            await socket.ConnectAsync(endPoint).Bounded();
         }
 
         // The backlog holds what the accept loop has not taken yet: wait for all of it.
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (tunnel.TotalConnections < 5000 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
@@ -109,19 +109,19 @@ public sealed class TunnelCostTests
         var viewer = await fixture.ViewerAsync(tunnel);
         await viewer.ReadServerVersionAsync();
         await viewer.SendVersionAsync(RfbProtocolVersion.V3_8);
-        await viewer.Stream.ReadExactlyAsync(new byte[2]).AsTask().Within();
+        await viewer.Stream.ReadExactlyAsync(new byte[2]).AsTask().Bounded();
         await viewer.SendAsync((byte)RfbSecurityType.None);
-        await dialling.Task.Within();
+        await dialling.Task.Bounded();
 
         await viewer.DisposeAsync();
 
-        await cancelled.Task.Within();
+        await cancelled.Task.Bounded();
         await fixture.WaitForLogAsync("outcome viewer_left");
     }
 
     private static async Task WaitUntilIdleAsync(XcpTunnel.Tunnels.TunnelListener tunnel)
     {
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (tunnel.ActiveConnections > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);

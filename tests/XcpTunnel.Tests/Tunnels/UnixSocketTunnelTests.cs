@@ -45,8 +45,8 @@ public sealed class UnixSocketTunnelTests : IDisposable
         var tunnel = fixture.StartTunnel("web01", configure: OnSocket(mode: ownerAndGroup, group: "daemon"));
 
         Assert.Equal(ownerAndGroup, File.GetUnixFileMode(SocketPath));
-        Assert.Equal("daemon", (await Processes.RunAsync(new ProcessSpec("stat", ["-c", "%G", SocketPath]), Bounded.Default, CancellationToken.None)).StandardOutput.Trim());
-        await tunnel.StopAsync(TimeSpan.Zero).Within();
+        Assert.Equal("daemon", (await Processes.RunAsync(new ProcessSpec("stat", ["-c", "%G", SocketPath]), TestTimeouts.Default, CancellationToken.None)).StandardOutput.Trim());
+        await tunnel.StopAsync(TimeSpan.Zero).Bounded();
         Assert.False(File.Exists(SocketPath));
     }
 

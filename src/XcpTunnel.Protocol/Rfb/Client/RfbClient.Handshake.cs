@@ -10,21 +10,21 @@ public sealed partial class RfbClient
 
     private async Task HandshakeAsync(CancellationToken cancellationToken)
     {
-        TimeProvider time = _options.TimeProvider;
-        long start = time.GetTimestamp();
+        IStageObserver? stages = _options.StageObserver;
+        stages?.StageStarted(ConnectionStages.RfbVersion);
         Version = await RfbClientHandshake.NegotiateVersionAsync(_reader.AsStream("the ProtocolVersion"), _stream, cancellationToken).ConfigureAwait(false);
-        TimeSpan versionTime = time.GetElapsedTime(start);
+        stages?.StageCompleted(ConnectionStages.RfbVersion);
 
-        start = time.GetTimestamp();
+        stages?.StageStarted(ConnectionStages.Security);
         SecurityType = await RfbClientHandshake.NegotiateSecurityAsync(
             _reader.AsStream("the security handshake"), _stream, Version, _options.Password, cancellationToken).ConfigureAwait(false);
-        TimeSpan securityTime = time.GetElapsedTime(start);
+        stages?.StageCompleted(ConnectionStages.Security);
 
         // shared-flag 1, always: qemu disconnects every other viewer on 0 (docs/rfb.md, "Consoles").
-        start = time.GetTimestamp();
+        stages?.StageStarted(ConnectionStages.ServerInit);
         await WriteAsync(new[] { SharedFlag }, "ClientInit", cancellationToken).ConfigureAwait(false);
         ServerInit = await ReadServerInitAsync(cancellationToken).ConfigureAwait(false);
-        Timings = new RfbClientTimings(versionTime, securityTime, time.GetElapsedTime(start));
+        stages?.StageCompleted(ConnectionStages.ServerInit);
 
         _canvas = new RfbCanvas(ServerInit.Width, ServerInit.Height);
         await WriteAsync(FormatAndEncodings(), "SetPixelFormat and SetEncodings", cancellationToken).ConfigureAwait(false);

@@ -47,9 +47,6 @@ public sealed partial class RfbClient : IAsyncDisposable
     /// <summary>What the server announced in ServerInit.</summary>
     public RfbServerInit ServerInit { get; private set; } = null!;
 
-    /// <summary>How long each handshake stage took.</summary>
-    public RfbClientTimings Timings { get; private set; } = null!;
-
     /// <summary>How many rectangles arrived in each encoding: lets tests see which decoders a real server made run.</summary>
     internal IReadOnlyDictionary<int, int> RectanglesByEncoding => _rectanglesByEncoding;
 

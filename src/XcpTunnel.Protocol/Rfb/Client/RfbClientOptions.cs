@@ -15,8 +15,11 @@ public sealed record RfbClientOptions
     /// </summary>
     public TimeSpan MessageTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The clock for <see cref="MessageTimeout"/> and <see cref="RfbClient.Timings"/>.</summary>
+    /// <summary>The clock for <see cref="MessageTimeout"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Told as each handshake stage starts and completes (<see cref="ConnectionStages.RfbVersion"/> to <see cref="ConnectionStages.ServerInit"/>); none when null.</summary>
+    public IStageObserver? StageObserver { get; init; }
 
     /// <summary>Whether disposing the client disposes the stream too. Default false: the caller owns it.</summary>
     public bool OwnsStream { get; init; }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using XcpTunnel.Protocol.Streams;
 
 namespace XcpTunnel.Protocol.Rfb.Client;
 
@@ -161,39 +162,9 @@ internal sealed class RfbReader
         return read;
     }
 
-    private sealed class ReaderStream(RfbReader reader, string what) : Stream
+    private sealed class ReaderStream(RfbReader reader, string what) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             reader.ReadSomeAsync(buffer, what, cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) =>
-            throw new NotSupportedException("the RFB reader is asynchronous only");
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

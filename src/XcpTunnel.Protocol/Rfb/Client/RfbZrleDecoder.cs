@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using XcpTunnel.Protocol.Streams;
 
 namespace XcpTunnel.Protocol.Rfb.Client;
 
@@ -236,7 +237,7 @@ internal sealed class RfbZrleDecoder : IDisposable
     /// The compressed side of the zlib stream: first what earlier rectangles left unread, then the current
     /// rectangle's bytes straight from the connection, then end of data until the next rectangle.
     /// </summary>
-    private sealed class CompressedInput(RfbReader reader) : Stream
+    private sealed class CompressedInput(RfbReader reader) : ReadOnlyStream
     {
         private byte[] _pending = [];
         private int _pendingStart;
@@ -244,20 +245,6 @@ internal sealed class RfbZrleDecoder : IDisposable
         private long _remaining;
 
         internal RfbReader Reader { get; } = reader;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         internal void Begin(uint length) => _remaining = length;
 
@@ -304,21 +291,5 @@ internal sealed class RfbZrleDecoder : IDisposable
             _remaining -= read;
             return read;
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) =>
-            throw new NotSupportedException("the ZRLE zlib input is read asynchronously only");
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

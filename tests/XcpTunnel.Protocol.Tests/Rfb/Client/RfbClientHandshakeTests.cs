@@ -63,15 +63,14 @@ public sealed class RfbClientHandshakeTests
     }
 
     [Fact]
-    public async Task Connect_Timings_MeasureEachStage()
+    public async Task Connect_WithObserver_ReportsEachHandshakeStageInOrder()
     {
         var stream = new ScriptedStream(new ChunkedStream(RfbServerScript.Handshake38(1, 1)));
+        var stages = new RecordingStageObserver();
 
-        await using var client = await RfbClient.ConnectAsync(stream, Options, CancellationToken.None).Bounded();
+        await using var client = await RfbClient.ConnectAsync(stream, Options with { StageObserver = stages }, CancellationToken.None).Bounded();
 
-        Assert.True(client.Timings.ProtocolVersion >= TimeSpan.Zero);
-        Assert.True(client.Timings.Security >= TimeSpan.Zero);
-        Assert.True(client.Timings.ServerInit >= TimeSpan.Zero);
+        Assert.Equal(["+rfb_version", "-rfb_version", "+security", "-security", "+server_init", "-server_init"], stages.Events);
     }
 
     [Fact]

@@ -251,7 +251,7 @@ public sealed class XapiRpcClientTests
 
         var e = await Assert.ThrowsAsync<XapiFailureException>(() => Login(client));
 
-        Assert.Equal(XapiErrorCodes.SessionAuthenticationFailed, e.ErrorCode);
+        Assert.Equal("SESSION_AUTHENTICATION_FAILED", e.ErrorCode);
         AssertNoSecret(e);
     }
 

@@ -8,7 +8,7 @@ namespace XcpTunnel.Protocol.Tests.Xapi.Sessions;
 
 /// <summary>
 /// Passwords and session refs are bearer secrets: whatever goes wrong, no exception text and no
-/// log line may carry one (PRODUCT.md, Per-connection behaviour).
+/// log line may carry one (README, "How a connection is made").
 /// </summary>
 public sealed class NoSecretsTests
 {

@@ -20,7 +20,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
     {
         _process = process;
         _directory = directory;
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = Bounded.Default };
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TestTimeouts.Default };
     }
 
     public string Log => _process.StandardError;
@@ -67,7 +67,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
     /// <summary>Evaluates <paramref name="promQl"/> now: every series' labels and value.</summary>
     public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string promQl)
     {
-        var body = await _http.GetStringAsync(new Uri("api/v1/query?query=" + Uri.EscapeDataString(promQl), UriKind.Relative)).Within();
+        var body = await _http.GetStringAsync(new Uri("api/v1/query?query=" + Uri.EscapeDataString(promQl), UriKind.Relative)).Bounded();
         using var json = JsonDocument.Parse(body);
         Assert.Equal("success", json.RootElement.GetProperty("status").GetString());
         return
@@ -82,7 +82,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
     public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> WaitForAsync(
         string promQl, Func<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>, bool> done)
     {
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (true)
         {
             var answer = await QueryAsync(promQl);

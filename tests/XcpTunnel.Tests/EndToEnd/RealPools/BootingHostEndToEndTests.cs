@@ -31,7 +31,7 @@ public sealed class BootingHostEndToEndTests
         Assert.DoesNotContain("malformed", reason, StringComparison.OrdinalIgnoreCase);
 
         lab.Pool.Coordinator.StillBooting = false;
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         string? name = null;
         while (name is null && DateTime.UtcNow < deadline)
         {

@@ -24,16 +24,16 @@ public sealed class ConsoleLimitEndToEndTests
         await using var served = await ServedPool.StartAsync(lab, new Dictionary<string, string> { ["pv"] = "pv01" });
 
         using var socket = new TcpClient { NoDelay = true };
-        await socket.ConnectAsync(System.Net.IPAddress.Loopback, served.Port("pv")).Within();
+        await socket.ConnectAsync(System.Net.IPAddress.Loopback, served.Port("pv")).Bounded();
         var stream = socket.GetStream();
-        await using (var viewer = await RfbClient.ConnectAsync(stream, new RfbClientOptions { MessageTimeout = Bounded.Default }, CancellationToken.None).Within())
+        await using (var viewer = await RfbClient.ConnectAsync(stream, new RfbClientOptions { MessageTimeout = TestTimeouts.Default }, CancellationToken.None).Bounded())
         {
             Assert.Equal("XenServer Virtual Terminal", viewer.ServerInit.Name);
         }
 
         // No keyboard, no mouse: the pool closes the console, and the viewer's connection ends.
         var buffer = new byte[64 * 1024];
-        while (await stream.ReadAsync(buffer).AsTask().Within() > 0)
+        while (await stream.ReadAsync(buffer).AsTask().Bounded() > 0)
         {
         }
 
@@ -52,9 +52,9 @@ public sealed class ConsoleLimitEndToEndTests
         lab.Pool.AddVm("web01", residentOn: lab.Pool.Hosts[1], backend: ConsoleBackend.QemuTestCard());
         lab.Pool.LimitConsoleSessions = true;
         await using var served = await ServedPool.StartAsync(lab, new Dictionary<string, string> { ["web"] = "web01" });
-        using var http = new HttpClient { BaseAddress = served.HealthUrl, Timeout = Bounded.Default };
+        using var http = new HttpClient { BaseAddress = served.HealthUrl, Timeout = TestTimeouts.Default };
 
-        var probe = JsonNode.Parse(await http.GetStringAsync(new Uri("probe/web", UriKind.Relative)).Within())!;
+        var probe = JsonNode.Parse(await http.GetStringAsync(new Uri("probe/web", UriKind.Relative)).Bounded())!;
 
         // OK, or WARNING when this machine is slow: the console answered either way.
         Assert.Contains(probe["status"]!.GetValue<string>(), (string[])["OK", "WARNING"]);
@@ -68,9 +68,9 @@ public sealed class ConsoleLimitEndToEndTests
         await Task.Delay(XcpTunnel.Probes.TunnelProbes.ResultLifetime);
         await using (var viewer = await served.ViewAsync("web"))
         {
-            var refused = JsonNode.Parse(await (await http.GetAsync(new Uri("probe/web", UriKind.Relative)).Within()).Content.ReadAsStringAsync())!;
+            var refused = JsonNode.Parse(await (await http.GetAsync(new Uri("probe/web", UriKind.Relative)).Bounded()).Content.ReadAsStringAsync())!;
             Assert.Contains("console in use by another viewer", refused["reason"]!.GetValue<string>(), StringComparison.Ordinal);
-            var screen = await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+            var screen = await viewer.ReadFullFramebufferAsync(CancellationToken.None).Bounded();
             Assert.Equal((800, 600), (screen.Width, screen.Height));
         }
 

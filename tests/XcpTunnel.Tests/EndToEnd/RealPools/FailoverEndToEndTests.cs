@@ -25,7 +25,7 @@ public sealed class FailoverEndToEndTests(ITestOutputHelper output)
         // Only the coordinator's URL: the members' addresses must come from the pool itself.
         await using var served = await ServedPool.StartAsync(lab, new Dictionary<string, string> { ["web"] = "web01", ["db"] = "db01" });
         await using var streaming = await served.ViewAsync("web");
-        await streaming.ReadFullFramebufferAsync(CancellationToken.None).Within();
+        await streaming.ReadFullFramebufferAsync(CancellationToken.None).Bounded();
         Assert.Equal("QEMU (db01)", await served.DesktopNameAsync("db"));
         Assert.Equal(1, pool.Counters.Logins);
 
@@ -40,7 +40,7 @@ public sealed class FailoverEndToEndTests(ITestOutputHelper output)
         Assert.True(failover < FailoverBudget, $"the new viewer waited {failover.TotalSeconds:0.0} s after the promotion");
         Assert.Equal(2, pool.Counters.Logins);
         // The viewer that was streaming through a member all along still is.
-        var screen = await streaming.ReadFullFramebufferAsync(CancellationToken.None).Within();
+        var screen = await streaming.ReadFullFramebufferAsync(CancellationToken.None).Bounded();
         Assert.Equal((800, 600), (screen.Width, screen.Height));
         served.AssertNoSecretsLogged();
     }

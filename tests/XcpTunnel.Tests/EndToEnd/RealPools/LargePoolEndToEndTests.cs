@@ -67,7 +67,7 @@ public sealed class LargePoolEndToEndTests(ITestOutputHelper output)
     // Until the cache has the change (the refusal comes from the table, with no XAPI call), the viewer may be answered by RPC.
     private static async Task<string> RefusedFromTheCacheAsync(ServedPool served)
     {
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (true)
         {
             string reason = "";
@@ -83,7 +83,7 @@ public sealed class LargePoolEndToEndTests(ITestOutputHelper output)
 
     private static async Task ViewedFromTheCacheAsync(ServedPool served, SimulatedPool pool)
     {
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (true)
         {
             try

@@ -51,7 +51,7 @@ public sealed class NotReadyEndToEndTests
 
         lab.Pool.Start(vm, consolesAfter: TimeSpan.FromMilliseconds(300));
         string? name = null;
-        var deadline = DateTime.UtcNow + Bounded.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (name is null && DateTime.UtcNow < deadline)
         {
             try

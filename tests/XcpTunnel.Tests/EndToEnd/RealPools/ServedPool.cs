@@ -74,9 +74,9 @@ internal sealed class ServedPool : IAsyncDisposable
         var client = new TcpClient { NoDelay = true };
         try
         {
-            await client.ConnectAsync(System.Net.IPAddress.Loopback, _ports[tunnel]).Within();
-            var options = new RfbClientOptions { OwnsStream = true, MessageTimeout = Bounded.Default };
-            return await RfbClient.ConnectAsync(client.GetStream(), options, CancellationToken.None).Within();
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, _ports[tunnel]).Bounded();
+            var options = new RfbClientOptions { OwnsStream = true, MessageTimeout = TestTimeouts.Default };
+            return await RfbClient.ConnectAsync(client.GetStream(), options, CancellationToken.None).Bounded();
         }
         catch
         {
@@ -111,7 +111,7 @@ internal sealed class ServedPool : IAsyncDisposable
     }
 
     /// <summary>Waits for <paramref name="text"/> in the daemon's log.</summary>
-    public Task WaitForLogAsync(string text) => Serve.Process.WaitForOutputAsync(text, Bounded.Default);
+    public Task WaitForLogAsync(string text) => Serve.Process.WaitForOutputAsync(text, TestTimeouts.Default);
 
     /// <summary>Checks that no password or session reference reached the daemon's output.</summary>
     public void AssertNoSecretsLogged()

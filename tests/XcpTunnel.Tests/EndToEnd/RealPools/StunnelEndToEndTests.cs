@@ -33,7 +33,7 @@ public sealed class StunnelEndToEndTests
             // A full 800x600 screen, then another: bulk data from the console through stunnel, the daemon and back.
             for (var i = 0; i < 2; i++)
             {
-                var screen = await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+                var screen = await viewer.ReadFullFramebufferAsync(CancellationToken.None).Bounded();
                 Assert.Equal((800, 600), (screen.Width, screen.Height));
             }
         }
