@@ -14,6 +14,9 @@ internal sealed class ConsoleIndex
 
     public int VmCount => _vms.Count;
 
+    /// <summary>A copy of every VM record, for readers outside the lock.</summary>
+    public IReadOnlyList<VmRecord> Vms() => [.. _vms.Values];
+
     /// <summary>Replaces everything with a full load.</summary>
     public void Load(IEnumerable<VmRecord> vms, IEnumerable<ConsoleRecord> consoles)
     {
