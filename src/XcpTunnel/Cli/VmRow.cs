@@ -75,7 +75,5 @@ internal sealed record VmRow(
     /// name-label, which, as for the daemon's resolver, never means a template or a snapshot.
     /// </summary>
     public static bool Maps(TunnelSettings tunnel, string pool, VmRecord vm) =>
-        string.Equals(tunnel.Pool, pool, StringComparison.OrdinalIgnoreCase)
-        && (string.Equals(tunnel.Vm, vm.Uuid, StringComparison.OrdinalIgnoreCase)
-            || (string.Equals(tunnel.Vm, vm.NameLabel, StringComparison.Ordinal) && !vm.IsTemplate && !vm.IsSnapshot));
+        tunnel.Names(pool, vm.Uuid, vm.IsTemplate || vm.IsSnapshot ? null : vm.NameLabel);
 }

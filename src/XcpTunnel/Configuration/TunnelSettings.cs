@@ -55,4 +55,12 @@ internal sealed record TunnelSettings(
 
     /// <summary>The VM as people know it: its name-label for a generated tunnel, else <see cref="Vm"/> as configured.</summary>
     public string VmDisplay => GeneratedFor ?? Vm;
+
+    /// <summary>
+    /// Whether this tunnel names the VM <paramref name="uuid"/> of <paramref name="pool"/>: by UUID (any case) or by its
+    /// exact <paramref name="nameLabel"/> (null for VMs a name never means, templates and snapshots).
+    /// </summary>
+    public bool Names(string pool, string uuid, string? nameLabel) =>
+        string.Equals(Pool, pool, StringComparison.OrdinalIgnoreCase)
+        && (string.Equals(Vm, uuid, StringComparison.OrdinalIgnoreCase) || (nameLabel is not null && string.Equals(Vm, nameLabel, StringComparison.Ordinal)));
 }

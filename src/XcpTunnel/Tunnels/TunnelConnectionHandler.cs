@@ -51,6 +51,9 @@ internal sealed class TunnelConnectionHandler(
     /// <summary>Where this tunnel's refusals are counted and summed up, its listener's included.</summary>
     public RefusalLog Refusals { get; } = new(tunnel.Name, logger, time);
 
+    /// <summary>Set when the tunnel is removed: why, for the viewers still connected when its drain ends.</summary>
+    public string? RemovedBecause { get; set; }
+
     public void Dispose() => Refusals.Dispose();
 
     /// <summary>Serves a viewer that connected to a listener; the handler owns and closes the socket.</summary>
@@ -107,6 +110,12 @@ internal sealed class TunnelConnectionHandler(
                     TunnelLog.ConsoleIdleClosed(logger, id, tunnel.Name, (long)idle.Idle.TotalSeconds, (long)idle.Timeout.TotalSeconds);
                 }
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && RemovedBecause is { } removed)
+        {
+            outcome = TunnelOutcome.TunnelRemoved;
+            LogFailure(id, outcome, removed);
+            await TellAsync(viewer, removed).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
