@@ -18,7 +18,10 @@ internal static class ServeCommand
         configuration file: only added, removed and changed tunnels are touched. With NOTIFY_SOCKET set it
         notifies systemd (READY, STATUS, WATCHDOG, RELOADING, STOPPING); a socket passed by systemd whose
         FileDescriptorName is a tunnel's name becomes that tunnel's listener. Under systemd, logs go to the
-        journal. Check a configuration first with `xcptunnel check`.
+        journal. A pool with AutoTunnels gets a tunnel for every VM its Match takes (all, tag:NAME,
+        a name-label glob), following VMs as they appear, go, are renamed or retagged, with no reload;
+        each VM keeps its port across restarts in State:Directory (default $STATE_DIRECTORY, else
+        /var/lib/xcptunnel). Check a configuration first with `xcptunnel check`.
 
         Examples:
           xcptunnel serve
