@@ -100,7 +100,7 @@ internal sealed class TunnelConnectionHandler(
                 await viewer.RelayServerInitAsync(serverInit, cancellationToken).ConfigureAwait(false);
                 metrics?.HandshakeCompleted(time.GetElapsedTime(started));
                 spliced = await SpliceAsync(viewer.Stream, console.Stream, cancellationToken).ConfigureAwait(false);
-                outcome = TunnelOutcomes.Of(spliced.Value.Outcome);
+                outcome = Stopped(TunnelOutcomes.Of(spliced.Value.Outcome), id);
                 LogSpliceError(id, outcome, spliced.Value.Error);
                 if (spliced.Value.Outcome == SpliceOutcome.ConsoleClosed
                     && await console.ClosedForIdlenessAsync(CancellationToken.None).ConfigureAwait(false) is { } idle)
@@ -111,16 +111,10 @@ internal sealed class TunnelConnectionHandler(
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && RemovedBecause is { } removed)
-        {
-            outcome = TunnelOutcome.TunnelRemoved;
-            LogFailure(id, outcome, removed);
-            await TellAsync(viewer, removed).ConfigureAwait(false);
-        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            outcome = TunnelOutcome.Shutdown;
-            await TellAsync(viewer, TunnelOutcomes.Describe(outcome).ViewerMessage!).ConfigureAwait(false);
+            outcome = Stopped(TunnelOutcome.Shutdown, id);
+            await TellAsync(viewer, RemovedBecause ?? TunnelOutcomes.Describe(outcome).ViewerMessage!).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (viewer.ViewerGone.IsCancellationRequested)
         {
@@ -232,6 +226,18 @@ internal sealed class TunnelConnectionHandler(
         {
             TunnelLog.Failed(logger, info.Level, id, tunnel.Name, info.Label, reason);
         }
+    }
+
+    // A connection the drain of a removed tunnel ended was ended by that removal, logged with its reason.
+    private TunnelOutcome Stopped(TunnelOutcome outcome, string id)
+    {
+        if (outcome != TunnelOutcome.Shutdown || RemovedBecause is not { } reason)
+        {
+            return outcome;
+        }
+
+        LogFailure(id, TunnelOutcome.TunnelRemoved, reason);
+        return TunnelOutcome.TunnelRemoved;
     }
 
     // Best effort and bounded: the viewer may be gone or not reading.
