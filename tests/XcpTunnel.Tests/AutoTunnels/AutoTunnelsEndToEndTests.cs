@@ -26,7 +26,7 @@ public sealed class AutoTunnelsEndToEndTests
             lab.Pool.AddTag(vm, Tag);
         }
 
-        var first = TestPorts.FreeRange(60);
+        var first = XcpTunnel.Benchmarks.Tcp.FreeRange(60);
         var healthPort = TestPorts.Free();
         WriteConfig(lab, first, healthPort);
         var daemon = await AutoTunnelDaemon.StartAsync(lab.ConfigPath);

@@ -46,7 +46,7 @@ public sealed class VmsCommandTests
         var fresh = lab.Pool.AddVm("fresh01");
         lab.Pool.AddTag(web, "console");
         lab.Pool.AddTag(fresh, "console");
-        var first = TestPorts.FreeRange(10);
+        var first = XcpTunnel.Benchmarks.Tcp.FreeRange(10);
         var state = XcpTunnel.AutoTunnels.AutoTunnelState.Load(XcpTunnel.AutoTunnels.AutoTunnelState.PathFor(lab.Directory.Path, "lab"));
         state.Vms[web.Uuid] = new XcpTunnel.AutoTunnels.AutoTunnelEntry { Name = "web01", Port = first + 4, Tunnel = true };
         state.Save();
