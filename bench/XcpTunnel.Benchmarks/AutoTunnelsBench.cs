@@ -30,11 +30,13 @@ internal static class AutoTunnelsBench
         var vms = Enumerable.Range(0, count)
             .Select(i => pool.AddVm("vm" + i.ToString("D5", CultureInfo.InvariantCulture), residentOn: pool.Hosts[i % 2], backend: backend))
             .ToList();
+        // A hand-written tunnel beside the generated ones, to a VM that is never tagged.
+        var handWritten = pool.AddVm("hand-written", backend: backend);
         int first = Tcp.FreeRange(count);
         var directory = Directory.CreateTempSubdirectory("xcptunnel-bench-auto-");
         try
         {
-            var (daemon, _) = await Peers.StartDaemonAsync(settings.XcpTunnelBinary, pool, Password, vms[0].NameLabel, 16, directory.FullName, config =>
+            var (daemon, _) = await Peers.StartDaemonAsync(settings.XcpTunnelBinary, pool, Password, handWritten.NameLabel, 16, directory.FullName, config =>
             {
                 config["Pools"]!["bench"]!["AutoTunnels"] = new JsonObject
                 {
@@ -46,7 +48,7 @@ internal static class AutoTunnelsBench
             await using (daemon)
             {
                 Progress($"auto tunnels: waiting for the console cache of {count} VMs");
-                await UntilAsync(() => daemon.Tail().Contains($"console cache loaded ({count} VMs)", StringComparison.Ordinal), daemon, ct);
+                await UntilAsync(() => daemon.Tail().Contains($"console cache loaded ({count + 1} VMs)", StringComparison.Ordinal), daemon, ct);
                 await Task.Delay(Settle, ct);
                 long before = daemon.ResidentBytes();
 

@@ -10,7 +10,7 @@ internal static class AtomicFile
 {
     /// <param name="path">The file to replace (or create).</param>
     /// <param name="content">Its new content.</param>
-    /// <param name="mode">Its permission bits; null keeps those of the file it replaces.</param>
+    /// <param name="mode">Its permission bits, less the umask's; null keeps exactly those of the file it replaces.</param>
     /// <param name="prepare">Runs on the temporary file before the rename (to give it an owner).</param>
     /// <exception cref="IOException">The file could not be written; it is unchanged.</exception>
     public static void Replace(string path, ReadOnlySpan<byte> content, UnixFileMode? mode, Action<string>? prepare = null)
@@ -32,8 +32,12 @@ internal static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
 
-            // The umask may have taken bits off the create mode.
-            File.SetUnixFileMode(temporary, bits);
+            if (mode is null)
+            {
+                // The umask took bits off the create mode; a replaced file keeps all of its own.
+                File.SetUnixFileMode(temporary, bits);
+            }
+
             prepare?.Invoke(temporary);
             File.Move(temporary, full, overwrite: true);
             UnixFiles.SyncDirectory(directory);
