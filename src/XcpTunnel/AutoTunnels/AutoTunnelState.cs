@@ -75,10 +75,11 @@ internal sealed class AutoTunnelState
         return new AutoTunnelState(path, vms);
     }
 
-    /// <summary>Writes the file whole (or not at all: the previous one stays).</summary>
+    /// <summary>Writes the file whole (or not at all: the previous one stays), making its directory if need be.</summary>
     /// <exception cref="IOException">It could not be written.</exception>
     public void Save()
     {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         var file = new AutoTunnelFile { Vms = new SortedDictionary<string, AutoTunnelEntry?>(Vms.ToDictionary(v => v.Key, v => (AutoTunnelEntry?)v.Value), StringComparer.Ordinal) };
         AtomicFile.Replace(Path, JsonSerializer.SerializeToUtf8Bytes(file, AutoTunnelJsonContext.Default.AutoTunnelFile), OwnerOnly);
     }

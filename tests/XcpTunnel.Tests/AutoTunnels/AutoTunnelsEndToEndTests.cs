@@ -111,6 +111,23 @@ public sealed class AutoTunnelsEndToEndTests
         }
     }
 
+    [Fact]
+    public async Task Serve_StateFileDamaged_DoesNotStart_SaysWhatToDo_LeavesTheFileAlone()
+    {
+        await using var lab = await CliPool.StartAsync();
+        WriteConfig(lab, XcpTunnel.Benchmarks.Tcp.FreeRange(60), TestPorts.Free());
+        var state = XcpTunnel.AutoTunnels.AutoTunnelState.PathFor(lab.Directory.Path, "lab");
+        const string Damaged = """{ "vms": { "0b6e6c0e-4c6b-4d3a-9e1f-6a2b3c4d5e6f": { "name": "web01", "port": 59""";
+        await File.WriteAllTextAsync(state, Damaged);
+
+        var result = await CliPool.RunAsync("serve", "--config", lab.ConfigPath);
+
+        Assert.True(result.ExitCode == 1, result.Describe("serve should not have started"));
+        Assert.Contains($"{state} is not a valid state file (", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("mend it, or move it away to give every VM a new port", result.StandardError, StringComparison.Ordinal);
+        Assert.Equal(Damaged, await File.ReadAllTextAsync(state));
+    }
+
     private static IEnumerable<string> Tagged(IEnumerable<SimulatedVm> vms) => vms.Where(v => v.Tags.Contains(Tag)).Select(v => v.Uuid);
 
     private static void WriteConfig(CliPool lab, int firstPort, int healthPort)
