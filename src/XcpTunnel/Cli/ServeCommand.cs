@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using XcpTunnel.AutoTunnels;
 using XcpTunnel.Configuration;
 using XcpTunnel.Daemon;
 
@@ -58,6 +59,12 @@ internal static class ServeCommand
         if (!loaded.Succeeded)
         {
             return await CliErrors.ReportAsync(loaded, errors).ConfigureAwait(false);
+        }
+
+        // A damaged state file is said in one line, as an invalid configuration is, before a host logs it with its stack.
+        foreach (var pool in loaded.Settings.AutoTunnels.Keys)
+        {
+            AutoTunnelState.Load(AutoTunnelState.PathFor(loaded.Settings.StateDirectory, pool));
         }
 
         using var host = DaemonHost.Build(
