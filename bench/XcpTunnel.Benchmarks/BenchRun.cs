@@ -55,6 +55,11 @@ internal static class BenchRun
                         rows.AddRange(await LargePoolBench.MeasureAsync(settings, ct));
                     }
 
+                    if (settings.AutoTunnelVms > 0)
+                    {
+                        rows.AddRange(await AutoTunnelsBench.MeasureAsync(settings, ct));
+                    }
+
                     var markdown = Markdown(settings, daemon, rows) + KeptNotes(settings.Output);
                     Console.WriteLine(Report.Table(rows));
                     await File.WriteAllTextAsync(settings.Output, markdown, ct);

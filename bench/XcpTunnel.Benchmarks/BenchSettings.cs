@@ -28,10 +28,13 @@ internal sealed record BenchSettings
     /// <summary>VMs in the large-pool run (<see cref="LargePoolBench"/>); 0 skips it.</summary>
     public int LargePoolVms { get; init; } = 10_000;
 
+    /// <summary>VMs given generated tunnels in the AutoTunnels run (<see cref="AutoTunnelsBench"/>); 0 skips it.</summary>
+    public int AutoTunnelVms { get; init; } = 1000;
+
     /// <summary>
     /// <c>--xcptunnel PATH</c> (required), <c>--socat PATH</c>, <c>--output FILE</c>, <c>--transfer-mib N</c>,
     /// <c>--repeats N</c>, <c>--round-trips N</c>, <c>--setup-samples N</c>, <c>--parallel N</c>,
-    /// <c>--parallel-mib N</c>, <c>--idle N</c>, <c>--large-pool-vms N</c> (0 skips it).
+    /// <c>--parallel-mib N</c>, <c>--idle N</c>, <c>--large-pool-vms N</c>, <c>--auto-tunnel-vms N</c> (0 skips either).
     /// </summary>
     public static BenchSettings Parse(string[] args)
     {
@@ -58,6 +61,7 @@ internal sealed record BenchSettings
             ParallelMibEach = Int("--parallel-mib", defaults.ParallelMibEach),
             IdleConnections = Int("--idle", defaults.IdleConnections),
             LargePoolVms = Int("--large-pool-vms", defaults.LargePoolVms),
+            AutoTunnelVms = Int("--auto-tunnel-vms", defaults.AutoTunnelVms),
         };
     }
 }

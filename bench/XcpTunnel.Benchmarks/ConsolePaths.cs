@@ -87,6 +87,40 @@ internal static class Tcp
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// The first of <paramref name="count"/> consecutive loopback ports nothing listens on, below the kernel's ephemeral
+    /// range (32768 and up), so outgoing connections do not take them meanwhile. The tests use it too.
+    /// </summary>
+    public static int FreeRange(int count)
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            int first = Random.Shared.Next(10000, 32000 - count);
+            var probes = new List<TcpListener>();
+            try
+            {
+                for (int port = first; port < first + count; port++)
+                {
+                    var probe = new TcpListener(IPAddress.Loopback, port);
+                    probe.Start();
+                    probes.Add(probe);
+                }
+
+                return first;
+            }
+            catch (SocketException)
+            {
+                // Taken: another block.
+            }
+            finally
+            {
+                probes.ForEach(p => p.Stop());
+            }
+        }
+
+        throw new InvalidOperationException($"no {count} consecutive free ports found");
+    }
+
     /// <summary>Waits until something accepts on <paramref name="port"/>.</summary>
     public static async Task WaitForListenerAsync(int port, Func<bool> gaveUp, TimeSpan timeout)
     {

@@ -30,8 +30,15 @@ internal static class Peers
     /// The real daemon, <c>xcptunnel serve</c>, with one tunnel to <paramref name="vm"/>: pinned to the simulator's
     /// certificate, its connection cap raised for the idle test, its health endpoint on a free port.
     /// </summary>
+    /// <param name="binary">The xcptunnel binary.</param>
+    /// <param name="pool">The pool.</param>
+    /// <param name="password">Its password.</param>
+    /// <param name="vm">The tunnel's VM.</param>
+    /// <param name="maxConnections">The tunnel's cap.</param>
+    /// <param name="directory">Where the configuration and the password file go.</param>
+    /// <param name="edit">Changes the configuration before it is written (another pool's keys, for instance).</param>
     public static async Task<(ChildProcess Process, int Port)> StartDaemonAsync(
-        string binary, SimulatedPool pool, string password, string vm, int maxConnections, string directory)
+        string binary, SimulatedPool pool, string password, string vm, int maxConnections, string directory, Action<JsonObject>? edit = null)
     {
         int port = Tcp.FreePort();
         string passwordFile = Path.Combine(directory, "bench.password");
@@ -66,6 +73,7 @@ internal static class Peers
             ["Access"] = new JsonObject { ["AllowUsers"] = new JsonArray(Environment.UserName) },
             ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{Tcp.FreePort().ToString(CultureInfo.InvariantCulture)}" },
         };
+        edit?.Invoke(config);
         string configFile = Path.Combine(directory, "xcptunnel.json");
         await File.WriteAllTextAsync(configFile, config.ToJsonString());
         var process = ChildProcess.Start(binary, ["serve", "--config", configFile]);

@@ -263,6 +263,26 @@ public sealed class SimulatedPool : IAsyncDisposable
         _pool.Database.Rename(vm, nameLabel);
     }
 
+    /// <summary><c>VM.add_tags</c>: adds <paramref name="tag"/> to the VM's <c>tags</c> set (a <c>mod</c> event).</summary>
+    public void AddTag(SimulatedVm vm, string tag)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        _pool.Database.SetTags(vm, tags => tags.Contains(tag, StringComparer.Ordinal) ? tags : [.. tags, tag]);
+    }
+
+    /// <summary><c>VM.remove_tags</c>: removes <paramref name="tag"/> from the VM's <c>tags</c> (a <c>mod</c> event).</summary>
+    public void RemoveTag(SimulatedVm vm, string tag)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        _pool.Database.SetTags(vm, tags => [.. tags.Where(t => !string.Equals(t, tag, StringComparison.Ordinal))]);
+    }
+
+    /// <summary>
+    /// <c>VM.destroy</c> of a halted or suspended VM (xapi refuses a running one; halt it first): the record goes, with a
+    /// <c>del</c> event that carries no snapshot (docs/xapi-console-protocol.md, "Events").
+    /// </summary>
+    public void Destroy(SimulatedVm vm) => _pool.Database.Destroy(vm);
+
     /// <summary>
     /// xapi loses its event queue (an overflow, a restart): every <c>event.from</c> token issued so far, including
     /// those of waiting calls, gets <c>EVENTS_LOST</c>; a client must load everything again.

@@ -27,6 +27,9 @@ public sealed class SimulatedVm
     /// <summary>The VM's <c>name_label</c> (several VMs may share one); change it with <see cref="SimulatedPool.Rename"/>.</summary>
     public string NameLabel { get; internal set; }
 
+    /// <summary>The VM's <c>tags</c>, a set of user-chosen strings; change them with <see cref="SimulatedPool.AddTag"/> and <see cref="SimulatedPool.RemoveTag"/>.</summary>
+    public IReadOnlyList<string> Tags { get; internal set; } = [];
+
     /// <summary>The current <c>power_state</c>.</summary>
     public SimulatedPowerState PowerState { get; internal set; }
 

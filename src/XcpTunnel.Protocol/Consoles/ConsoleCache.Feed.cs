@@ -27,6 +27,7 @@ public sealed partial class ConsoleCache
             {
                 token ??= await LoadAsync(cancellationToken).ConfigureAwait(false);
                 var batch = await Pool.GetEventsAsync(FollowedClasses, token, wait, cancellationToken).ConfigureAwait(false);
+                var vmsChanged = false;
                 lock (_sync)
                 {
                     foreach (var change in batch.Events)
@@ -38,11 +39,17 @@ public sealed partial class ConsoleCache
                         else
                         {
                             _index.Apply(change);
+                            vmsChanged |= change.IsClass("VM");
                         }
                     }
                 }
 
                 token = batch.Token;
+                if (vmsChanged)
+                {
+                    VmsChanged?.Invoke();
+                }
+
                 backoff = _options.MinBackoff;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -101,6 +108,7 @@ public sealed partial class ConsoleCache
 
         Interlocked.Increment(ref _loads);
         ConsoleCacheLog.Loaded(_logger, Pool.Options.Name, vms.Count);
+        VmsChanged?.Invoke();
         return token;
     }
 

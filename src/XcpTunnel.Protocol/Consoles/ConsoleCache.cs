@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using XcpTunnel.Protocol.Xapi.Records;
 using XcpTunnel.Protocol.Xapi.Sessions;
 
 namespace XcpTunnel.Protocol.Consoles;
@@ -46,6 +47,27 @@ public sealed partial class ConsoleCache : IConsoleResolver, IAsyncDisposable
 
     /// <summary>Whether answers come from the table now (it is loaded and the event feed is healthy).</summary>
     public bool IsSynchronised => _synchronised;
+
+    /// <summary>
+    /// The VMs as the table has them now, or null while it is not in step with the pool (what it holds then may be
+    /// stale). A copy: the caller may keep it.
+    /// </summary>
+    public IReadOnlyList<VmRecord>? Vms
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _synchronised ? _index.Vms() : null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Raised after the table's VMs changed: a full load, or events that added, changed or deleted VMs. Raised on the
+    /// feed's task, so a handler must only take note (and read <see cref="Vms"/> later); the feed waits for it.
+    /// </summary>
+    public event Action? VmsChanged;
 
     /// <summary>How many full loads the table has had (the first one, then one per resynchronisation).</summary>
     public long Loads => Interlocked.Read(ref _loads);

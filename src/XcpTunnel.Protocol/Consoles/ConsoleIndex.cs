@@ -12,6 +12,9 @@ internal sealed class ConsoleIndex
     private readonly Dictionary<string, VmRecord> _vms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConsoleRecord> _consoles = new(StringComparer.Ordinal);
 
+    /// <summary>A copy of every VM record, for readers outside the lock.</summary>
+    public IReadOnlyList<VmRecord> Vms() => [.. _vms.Values];
+
     /// <summary>Replaces everything with a full load.</summary>
     public void Load(IEnumerable<VmRecord> vms, IEnumerable<ConsoleRecord> consoles)
     {

@@ -176,6 +176,32 @@ internal sealed class PoolDatabase
         }
     }
 
+    public void SetTags(SimulatedVm vm, Func<IReadOnlyList<string>, IReadOnlyList<string>> change)
+    {
+        lock (Sync)
+        {
+            RequireVm(vm);
+            vm.Tags = change(vm.Tags);
+            Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+        }
+    }
+
+    /// <summary>xapi's <c>VM.destroy</c>: only a VM with no domain (Halted or Suspended); its record is deleted.</summary>
+    public void Destroy(SimulatedVm vm)
+    {
+        lock (Sync)
+        {
+            RequireVm(vm);
+            if (vm.ResidentOn is not null)
+            {
+                throw new InvalidOperationException($"VM {vm} is {vm.PowerState}: xapi destroys only a halted VM (VM_BAD_POWER_STATE).");
+            }
+
+            _vmsByRef.Remove(vm.Ref);
+            Events.Append(EventLog.VmClass, EventLog.Del, vm.Ref, Records.Vm(this, vm));
+        }
+    }
+
     public void LoseEvents()
     {
         lock (Sync)

@@ -78,7 +78,7 @@ internal static class Records
         ["snapshot_time"] = "19700101T00:00:00Z",
         ["transportable_snapshot_id"] = "",
         ["blobs"] = new Dictionary<string, object?>(StringComparer.Ordinal),
-        ["tags"] = new List<object?>(),
+        ["tags"] = vm.Tags.Select(t => (object?)t).ToList(),
         ["blocked_operations"] = new Dictionary<string, object?>(StringComparer.Ordinal),
         ["snapshot_info"] = new Dictionary<string, object?>(StringComparer.Ordinal),
         ["snapshot_metadata"] = "",

@@ -104,14 +104,22 @@ internal sealed partial class RpcDispatcher
         return events;
     }
 
-    private static Dictionary<string, object?> EventRecord(long id, DateTimeOffset timestamp, string cls, string operation, string objectRef, Dictionary<string, object?> snapshot) =>
-        new(StringComparer.Ordinal)
+    // xapi_event.ml builds a "del" event without a snapshot: the row is gone when the event is read.
+    private static Dictionary<string, object?> EventRecord(long id, DateTimeOffset timestamp, string cls, string operation, string objectRef, Dictionary<string, object?> snapshot)
+    {
+        var record = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["id"] = id,
             ["timestamp"] = (timestamp.ToUnixTimeMilliseconds() / 1000.0).ToString("F3", CultureInfo.InvariantCulture),
             ["class"] = cls,
             ["operation"] = operation,
             ["ref"] = objectRef,
-            ["snapshot"] = snapshot,
         };
+        if (operation != EventLog.Del)
+        {
+            record["snapshot"] = snapshot;
+        }
+
+        return record;
+    }
 }

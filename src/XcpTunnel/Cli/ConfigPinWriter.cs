@@ -102,37 +102,17 @@ internal static class ConfigPinWriter
     private static JsonNode? Member(JsonObject? node, string name) =>
         node?.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
+    // The new file keeps the old one's mode, owner and group (root:xcptunnel 0640 for the packaged file, which the
+    // daemon reads by group); it is root's until given them.
     private static void ReplaceAtomically(string path, byte[] content)
     {
-        if (OperatingSystem.IsWindows())
+        var original = UnixFiles.Status(path);
+        AtomicFile.Replace(path, content, mode: null, temporary =>
         {
-            throw new PlatformNotSupportedException("xcptunnel runs on Linux");
-        }
-
-        var mode = File.GetUnixFileMode(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode }))
+            if (original is { } owner)
             {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
+                UnixFiles.ChangeOwner(temporary, owner.Uid, owner.Gid);
             }
-
-            // The umask may have taken bits off the create mode; the new file is root's until given the old
-            // one's owner and group (root:xcptunnel 0640 for the packaged file, which the daemon reads by group).
-            File.SetUnixFileMode(temporary, mode);
-            if (UnixFiles.Status(path) is { } original)
-            {
-                UnixFiles.ChangeOwner(temporary, original.Uid, original.Gid);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        });
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using XcpTunnel.AutoTunnels;
 using XcpTunnel.Configuration;
 using XcpTunnel.Daemon;
 
@@ -18,7 +19,10 @@ internal static class ServeCommand
         configuration file: only added, removed and changed tunnels are touched. With NOTIFY_SOCKET set it
         notifies systemd (READY, STATUS, WATCHDOG, RELOADING, STOPPING); a socket passed by systemd whose
         FileDescriptorName is a tunnel's name becomes that tunnel's listener. Under systemd, logs go to the
-        journal. Check a configuration first with `xcptunnel check`.
+        journal. A pool with AutoTunnels gets a tunnel for every VM its Match takes (all, tag:NAME,
+        a name-label glob), following VMs as they appear, go, are renamed or retagged, with no reload;
+        each VM keeps its port across restarts in State:Directory (default $STATE_DIRECTORY, else
+        /var/lib/xcptunnel). Check a configuration first with `xcptunnel check`.
 
         Examples:
           xcptunnel serve
@@ -55,6 +59,12 @@ internal static class ServeCommand
         if (!loaded.Succeeded)
         {
             return await CliErrors.ReportAsync(loaded, errors).ConfigureAwait(false);
+        }
+
+        // A damaged state file is said in one line, as an invalid configuration is, before a host logs it with its stack.
+        foreach (var pool in loaded.Settings.AutoTunnels.Keys)
+        {
+            AutoTunnelState.Load(AutoTunnelState.PathFor(loaded.Settings.StateDirectory, pool));
         }
 
         using var host = DaemonHost.Build(

@@ -12,7 +12,7 @@ namespace XcpTunnel.Cli;
 /// <param name="PowerState">Halted, Paused, Running or Suspended.</param>
 /// <param name="Host">The name-label of the host it runs on; null when it is not resident anywhere.</param>
 /// <param name="Consoles">Console protocols (<c>rfb</c>, <c>vt100</c> …), sorted; empty unless running.</param>
-/// <param name="Tunnels">Configured tunnels whose <c>Vm</c> is this VM's name or UUID.</param>
+/// <param name="Tunnels">Configured tunnels whose <c>Vm</c> is this VM's name or UUID, and its generated one.</param>
 internal sealed record VmRow(
     string Pool,
     string Name,
@@ -39,10 +39,21 @@ internal sealed record VmRow(
     /// Lists the VMs of <paramref name="pool"/> that <paramref name="include"/> accepts. Three calls
     /// whatever the pool's size (VMs, consoles, then one name lookup per host that runs one of them).
     /// </summary>
+    /// <param name="pool">The pool to ask.</param>
+    /// <param name="tunnels">The hand-written tunnels.</param>
+    /// <param name="generated">The tunnels the pool's <c>AutoTunnels</c> give its VMs now; null when it has none.</param>
+    /// <param name="include">Which VMs to list.</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
     public static async Task<IReadOnlyList<VmRow>> ListAsync(
-        XapiPoolSession pool, IReadOnlyList<TunnelSettings> tunnels, Func<VmRecord, bool> include, CancellationToken cancellationToken)
+        XapiPoolSession pool,
+        IReadOnlyList<TunnelSettings> tunnels,
+        Func<IReadOnlyList<VmRecord>, IReadOnlyList<TunnelSettings>>? generated,
+        Func<VmRecord, bool> include,
+        CancellationToken cancellationToken)
     {
-        var vms = (await pool.GetAllVmRecordsAsync(cancellationToken).ConfigureAwait(false)).Where(include).ToList();
+        var all = await pool.GetAllVmRecordsAsync(cancellationToken).ConfigureAwait(false);
+        tunnels = [.. tunnels, .. generated?.Invoke(all) ?? []];
+        var vms = all.Where(include).ToList();
         if (vms.Count == 0)
         {
             return [];
@@ -75,7 +86,5 @@ internal sealed record VmRow(
     /// name-label, which, as for the daemon's resolver, never means a template or a snapshot.
     /// </summary>
     public static bool Maps(TunnelSettings tunnel, string pool, VmRecord vm) =>
-        string.Equals(tunnel.Pool, pool, StringComparison.OrdinalIgnoreCase)
-        && (string.Equals(tunnel.Vm, vm.Uuid, StringComparison.OrdinalIgnoreCase)
-            || (string.Equals(tunnel.Vm, vm.NameLabel, StringComparison.Ordinal) && !vm.IsTemplate && !vm.IsSnapshot));
+        tunnel.Names(pool, vm.Uuid, vm.IsTemplate || vm.IsSnapshot ? null : vm.NameLabel);
 }

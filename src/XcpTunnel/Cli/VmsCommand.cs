@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using XcpTunnel.AutoTunnels;
 using XcpTunnel.Configuration;
 using XcpTunnel.Daemon;
 using XcpTunnel.Protocol;
@@ -20,7 +21,9 @@ internal static class VmsCommand
     private const string Description = """
         List the VMs of the configured pools, with the tunnel mapped to each.
 
-        Columns: name, UUID, power state, host, console protocols and the tunnel mapped to each.
+        Columns: name, UUID, power state, host, console protocols and the tunnel mapped to each: a
+        hand-written one (NAME (ADDRESS)), or the address its pool's AutoTunnels give it (ADDRESS (generated),
+        as the daemon's state directory has it; reading it may need root).
         Templates, snapshots and control domains are left out unless --all is given.
 
         Examples:
@@ -69,7 +72,8 @@ internal static class VmsCommand
         {
             try
             {
-                return (Name: name, Rows: await VmRow.ListAsync(registry[name], settings.Tunnels, Include, cancellationToken).ConfigureAwait(false), Error: (string?)null);
+                var rows = await VmRow.ListAsync(registry[name], settings.Tunnels, Generated(settings, name, errors), Include, cancellationToken).ConfigureAwait(false);
+                return (Name: name, Rows: rows, Error: (string?)null);
             }
             catch (XcpTunnelException ex)
             {
@@ -102,6 +106,33 @@ internal static class VmsCommand
         bool Include(VmRecord vm) =>
             (request.All || !(vm.IsTemplate || vm.IsSnapshot || vm.IsControlDomain))
             && (string.IsNullOrEmpty(request.Filter) || vm.NameLabel.Contains(request.Filter, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// The tunnels the daemon gives the pool's VMs now, as its state file has their ports (read only: a VM the daemon
+    /// has not seen yet has no port, and none is given here). Null when the pool has no <c>AutoTunnels</c>, or the file
+    /// cannot be read (said on <paramref name="errors"/>: the state directory is the daemon's, root may read it).
+    /// </summary>
+    private static Func<IReadOnlyList<VmRecord>, IReadOnlyList<TunnelSettings>>? Generated(DaemonSettings settings, string pool, TextWriter errors)
+    {
+        if (!settings.AutoTunnels.TryGetValue(pool, out var auto))
+        {
+            return null;
+        }
+
+        AutoTunnelState state;
+        try
+        {
+            state = AutoTunnelState.Load(AutoTunnelState.PathFor(settings.StateDirectory, pool));
+        }
+        catch (AutoTunnelStateException ex)
+        {
+            errors.WriteLine($"xcptunnel: pool {pool}: generated tunnels not shown: {ex.Message}");
+            return null;
+        }
+
+        var handWritten = settings.Tunnels;
+        return vms => AutoTunnelPlan.Update(auto, handWritten, vms, state.Vms, assignPorts: false, out _).Tunnels;
     }
 
     /// <summary>Every configured pool, or the one <c>--pool</c> names (any case, as configuration keys are).</summary>
@@ -153,7 +184,7 @@ internal static class VmsCommand
                 new Text(row.PowerState),
                 new Text(row.Host ?? "-"),
                 new Text(row.Consoles.Count == 0 ? "-" : string.Join(", ", row.Consoles)),
-                new Text(row.Tunnels.Count == 0 ? "-" : string.Join(", ", row.Tunnels.Select(t => $"{t.Name} ({t.ListenText})"))),
+                new Text(row.Tunnels.Count == 0 ? "-" : string.Join(", ", row.Tunnels.Select(t => t.GeneratedFor is null ? $"{t.Name} ({t.ListenText})" : $"{t.ListenText} (generated)"))),
             });
         }
 
@@ -188,6 +219,7 @@ internal static class VmsCommand
                     json.WriteStartObject();
                     json.WriteString("name", tunnel.Name);
                     json.WriteString("listen", tunnel.ListenText);
+                    json.WriteBoolean("generated", tunnel.GeneratedFor is not null);
                     json.WriteEndObject();
                 }
 

@@ -10,7 +10,7 @@ namespace XcpTunnel.Configuration;
 internal sealed class DaemonSection
 {
     public static readonly IReadOnlyList<string> Keys =
-        [nameof(Pools), nameof(Tunnels), nameof(Access), nameof(Health), nameof(Timeouts), nameof(Limits)];
+        [nameof(Pools), nameof(Tunnels), nameof(Access), nameof(Health), nameof(Timeouts), nameof(Limits), nameof(State)];
 
     public Dictionary<string, PoolSection?>? Pools { get; set; }
 
@@ -23,4 +23,6 @@ internal sealed class DaemonSection
     public TimeoutsSection? Timeouts { get; set; }
 
     public LimitsSection? Limits { get; set; }
+
+    public StateSection? State { get; set; }
 }

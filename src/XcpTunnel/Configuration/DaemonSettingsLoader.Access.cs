@@ -103,10 +103,9 @@ internal static partial class DaemonSettingsLoader
         return new UnixSocketSettings(mode, gid, group);
     }
 
-    /// <summary>The tunnels every local account may open: the warning a daemon without allow lists starts with.</summary>
-    private static void WarnOpenTunnels(IReadOnlyList<TunnelSettings> tunnels, ConfigDiagnostics diagnostics)
+    /// <summary>The tunnels every local account may open (<paramref name="open"/>): the warning a daemon without allow lists starts with.</summary>
+    private static void WarnOpenTunnels(IReadOnlyList<string> open, ConfigDiagnostics diagnostics)
     {
-        var open = tunnels.Where(t => t.AllowUsers is null).Select(t => t.Name).ToList();
         if (open.Count > 0)
         {
             diagnostics.Warn(

@@ -17,21 +17,11 @@ internal static partial class DaemonSettingsLoader
     private static List<TunnelSettings> ReadTunnels(
         Dictionary<string, TunnelSection?>? sections, TunnelContext context, ConfigDiagnostics diagnostics)
     {
-        var options = context.Options;
         List<TunnelSettings> tunnels = [];
-        if (sections is null or { Count: 0 })
+        foreach (var (name, section) in sections ?? [])
         {
-            if (options.RequireTunnels)
-            {
-                diagnostics.Error(nameof(DaemonSection.Tunnels), "no tunnel configured");
-            }
-
-            return tunnels;
-        }
-
-        foreach (var (name, section) in sections)
-        {
-            var tunnel = ReadTunnel(name, section ?? new TunnelSection(), context, diagnostics);
+            var key = ConfigurationPath.Combine(nameof(DaemonSection.Tunnels), name);
+            var tunnel = CheckName(name, key, "tunnel", diagnostics) ? ReadTunnel(name, key, section ?? new TunnelSection(), context, diagnostics) : null;
             if (tunnel is not null)
             {
                 tunnels.Add(tunnel);
@@ -41,15 +31,10 @@ internal static partial class DaemonSettingsLoader
         return tunnels;
     }
 
-    private static TunnelSettings? ReadTunnel(string name, TunnelSection section, TunnelContext context, ConfigDiagnostics diagnostics)
+    /// <summary>A tunnel written under <paramref name="key"/>: an entry of <c>Tunnels</c>, or what a pool's <c>AutoTunnels</c> give each VM.</summary>
+    private static TunnelSettings? ReadTunnel(string name, string key, TunnelSection section, TunnelContext context, ConfigDiagnostics diagnostics)
     {
         var options = context.Options;
-        var key = ConfigurationPath.Combine(nameof(DaemonSection.Tunnels), name);
-        if (!CheckName(name, key, "tunnel", diagnostics))
-        {
-            return null;
-        }
-
         var allowRemote = ConfigValues.Flag(section.AllowRemote, false, ConfigurationPath.Combine(key, nameof(TunnelSection.AllowRemote)), diagnostics);
         var listen = ReadListen(section.Listen, allowRemote ?? true, ConfigurationPath.Combine(key, nameof(TunnelSection.Listen)), options, diagnostics);
 
@@ -195,6 +180,9 @@ internal static partial class DaemonSettingsLoader
             }
         }
     }
+
+    /// <summary>Whether binding both could collide on some port: the same address, or a wildcard and an address of its family.</summary>
+    private static bool SameAddress(IPEndPoint a, IPEndPoint b) => Overlap(new IPEndPoint(a.Address, 1), new IPEndPoint(b.Address, 1));
 
     private static bool Overlap(EndPoint a, EndPoint b) => (a, b) switch
     {

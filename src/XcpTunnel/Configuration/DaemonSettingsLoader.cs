@@ -64,10 +64,18 @@ internal static partial class DaemonSettingsLoader
         var declaredPools = (section.Pools?.Keys ?? Enumerable.Empty<string>()).ToDictionary(name => name, StringComparer.OrdinalIgnoreCase);
         var defaultAllowUsers = ReadAllowList(
             section.Access?.AllowUsers, ConfigurationPath.Combine(nameof(DaemonSection.Access), nameof(AccessSection.AllowUsers)), options, diagnostics);
-        var tunnels = ReadTunnels(section.Tunnels, new TunnelContext(declaredPools, defaultAllowUsers, baseDirectory, environment, options), diagnostics);
+        var context = new TunnelContext(declaredPools, defaultAllowUsers, baseDirectory, environment, options);
+        var tunnels = ReadTunnels(section.Tunnels, context, diagnostics);
+        var autoTunnels = ReadAutoTunnels(section.Pools, context, diagnostics);
+        if (options.RequireTunnels && section.Tunnels is null or { Count: 0 } && section.Pools?.Values.Any(p => p?.AutoTunnels is not null) is not true)
+        {
+            diagnostics.Error(nameof(DaemonSection.Tunnels), "no tunnel configured");
+        }
+
         var health = ReadHealth(section.Health ?? new HealthSection(), defaultAllowUsers, options, diagnostics);
         CheckListenConflicts(tunnels, health, diagnostics);
-        WarnOpenTunnels(tunnels, diagnostics);
+        CheckAutoTunnelConflicts(autoTunnels, tunnels, health, diagnostics);
+        WarnOpenTunnels([.. tunnels.Where(t => t.AllowUsers is null).Select(t => t.Name), .. autoTunnels.Values.Where(a => a.Template.AllowUsers is null).Select(a => a.Key)], diagnostics);
 
         var maxConnections = ConfigValues.Integer(
             section.Limits?.MaxConnections, LimitsSettings.DefaultMaxConnections, 1,
@@ -75,7 +83,12 @@ internal static partial class DaemonSettingsLoader
 
         return diagnostics.HasErrors || timeouts is null || health is null || maxConnections is null
             ? null
-            : new DaemonSettings(pools, tunnels, health, timeouts, diagnostics.Warnings) { Limits = new LimitsSettings(maxConnections.Value) };
+            : new DaemonSettings(pools, tunnels, health, timeouts, diagnostics.Warnings)
+            {
+                Limits = new LimitsSettings(maxConnections.Value),
+                AutoTunnels = autoTunnels,
+                StateDirectory = ReadStateDirectory(section.State, baseDirectory, environment),
+            };
     }
 
     /// <summary>
@@ -89,9 +102,17 @@ internal static partial class DaemonSettingsLoader
         CheckEntries(configuration.GetSection(nameof(DaemonSection.Tunnels)), TunnelSection.Keys, diagnostics);
         foreach (var tunnel in configuration.GetSection(nameof(DaemonSection.Tunnels)).GetChildren())
         {
-            CheckObject(tunnel.GetSection(nameof(TunnelSection.ViewerTls)), ViewerTlsSection.Keys, diagnostics);
-            CheckList(tunnel.GetSection(nameof(TunnelSection.AllowUsers)), diagnostics);
+            CheckTunnelShape(tunnel, diagnostics);
         }
+
+        foreach (var pool in configuration.GetSection(nameof(DaemonSection.Pools)).GetChildren())
+        {
+            var auto = pool.GetSection(nameof(PoolSection.AutoTunnels));
+            CheckObject(auto, AutoTunnelsSection.AutoKeys, diagnostics);
+            CheckTunnelShape(auto, diagnostics);
+        }
+
+        CheckObject(configuration.GetSection(nameof(DaemonSection.State)), StateSection.Keys, diagnostics);
 
         CheckObject(configuration.GetSection(nameof(DaemonSection.Access)), AccessSection.Keys, diagnostics);
         CheckList(configuration.GetSection(nameof(DaemonSection.Access)).GetSection(nameof(AccessSection.AllowUsers)), diagnostics);
@@ -151,21 +172,45 @@ internal static partial class DaemonSettingsLoader
 
         foreach (var tunnel in configuration.GetSection(nameof(DaemonSection.Tunnels)).GetChildren())
         {
-            if (section.Tunnels?.GetValueOrDefault(tunnel.Key) is not { } bound)
-            {
-                continue;
-            }
+            KeepEmptyTunnelSections(tunnel, section.Tunnels?.GetValueOrDefault(tunnel.Key), IsEmptyList);
+        }
 
-            if (IsEmptyList(tunnel.GetSection(nameof(TunnelSection.AllowUsers))))
-            {
-                bound.AllowUsers = [];
-            }
+        foreach (var pool in configuration.GetSection(nameof(DaemonSection.Pools)).GetChildren())
+        {
+            var written = pool.GetSection(nameof(PoolSection.AutoTunnels));
+            var bound = section.Pools?.GetValueOrDefault(pool.Key)?.AutoTunnels;
+            KeepEmptyTunnelSections(written, bound, IsEmptyList);
 
-            if (IsEmptyList(tunnel.GetSection(nameof(TunnelSection.ViewerTls))))
+            // "Match": "tag:console" is one rule, which the binder would read as no list at all.
+            if (bound is not null && written.GetSection(nameof(AutoTunnelsSection.Match)).Value is { Length: > 0 } one)
             {
-                bound.ViewerTls = new ViewerTlsSection();
+                bound.Match = [one];
             }
         }
+    }
+
+    private static void KeepEmptyTunnelSections(IConfigurationSection written, TunnelSection? bound, Func<IConfigurationSection, bool> isEmptyList)
+    {
+        if (bound is null)
+        {
+            return;
+        }
+
+        if (isEmptyList(written.GetSection(nameof(TunnelSection.AllowUsers))))
+        {
+            bound.AllowUsers = [];
+        }
+
+        if (isEmptyList(written.GetSection(nameof(TunnelSection.ViewerTls))))
+        {
+            bound.ViewerTls = new ViewerTlsSection();
+        }
+    }
+
+    private static void CheckTunnelShape(IConfigurationSection tunnel, ConfigDiagnostics diagnostics)
+    {
+        CheckObject(tunnel.GetSection(nameof(TunnelSection.ViewerTls)), ViewerTlsSection.Keys, diagnostics);
+        CheckList(tunnel.GetSection(nameof(TunnelSection.AllowUsers)), diagnostics);
     }
 
     // The binder reads "AllowUsers": "alice" as no list at all, which would quietly mean the default.

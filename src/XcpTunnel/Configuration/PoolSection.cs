@@ -4,7 +4,7 @@ namespace XcpTunnel.Configuration;
 internal sealed class PoolSection
 {
     public static readonly IReadOnlyList<string> Keys =
-        [nameof(Url), nameof(FallbackUrls), nameof(Username), nameof(PasswordFile), nameof(TlsFingerprint), nameof(CaFile), nameof(Insecure), nameof(Transport)];
+        [nameof(Url), nameof(FallbackUrls), nameof(Username), nameof(PasswordFile), nameof(TlsFingerprint), nameof(CaFile), nameof(Insecure), nameof(Transport), nameof(AutoTunnels)];
 
     public string? Url { get; set; }
 
@@ -23,4 +23,7 @@ internal sealed class PoolSection
 
     /// <summary><c>auto</c>, <c>jsonrpc</c> or <c>xmlrpc</c>, any case.</summary>
     public string? Transport { get; set; }
+
+    /// <summary>A tunnel for every VM that matches, generated and kept in step with the pool.</summary>
+    public AutoTunnelsSection? AutoTunnels { get; set; }
 }

@@ -1,7 +1,7 @@
 namespace XcpTunnel.Configuration;
 
-/// <summary>One entry of <c>Tunnels</c>, as written.</summary>
-internal sealed class TunnelSection
+/// <summary>One entry of <c>Tunnels</c>, as written; also what every tunnel of a pool's <c>AutoTunnels</c> gets.</summary>
+internal class TunnelSection
 {
     public static readonly IReadOnlyList<string> Keys =
     [

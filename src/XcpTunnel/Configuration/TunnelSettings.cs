@@ -45,4 +45,22 @@ internal sealed record TunnelSettings(
 
     /// <summary>Mode and group of the socket file when <see cref="Listen"/> is a unix socket; null otherwise.</summary>
     public UnixSocketSettings? UnixSocket { get; init; }
+
+    /// <summary>
+    /// For a tunnel its pool's <c>AutoTunnels</c> generated (whose <see cref="Vm"/> is the VM's UUID): the VM's
+    /// name-label, for people to read; it follows renames without the tunnel counting as changed. Null for a
+    /// hand-written tunnel.
+    /// </summary>
+    public string? GeneratedFor { get; init; }
+
+    /// <summary>The VM as people know it: its name-label for a generated tunnel, else <see cref="Vm"/> as configured.</summary>
+    public string VmDisplay => GeneratedFor ?? Vm;
+
+    /// <summary>
+    /// Whether this tunnel names the VM <paramref name="uuid"/> of <paramref name="pool"/>: by UUID (any case) or by its
+    /// exact <paramref name="nameLabel"/> (null for VMs a name never means, templates and snapshots).
+    /// </summary>
+    public bool Names(string pool, string uuid, string? nameLabel) =>
+        string.Equals(Pool, pool, StringComparison.OrdinalIgnoreCase)
+        && (string.Equals(Vm, uuid, StringComparison.OrdinalIgnoreCase) || (nameLabel is not null && string.Equals(Vm, nameLabel, StringComparison.Ordinal)));
 }

@@ -46,7 +46,9 @@ internal static class DaemonHost
         builder.Services.AddSingleton(TimeProvider.System);
         // The metrics read pools and tunnels only when scraped, so they can be built first and observe the pools' calls.
         builder.Services.AddSingleton(sp => new DaemonMetrics(
-            () => sp.GetRequiredService<PoolRegistry>().All, () => sp.GetRequiredService<TunnelService>().Listeners));
+            () => sp.GetRequiredService<PoolRegistry>().All,
+            () => sp.GetRequiredService<TunnelService>().Listeners,
+            () => sp.GetRequiredService<TunnelService>().AutoTunnels));
         builder.Services.AddSingleton(sp => new PoolRegistry(
             settings.Pools, sp.GetRequiredService<ILoggerFactory>(), TimeProvider.System, sp.GetRequiredService<DaemonMetrics>()));
         builder.Services.AddSingleton(sp => serve is null

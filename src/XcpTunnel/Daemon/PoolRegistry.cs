@@ -43,6 +43,12 @@ internal sealed class PoolRegistry : IAsyncDisposable
     /// <summary>The console resolver of <paramref name="pool"/>: its cache, answering by RPC until it is in step.</summary>
     public IConsoleResolver ConsolesOf(string pool) => _consoles[pool];
 
+    /// <summary>The VMs of <paramref name="pool"/> as its cache has them, or null while it is not in step (or no such pool).</summary>
+    public IReadOnlyList<Protocol.Xapi.Records.VmRecord>? VmsOf(string pool) => _consoles.GetValueOrDefault(pool)?.Vms;
+
+    /// <summary>A pool's cache saw its VMs change (the pool's name); raised on that cache's feed, so handlers only take note.</summary>
+    public event Action<string>? VmsChanged;
+
     /// <summary>Starts every cache following its pool, and every cache a later reload creates.</summary>
     public void StartConsoleCaches()
     {
@@ -109,5 +115,10 @@ internal sealed class PoolRegistry : IAsyncDisposable
 
     private XapiPoolSession Create(XapiPoolOptions options) => new(options, _loggerFactory, _timeProvider, _observer);
 
-    private ConsoleCache CreateCache(XapiPoolSession session) => new(session, loggerFactory: _loggerFactory, timeProvider: _timeProvider);
+    private ConsoleCache CreateCache(XapiPoolSession session)
+    {
+        var cache = new ConsoleCache(session, loggerFactory: _loggerFactory, timeProvider: _timeProvider);
+        cache.VmsChanged += () => VmsChanged?.Invoke(session.Options.Name);
+        return cache;
+    }
 }

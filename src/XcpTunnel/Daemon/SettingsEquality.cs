@@ -29,7 +29,8 @@ internal static class SettingsEquality
             && a.AllowCleartext == b.AllowCleartext
             && a.UnixSocket == b.UnixSocket;
         // ProbeInterval is left out on purpose: the probe scheduler reads the current settings on every
-        // tick, so a new interval takes effect without restarting the tunnel's listener.
+        // tick, so a new interval takes effect without restarting the tunnel's listener. GeneratedFor (and VmDisplay,
+        // made of it) too: a generated tunnel follows its VM by UUID, so a rename must not cut its viewers off.
     }
 
     public static bool SamePool(XapiPoolOptions a, XapiPoolOptions b)

@@ -1,6 +1,8 @@
 using System.Net.Sockets;
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using XcpTunnel.AutoTunnels;
 using XcpTunnel.Configuration;
 using XcpTunnel.Health;
 using XcpTunnel.Interop;
@@ -39,6 +41,13 @@ internal sealed partial class TunnelService(
         new ConnectionBudget(ConnectionCapacity(settings.Limits.MaxConnections, OpenFilesLimit.Current)),
         new ConnectionBudget(ListenerLimits.DefaultRefusals));
 
+    private readonly AutoTunnelGenerator _generator = new(pools, loggerFactory.CreateLogger("XcpTunnel.AutoTunnels"));
+
+    // A pool's VMs changed: one pending request is enough, however many changes arrive while one is applied.
+    private readonly Channel<bool> _follow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stopFollowing = new();
+    private Task _following = Task.CompletedTask;
+
     // Both replaced whole, never mutated, so the health endpoint and the metrics read them without a lock.
     private volatile IReadOnlyList<TunnelListener> _listeners = [];
     private volatile DaemonSettings _settings = settings;
@@ -56,8 +65,11 @@ internal sealed partial class TunnelService(
     internal static int ConnectionCapacity(int configured, long openFiles) =>
         (int)Math.Min(configured, Math.Max(1, (openFiles - ReservedDescriptors) / 2));
 
-    /// <summary>The settings the tunnels run with now (the last reload's, once one succeeded).</summary>
+    /// <summary>The settings the tunnels run with now (the last reload's, once one succeeded), generated tunnels included.</summary>
     public DaemonSettings Settings => _settings;
+
+    /// <summary>How each pool's <c>AutoTunnels</c> stand.</summary>
+    public IReadOnlyList<AutoTunnelStatus> AutoTunnels => _generator.Status;
 
     /// <summary>The running tunnel named <paramref name="name"/>, or null.</summary>
     public TunnelSettings? FindTunnel(string name) =>
@@ -65,11 +77,13 @@ internal sealed partial class TunnelService(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var current = _settings;
-        foreach (var warning in current.Warnings)
+        foreach (var warning in _settings.Warnings)
         {
             DaemonLog.ConfigWarning(_logger, warning);
         }
+
+        // The generated tunnels of the last run, from the state files: they listen at once, before the pools answer.
+        var current = _settings = WithGenerated(_settings);
 
         activated?.CloseUnclaimed(current.Tunnels.Select(t => t.Name), _logger);
         if (_limits.Connections.Capacity < current.Limits.MaxConnections)
@@ -82,7 +96,15 @@ internal sealed partial class TunnelService(
         {
             foreach (var tunnel in current.Tunnels)
             {
-                started.Add(StartListener(tunnel, current.Timeouts));
+                try
+                {
+                    started.Add(StartListener(tunnel, current.Timeouts));
+                }
+                catch (ListenerStartException ex) when (tunnel.GeneratedFor is not null)
+                {
+                    // A port some other program holds costs that VM its tunnel, not the daemon its start.
+                    DaemonLog.ReloadListenerFailed(_logger, ex.Message);
+                }
             }
         }
         finally
@@ -93,12 +115,16 @@ internal sealed partial class TunnelService(
 
         DaemonLog.Serving(_logger, started.Count);
         WarmUp(pools.All);
+        pools.VmsChanged += _ => _follow.Writer.TryWrite(true);
+        _following = FollowLoopAsync(_stopFollowing.Token);
         pools.StartConsoleCaches();
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopFollowing.CancelAsync().ConfigureAwait(false);
+        await _following.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _changes.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -125,6 +151,7 @@ internal sealed partial class TunnelService(
         }
 
         _changes.Dispose();
+        _stopFollowing.Dispose();
     }
 
     private TunnelListener StartListener(TunnelSettings tunnel, TunnelTimeouts timeouts)
@@ -144,7 +171,29 @@ internal sealed partial class TunnelService(
         }
         catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
         {
-            throw new ListenerStartException($"Tunnels:{tunnel.Name}:Listen: cannot listen on {tunnel.ListenText}: {ex.Message}", ex);
+            var key = tunnel.GeneratedFor is null ? $"Tunnels:{tunnel.Name}:Listen" : $"Pools:{tunnel.Pool}:AutoTunnels (VM {tunnel.GeneratedFor})";
+            throw new ListenerStartException($"{key}: cannot listen on {tunnel.ListenText}: {ex.Message}", ex);
+        }
+    }
+
+    private async Task FollowLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var _ in _follow.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await FollowPoolsAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (AutoTunnelStateException ex)
+                {
+                    DaemonLog.ReloadListenerFailed(_logger, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 

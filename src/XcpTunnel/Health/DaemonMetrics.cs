@@ -28,7 +28,8 @@ internal sealed class DaemonMetrics : IXapiCallObserver, IDisposable
     private readonly Histogram<double> _rpc;
     private readonly ConcurrentDictionary<string, TunnelMetrics> _tunnels = new(StringComparer.Ordinal);
 
-    public DaemonMetrics(Func<IEnumerable<XapiPoolSession>> pools, Func<IEnumerable<TunnelListener>> tunnels)
+    public DaemonMetrics(
+        Func<IEnumerable<XapiPoolSession>> pools, Func<IEnumerable<TunnelListener>> tunnels, Func<IEnumerable<AutoTunnels.AutoTunnelStatus>>? autoTunnels = null)
     {
         ArgumentNullException.ThrowIfNull(pools);
         ArgumentNullException.ThrowIfNull(tunnels);
@@ -64,6 +65,15 @@ internal sealed class DaemonMetrics : IXapiCallObserver, IDisposable
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         Probes = new ProbeMetrics(_meter);
+        var generated = autoTunnels ?? (() => []);
+        _meter.CreateObservableGauge(
+            "xcptunnel_generated_tunnels",
+            () => generated().Select(a => new Measurement<int>(a.Tunnels, Tag("pool", a.Pool))),
+            description: "Tunnels the pool's AutoTunnels give now, by pool.");
+        _meter.CreateObservableGauge(
+            "xcptunnel_generated_tunnels_without_port",
+            () => generated().Select(a => new Measurement<int>(a.Unplaced.Count, Tag("pool", a.Pool))),
+            description: "VMs the pool's AutoTunnels match that have no tunnel because every port of the range is taken, by pool.");
     }
 
     public PrometheusTextExporter Exporter { get; }

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using XcpTunnel.Configuration;
 using XcpTunnel.Daemon;
 using XcpTunnel.Probes;
+using XcpTunnel.Tunnels;
 
 namespace XcpTunnel.Health;
 
@@ -112,22 +113,24 @@ internal sealed class HealthService(
         return closed.Count == 0 ? null : $"not accepting: tunnel(s) {string.Join(", ", closed)}";
     }
 
-    internal IReadOnlyList<TunnelStatus> Tunnels() =>
-    [
-        .. tunnels.Listeners.Select(l =>
-        {
-            var tunnel = l.Tunnel;
-            return new TunnelStatus(
-                l.Name,
-                [.. l.EndPoints.Select(e => e.ToString() ?? string.Empty)],
-                tunnel.Pool,
-                tunnel.Vm,
-                l.ActiveConnections,
-                l.TotalConnections,
-                pools[tunnel.Pool].IsLoggedIn,
-                l.Metrics?.Outcomes ?? new Dictionary<string, long>());
-        }),
-    ];
+    internal IReadOnlyList<TunnelStatus> Tunnels()
+    {
+        // A renamed VM's tunnel runs on: its listener keeps the settings it started with, the settings have the new name.
+        var current = tunnels.Settings.Tunnels.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        return [.. tunnels.Listeners.Select(l => Status(l, current.GetValueOrDefault(l.Name) ?? l.Tunnel))];
+    }
+
+    private TunnelStatus Status(TunnelListener listener, TunnelSettings tunnel) => new(
+        listener.Name,
+        [.. listener.EndPoints.Select(e => e.ToString() ?? string.Empty)],
+        tunnel.Pool,
+        tunnel.Vm,
+        listener.ActiveConnections,
+        listener.TotalConnections,
+        pools[tunnel.Pool].IsLoggedIn,
+        listener.Metrics?.Outcomes ?? new Dictionary<string, long>(),
+        tunnel.VmDisplay,
+        tunnel.GeneratedFor is not null);
 
     private WebApplication Build()
     {

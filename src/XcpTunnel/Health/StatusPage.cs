@@ -79,7 +79,7 @@ internal static class StatusPage
                 var (thumbnail, noThumbnail) = Thumbnail(context, tunnel, listening, last, now);
                 return new StatusRow(
                     tunnel.Name,
-                    tunnel.Vm,
+                    tunnel.VmDisplay,
                     tunnel.Pool,
                     pools.All.FirstOrDefault(p => p.Options.Name == tunnel.Pool)?.IsLoggedIn ?? false,
                     state,
@@ -114,10 +114,18 @@ internal static class StatusPage
         return ($"/snapshot/{Uri.EscapeDataString(tunnel.Name)}.png", null);
     }
 
+    /// <summary>What needs someone's attention beyond the cards: VMs that should have a tunnel and have none.</summary>
+    internal static IReadOnlyList<string> Notices(TunnelService tunnels) =>
+    [
+        .. tunnels.AutoTunnels.Where(a => a.Unplaced.Count > 0).Select(a =>
+            $"Pools:{a.Pool}:AutoTunnels: {a.Unplaced.Count} VM(s) matching {a.Match} have no tunnel, every port of the range being taken "
+            + $"({string.Join(", ", a.Unplaced.Take(10))}{(a.Unplaced.Count > 10 ? ", …" : "")}); widen Ports"),
+    ];
+
     private static Task WriteAsync(HttpContext context, TunnelService tunnels, PoolRegistry pools, ProbeMetrics probes, TimeProvider time)
     {
         var now = time.GetUtcNow();
-        var html = StatusPageHtml.Render(Rows(context, tunnels, pools, probes, now), now, Refresh);
+        var html = StatusPageHtml.Render(Rows(context, tunnels, pools, probes, now), Notices(tunnels), now, Refresh);
         var headers = context.Response.Headers;
         context.Response.ContentType = "text/html; charset=utf-8";
         headers.CacheControl = "no-store";

@@ -32,13 +32,15 @@ internal static class StatusPageHtml
         code { display: block; font-size: 13px; background: #eef0f3; padding: 5px 7px; border-radius: 4px; margin-top: 4px; user-select: all; }
         .badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 12px; font-weight: 600; color: #fff; background: #6e7781; }
         .ok { background: #2f7d4f; } .warning { background: #9a6700; } .critical { background: #b33a3a; }
+        header p.notice { color: #9a6700; font-weight: 600; }
         footer { margin-top: 20px; }
         footer a { color: #3b5b8c; }
         """;
 
-    public static string Render(IReadOnlyList<StatusRow> rows, DateTimeOffset now, TimeSpan refresh)
+    public static string Render(IReadOnlyList<StatusRow> rows, IReadOnlyList<string> notices, DateTimeOffset now, TimeSpan refresh)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(notices);
         var html = new StringBuilder();
         var viewers = rows.Sum(r => r.Viewers);
         var summary = Invariant($"{rows.Count} tunnel{Plural(rows.Count)}, {viewers} viewer{Plural(viewers)} connected · {Time(now)} · refreshed every {refresh.TotalSeconds:0} s");
@@ -47,7 +49,13 @@ internal static class StatusPageHtml
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<title>xcptunnel: ").Append(Encode(Invariant($"{rows.Count} tunnel{Plural(rows.Count)}"))).Append("</title>\n")
             .Append("<style>\n").Append(Style).Append("</style>\n</head>\n<body>\n")
-            .Append("<header><h1>xcptunnel</h1><p>").Append(Encode(summary)).Append("</p></header>\n<main>\n");
+            .Append("<header><h1>xcptunnel</h1><p>").Append(Encode(summary)).Append("</p>");
+        foreach (var notice in notices)
+        {
+            html.Append("<p class=\"notice\">").Append(Encode(notice)).Append("</p>");
+        }
+
+        html.Append("</header>\n<main>\n");
         if (rows.Count == 0)
         {
             html.Append("<p>No tunnels are configured.</p>\n");

@@ -11,6 +11,8 @@ namespace XcpTunnel.Health;
 /// <param name="TotalConnections">Viewers accepted since the start.</param>
 /// <param name="PoolLoggedIn">Whether the daemon holds a live XAPI session for the pool.</param>
 /// <param name="Outcomes">How the tunnel's connections ended, by the outcome labels of the log and the metrics.</param>
+/// <param name="VmName">The VM's name-label for a generated tunnel (whose <paramref name="Vm"/> is its UUID), else as configured.</param>
+/// <param name="Generated">Whether its pool's <c>AutoTunnels</c> generated it.</param>
 internal sealed record TunnelStatus(
     string Name,
     IReadOnlyList<string> Listen,
@@ -19,7 +21,9 @@ internal sealed record TunnelStatus(
     int ActiveConnections,
     long TotalConnections,
     bool PoolLoggedIn,
-    IReadOnlyDictionary<string, long> Outcomes);
+    IReadOnlyDictionary<string, long> Outcomes,
+    string VmName,
+    bool Generated);
 
 /// <summary>Source-generated JSON for the health endpoint: no reflection, so the daemon stays trimmable.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]

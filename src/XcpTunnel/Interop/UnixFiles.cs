@@ -74,6 +74,42 @@ internal static partial class UnixFiles
         }
     }
 
+    /// <summary>
+    /// Makes the entries of directory <paramref name="path"/> durable (fsync on the directory): a file renamed into it
+    /// survives a crash under its new name, not only its content. .NET cannot open a directory to flush it.
+    /// </summary>
+    /// <exception cref="IOException">The directory cannot be opened or flushed.</exception>
+    public static void SyncDirectory(string path)
+    {
+        int fd = Open(path, OpenReadOnly | OpenDirectory | OpenCloseOnExec);
+        if (fd < 0 || Fsync(fd) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (fd >= 0)
+            {
+                _ = Close(fd);
+            }
+
+            throw new IOException($"cannot flush the directory {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+
+        _ = Close(fd);
+    }
+
+    // fcntl.h (x86-64 and arm64 agree on these)
+    private const int OpenReadOnly = 0;
+    private const int OpenDirectory = 0x10000;   // O_DIRECTORY
+    private const int OpenCloseOnExec = 0x80000; // O_CLOEXEC
+
+    [LibraryImport(Libc, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport(Libc, EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport(Libc, EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+
     [LibraryImport(Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int directory, string path, int flags, uint mask, ref byte buffer);
 

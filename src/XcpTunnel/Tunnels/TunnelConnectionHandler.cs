@@ -54,6 +54,9 @@ internal sealed class TunnelConnectionHandler(
     /// <summary>Where this tunnel's refusals are counted and summed up, its listener's included.</summary>
     public RefusalLog Refusals { get; } = new(tunnel.Name, logger, time);
 
+    /// <summary>Set when the tunnel is removed: why, for the viewers still connected when its drain ends.</summary>
+    public string? RemovedBecause { get; set; }
+
     public void Dispose() => Refusals.Dispose();
 
     /// <summary>Serves a viewer that connected to a listener; the handler owns and closes the socket.</summary>
@@ -100,7 +103,7 @@ internal sealed class TunnelConnectionHandler(
                 await viewer.RelayServerInitAsync(serverInit, cancellationToken).ConfigureAwait(false);
                 metrics?.HandshakeCompleted(time.GetElapsedTime(started));
                 spliced = await SpliceAsync(viewer.Stream, console.Stream, cancellationToken).ConfigureAwait(false);
-                outcome = TunnelOutcomes.Of(spliced.Value.Outcome);
+                outcome = Stopped(TunnelOutcomes.Of(spliced.Value.Outcome), id);
                 LogSpliceError(id, outcome, spliced.Value.Error);
                 if (spliced.Value.Outcome == SpliceOutcome.ConsoleClosed
                     && await console.ClosedForIdlenessAsync(CancellationToken.None).ConfigureAwait(false) is { } idle)
@@ -113,8 +116,8 @@ internal sealed class TunnelConnectionHandler(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            outcome = TunnelOutcome.Shutdown;
-            await TellAsync(viewer, TunnelOutcomes.Describe(outcome).ViewerMessage!).ConfigureAwait(false);
+            outcome = Stopped(TunnelOutcome.Shutdown, id);
+            await TellAsync(viewer, RemovedBecause ?? TunnelOutcomes.Describe(outcome).ViewerMessage!).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (viewer.ViewerGone.IsCancellationRequested)
         {
@@ -226,6 +229,18 @@ internal sealed class TunnelConnectionHandler(
         {
             TunnelLog.Failed(logger, info.Level, id, tunnel.Name, info.Label, reason);
         }
+    }
+
+    // A connection the drain of a removed tunnel ended was ended by that removal, logged with its reason.
+    private TunnelOutcome Stopped(TunnelOutcome outcome, string id)
+    {
+        if (outcome != TunnelOutcome.Shutdown || RemovedBecause is not { } reason)
+        {
+            return outcome;
+        }
+
+        LogFailure(id, TunnelOutcome.TunnelRemoved, reason);
+        return TunnelOutcome.TunnelRemoved;
     }
 
     // Best effort and bounded: the viewer may be gone or not reading.

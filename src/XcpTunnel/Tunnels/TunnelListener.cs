@@ -130,6 +130,12 @@ internal sealed class TunnelListener : IAsyncDisposable
         return listener;
     }
 
+    /// <summary>
+    /// The tunnel is going away for good (<paramref name="reason"/>): viewers its drain cuts off are told that, not that
+    /// the daemon is stopping.
+    /// </summary>
+    public void Removed(string reason) => _handler.RemovedBecause = reason;
+
     /// <summary>Stops accepting; live connections go on.</summary>
     public async Task StopAcceptingAsync()
     {

@@ -26,6 +26,9 @@ internal enum TunnelOutcome
     /// <summary>The daemon stopped (or the tunnel was removed) and the drain time ran out.</summary>
     Shutdown,
 
+    /// <summary>The tunnel was removed (a reload, or its VM left its pool's <c>AutoTunnels</c>) and the drain time ran out.</summary>
+    TunnelRemoved,
+
     /// <summary>The viewer's connection failed during the splice.</summary>
     ViewerError,
 
@@ -109,6 +112,7 @@ internal static class TunnelOutcomes
         TunnelOutcome.ConsoleIdleClosed => new("console_idle_closed", LogLevel.Information),
         TunnelOutcome.IdleTimeout => new("idle_timeout", LogLevel.Information),
         TunnelOutcome.Shutdown => new("shutdown", LogLevel.Information, "xcptunnel is shutting down"),
+        TunnelOutcome.TunnelRemoved => new("tunnel_removed", LogLevel.Information),
         TunnelOutcome.ViewerError => new("viewer_error", LogLevel.Debug),
         TunnelOutcome.ConsoleError => new("console_error", LogLevel.Warning),
         TunnelOutcome.OverCapacity => new("over_capacity", LogLevel.Warning),

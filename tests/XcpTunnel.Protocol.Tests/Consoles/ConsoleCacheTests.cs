@@ -103,6 +103,38 @@ public sealed class ConsoleCacheTests
     }
 
     [Fact]
+    public async Task VmChanges_TagsRenamesAndDestroys_AreToldAndListed()
+    {
+        SimulatedVm? web = null, old = null;
+        await using var rig = await CacheRig.StartAsync(p => { web = p.AddVm("web01"); old = p.AddVm("old"); });
+        var told = 0;
+        rig.Cache.VmsChanged += () => Interlocked.Increment(ref told);
+
+        rig.Pool.AddTag(web!, "console");
+        rig.Pool.Rename(web!, "web02");
+        rig.Pool.SetPowerState(old!, SimulatedPowerState.Halted);
+        rig.Pool.Destroy(old!);
+        await rig.EventuallyAsync(() => rig.Cache.Vms is { Count: 1 } vms && vms[0].NameLabel == "web02");
+
+        var vm = Assert.Single(rig.Cache.Vms!);
+        Assert.Equal(web!.Uuid, vm.Uuid);
+        Assert.Equal(["console"], vm.Tags);
+        Assert.True(Volatile.Read(ref told) >= 1);
+
+        rig.Pool.RemoveTag(web, "console");
+        await rig.EventuallyAsync(() => rig.Cache.Vms is [{ Tags.Count: 0 }]);
+    }
+
+    [Fact]
+    public async Task Destroy_RunningVm_IsRefusedLikeXapi()
+    {
+        SimulatedVm? vm = null;
+        await using var rig = await CacheRig.StartAsync(p => vm = p.AddVm("web01"));
+
+        Assert.Throws<InvalidOperationException>(() => rig.Pool.Destroy(vm!));
+    }
+
+    [Fact]
     public async Task AmbiguousName_FromTheCache_SameErrorAsByRpc()
     {
         await using var rig = await CacheRig.StartAsync(p => { p.AddVm("twin"); p.AddVm("twin"); });

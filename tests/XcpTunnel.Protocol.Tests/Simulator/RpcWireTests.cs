@@ -180,6 +180,28 @@ public sealed partial class RpcWireTests
     }
 
     [Fact]
+    public async Task EventFrom_TagsAreModsWithTheRecord_DelCarriesNoSnapshot()
+    {
+        await using var pool = await SimulatorFixture.StartAsync();
+        var vm = pool.AddVm("web01", powerState: SimulatedPowerState.Halted);
+        string session = await RawHostClient.LoginAsync(pool.Hosts[0]);
+        await using var client = await RawHostClient.ConnectAsync(pool.Hosts[0]);
+        (_, string injected) = await client.PostAsync("/jsonrpc", $$"""{"method":"event.inject","params":["{{session}}","VM","{{vm.Ref}}"],"id":1}""");
+        string token = JsonDocument.Parse(injected).RootElement.GetProperty("result").GetString()!;
+
+        pool.AddTag(vm, "console");
+        pool.Destroy(vm);
+        (_, string changes) = await client.PostAsync("/jsonrpc",
+            $$"""{"jsonrpc":"2.0","method":"event.from","params":["{{session}}",["VM"],"{{token}}",5.0],"id":2}""");
+
+        using JsonDocument doc = JsonDocument.Parse(changes);
+        JsonElement[] events = [.. doc.RootElement.GetProperty("result").GetProperty("events").EnumerateArray()];
+        Assert.Equal(["mod", "del"], events.Select(e => e.GetProperty("operation").GetString()));
+        Assert.Equal(["console"], events[0].GetProperty("snapshot").GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.False(events[1].TryGetProperty("snapshot", out _));
+    }
+
+    [Fact]
     public async Task ConsoleRecords_ListVt100First_AndRfbWithItsLocation()
     {
         await using var pool = await SimulatorFixture.StartAsync();

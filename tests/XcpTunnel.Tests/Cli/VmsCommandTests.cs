@@ -39,6 +39,35 @@ public sealed class VmsCommandTests
     }
 
     [Fact]
+    public async Task Vms_AutoTunnels_ShowsTheAddressTheDaemonGaveEachVm()
+    {
+        await using var lab = await CliPool.StartAsync();
+        var web = lab.Pool.AddVm("web01");
+        var fresh = lab.Pool.AddVm("fresh01");
+        lab.Pool.AddTag(web, "console");
+        lab.Pool.AddTag(fresh, "console");
+        var first = XcpTunnel.Benchmarks.Tcp.FreeRange(10);
+        var state = XcpTunnel.AutoTunnels.AutoTunnelState.Load(XcpTunnel.AutoTunnels.AutoTunnelState.PathFor(lab.Directory.Path, "lab"));
+        state.Vms[web.Uuid] = new XcpTunnel.AutoTunnels.AutoTunnelEntry { Name = "web01", Port = first + 4, Tunnel = true };
+        state.Save();
+        var pool = lab.PoolEntry();
+        pool["AutoTunnels"] = new JsonObject { ["Match"] = "tag:console", ["Ports"] = $"{first}-{first + 9}" };
+        var config = lab.WriteConfig(new JsonObject
+        {
+            ["Pools"] = new JsonObject { ["lab"] = pool },
+            ["State"] = new JsonObject { ["Directory"] = lab.Directory.Path },
+        });
+
+        var result = await CliPool.RunAsync("vms", "--config", config);
+
+        Assert.True(result.ExitCode == 0, result.Describe("vms failed"));
+        var lines = result.StandardOutput.Split('\n');
+        Assert.Contains($"127.0.0.1:{first + 4} (generated)", Assert.Single(lines, l => l.Contains("web01", StringComparison.Ordinal)), StringComparison.Ordinal);
+        // The daemon has not given it a port yet: vms never makes one up.
+        Assert.DoesNotContain("127.0.0.1:", Assert.Single(lines, l => l.Contains("fresh01", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Vms_Json_IsAnArrayWithEveryField()
     {
         await using var lab = await CliPool.StartAsync();

@@ -138,7 +138,7 @@ public sealed class SettingsDiffTests : IDisposable
     {
         // SettingsEquality compares field by field; a field added to these types must be added there too.
         Assert.Equal(
-            ["AllowCleartext", "AllowRemote", "AllowUsers", "IdleTimeout", "Listen", "ListenText", "MaxConnections", "Name", "Pool", "ProbeInterval", "UnixSocket", "ViewerSecurity", "Vm"],
+            ["AllowCleartext", "AllowRemote", "AllowUsers", "GeneratedFor", "IdleTimeout", "Listen", "ListenText", "MaxConnections", "Name", "Pool", "ProbeInterval", "UnixSocket", "ViewerSecurity", "Vm", "VmDisplay"],
             typeof(TunnelSettings).GetProperties().Select(p => p.Name).Order());
         Assert.Equal(
             ["CallTimeout", "ConnectTimeout", "FailedLoginBackoff", "FallbackUrls", "Name", "Originator", "Password", "TlsHandshakeTimeout", "Transport", "Trust", "Url", "UserName"],

@@ -56,6 +56,13 @@ public sealed class PackagedFilesTests
     }
 
     [Fact]
+    public void Unit_StateDirectory_IsTheDaemonsDefault()
+    {
+        // systemd passes it as $STATE_DIRECTORY; without systemd the daemon looks in the same place.
+        Assert.Equal(DaemonSettings.DefaultStateDirectory, "/var/lib/" + Assert.Single(UnitValues("xcptunnel.service", "StateDirectory")));
+    }
+
+    [Fact]
     public void Unit_LoadsACredentialForEveryPoolOfTheExampleConfig()
     {
         var loaded = UnitValues("xcptunnel.service", "LoadCredential").Select(v => v.Split(':')[0]).ToList();
