@@ -189,7 +189,10 @@ public sealed class SimulatedPool : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(nameLabel);
         SimulatedHost home = residentOn ?? Hosts[0];
         RequireHost(home);
-        var vm = new SimulatedVm(uuid ?? Guid.NewGuid().ToString(), nameLabel, backend ?? ConsoleBackend.Qemu(), locationForm, home);
+        var vm = new SimulatedVm(uuid ?? Guid.NewGuid().ToString(), nameLabel, backend ?? ConsoleBackend.Qemu(), locationForm, home)
+        {
+            Faults = _pool.Faults,
+        };
         _pool.Database.AddVm(vm, powerState);
         return vm;
     }
@@ -220,11 +223,21 @@ public sealed class SimulatedPool : IAsyncDisposable
         _pool.Tunnels.CloseAll(vm.Ref);
     }
 
-    /// <summary>Reboots the VM on its host: consoles are recreated (new uuids and refs) and open tunnels close.</summary>
-    public void Reboot(SimulatedVm vm)
+    /// <summary>
+    /// Reboots the VM on its host as xapi shows it (docs/xapi-console-protocol.md, "Reboot and migration"): it stays
+    /// Running and resident, its domain gets a new domid, its console objects are destroyed at once (events) and live
+    /// tunnels to them close; new consoles (new uuids and refs) appear <paramref name="consolesAfter"/> later (on the
+    /// pool's clock; at once by default), served by <paramref name="backend"/> when given (another device model).
+    /// </summary>
+    public void Reboot(SimulatedVm vm, ConsoleBackend? backend = null, TimeSpan consolesAfter = default)
     {
-        _pool.Database.Reboot(vm);
+        ArgumentOutOfRangeException.ThrowIfLessThan(consolesAfter, TimeSpan.Zero);
+        _pool.Database.Reboot(vm, backend, withConsoles: consolesAfter == TimeSpan.Zero);
         _pool.Tunnels.CloseAll(vm.Ref);
+        if (consolesAfter > TimeSpan.Zero)
+        {
+            AddConsolesLater(vm, consolesAfter);
+        }
     }
 
     /// <summary>
@@ -249,11 +262,7 @@ public sealed class SimulatedPool : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(consolesAfter, TimeSpan.Zero);
         _pool.Database.StartWithoutConsoles(vm);
-        // Kept here until the pool stops: an unreferenced timer may be collected before it fires.
-        lock (_timers)
-        {
-            _timers.Add(_pool.TimeProvider.CreateTimer(_ => _pool.Database.AddConsoles(vm), null, consolesAfter, Timeout.InfiniteTimeSpan));
-        }
+        AddConsolesLater(vm, consolesAfter);
     }
 
     /// <summary>Changes the VM's <c>name_label</c> (an event, like every change).</summary>
@@ -322,6 +331,15 @@ public sealed class SimulatedPool : IAsyncDisposable
         foreach (HostListener listener in _listeners)
         {
             await listener.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void AddConsolesLater(SimulatedVm vm, TimeSpan after)
+    {
+        // Kept here until the pool stops: an unreferenced timer may be collected before it fires.
+        lock (_timers)
+        {
+            _timers.Add(_pool.TimeProvider.CreateTimer(_ => _pool.Database.AddConsoles(vm), null, after, Timeout.InfiniteTimeSpan));
         }
     }
 

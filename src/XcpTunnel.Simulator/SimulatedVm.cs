@@ -45,8 +45,8 @@ public sealed class SimulatedVm
     /// <summary>The <c>OpaqueRef:…</c> of the VM's <c>vt100</c> console (listed first, so clients must pick by protocol).</summary>
     public string? Vt100ConsoleRef => Vt100Console?.Ref;
 
-    /// <summary>What serves the VM's rfb console.</summary>
-    public ConsoleBackend Backend { get; }
+    /// <summary>What serves the VM's rfb console; a reboot may bring another (<see cref="SimulatedPool.Reboot"/>).</summary>
+    public ConsoleBackend Backend { get; internal set; }
 
     /// <summary>Which location form the VM's consoles use.</summary>
     public ConsoleLocationForm LocationForm { get; }
@@ -63,6 +63,9 @@ public sealed class SimulatedVm
     internal VmRecordPadding Padding => _padding ??= new VmRecordPadding(Uuid);
 
     internal SimulatedConsole? Vt100Console { get; set; }
+
+    /// <summary>The fault knobs of the VM's pool, which its console backend obeys.</summary>
+    internal SimulatedFaults? Faults { get; set; }
 
     /// <summary>Where the VM starts when it goes from Halted/Suspended to Running.</summary>
     internal SimulatedHost HomeHost { get; set; }

@@ -22,11 +22,13 @@ internal sealed class RfbMessageLoop
     private readonly Stream _viewer;
     private readonly ConsoleScreen _screen;
     private readonly List<PixelRect> _dirty = [];
+    private readonly SimulatedFaults? _faults;
     private RfbPixelFormat _format;
     private PixelRect? _pending;
 
-    public RfbMessageLoop(Stream viewer, ConsoleScreen screen, RfbPixelFormat nativeFormat)
+    public RfbMessageLoop(Stream viewer, ConsoleScreen screen, RfbPixelFormat nativeFormat, SimulatedFaults? faults = null)
     {
+        _faults = faults;
         _viewer = viewer;
         _screen = screen;
         _format = nativeFormat;
@@ -176,6 +178,7 @@ internal sealed class RfbMessageLoop
     private async Task SendAsync(List<PixelRect> rectangles, CancellationToken cancellationToken)
     {
         int bytesPerPixel = _format.BytesPerPixel;
+        int cut = _faults is not null && _faults.TryTakeUpdateCut(out int afterBytes) ? afterBytes : int.MaxValue;
         byte[] chunk = ArrayPool<byte>.Shared.Rent(WriteChunkBytes);
         try
         {
@@ -187,7 +190,7 @@ internal sealed class RfbMessageLoop
             {
                 if (used + 12 > WriteChunkBytes)
                 {
-                    await _viewer.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+                    cut = await WriteUpdateAsync(chunk.AsMemory(0, used), cut, cancellationToken).ConfigureAwait(false);
                     used = 0;
                 }
 
@@ -205,7 +208,7 @@ internal sealed class RfbMessageLoop
                 {
                     if (used + rowBytes > WriteChunkBytes)
                     {
-                        await _viewer.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+                        cut = await WriteUpdateAsync(chunk.AsMemory(0, used), cut, cancellationToken).ConfigureAwait(false);
                         used = 0;
                     }
 
@@ -214,13 +217,28 @@ internal sealed class RfbMessageLoop
                 }
             }
 
-            await _viewer.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+            await WriteUpdateAsync(chunk.AsMemory(0, used), cut, cancellationToken).ConfigureAwait(false);
             await _viewer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
+    }
+
+    /// <summary>Writes part of an update; with a cut armed (<see cref="SimulatedFaults.CutNextUpdate"/>), only up to it, then the console dies.</summary>
+    /// <returns>How many bytes of the update may still go before the cut.</returns>
+    private async Task<int> WriteUpdateAsync(ReadOnlyMemory<byte> data, int cut, CancellationToken cancellationToken)
+    {
+        if (data.Length <= cut)
+        {
+            await _viewer.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            return cut == int.MaxValue ? cut : cut - data.Length;
+        }
+
+        await _viewer.WriteAsync(data[..cut], cancellationToken).ConfigureAwait(false);
+        await _viewer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        throw new IOException("the console's domain went away in the middle of a FramebufferUpdate (injected fault)");
     }
 
     private async Task SkipAsync(int count, CancellationToken cancellationToken)
