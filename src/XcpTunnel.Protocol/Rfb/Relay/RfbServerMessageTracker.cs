@@ -32,7 +32,8 @@ internal sealed partial class RfbServerMessageTracker
     private bool _opaque;
 
     private int _bytesPerPixel;
-    private RfbPixelFormat? _pendingFormat;
+    // Set by the viewer's direction, read by the console's: a reference, so it is read whole.
+    private volatile System.Runtime.CompilerServices.StrongBox<RfbPixelFormat>? _pendingFormat;
 
     /// <param name="format">The pixel format of ServerInit: what the console sends until the viewer asks for another.</param>
     public RfbServerMessageTracker(RfbPixelFormat format)
@@ -83,7 +84,7 @@ internal sealed partial class RfbServerMessageTracker
     /// The viewer's SetPixelFormat went to the console: updates that start from now on are in <paramref name="format"/>.
     /// (RFC 6143 leaves the switch to the server; viewers send it when no update is pending, so the next update is the first.)
     /// </summary>
-    public void PixelFormatSent(RfbPixelFormat format) => _pendingFormat = format;
+    public void PixelFormatSent(RfbPixelFormat format) => _pendingFormat = new(format);
 
     /// <summary>
     /// Follows <paramref name="data"/>, the next bytes from the console, which go to the viewer afterwards. Writes
@@ -214,11 +215,10 @@ internal sealed partial class RfbServerMessageTracker
         switch (type)
         {
             case 0:
-                if (_pendingFormat is { } format)
+                if (Interlocked.Exchange(ref _pendingFormat, null) is { } format)
                 {
-                    _bytesPerPixel = BytesPerPixel(format);
-                    _tightPixelBytes = TightPixelBytes(format);
-                    _pendingFormat = null;
+                    _bytesPerPixel = BytesPerPixel(format.Value);
+                    _tightPixelBytes = TightPixelBytes(format.Value);
                 }
 
                 Expect(Step.UpdateHeader, 3);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using XcpTunnel.Protocol.Rfb;
 
 namespace XcpTunnel.Simulator.Backends.Screens;
 

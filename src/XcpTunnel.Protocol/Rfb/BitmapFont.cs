@@ -1,7 +1,8 @@
-namespace XcpTunnel.Simulator.Backends.Screens;
+namespace XcpTunnel.Protocol.Rfb;
 
 /// <summary>
-/// A 5×7 bitmap font for printable ASCII (0x20–0x7E), drawn for this project (original work, not derived from
+/// A 5×7 bitmap font for printable ASCII (0x20–0x7E), shared by the simulator's test card and the tunnel's status
+/// frames; drawn for this project (original work, not derived from
 /// any existing font). Each glyph is 7 characters, one per row from the top; each character is a base-32 digit
 /// (<c>0-9</c>, <c>A-V</c>) whose 5 bits are the row's pixels, bit 4 the leftmost column. Lower-case letters
 /// sit on the baseline (no descenders). Anything outside the table draws as <c>?</c>.
