@@ -26,7 +26,7 @@ internal static class ConsoleToViewer
     private const int BufferBytes = 64 * 1024;
 
     public static async Task<(ConsoleEnd End, Exception? Error)> CopyAsync(
-        ConsoleLeg console, Stream viewer, Action touch, CancellationToken cancellationToken)
+        ConsoleLeg console, Stream viewer, Action<int> carried, CancellationToken cancellationToken)
     {
         Stream source = console.Connection.Stream;
         byte[]? buffer = null;
@@ -52,7 +52,7 @@ internal static class ConsoleToViewer
                 writing = true;
                 await viewer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 await viewer.FlushAsync(cancellationToken).ConfigureAwait(false);
-                touch();
+                carried(read);
 
                 // A full buffer means a bulk transfer: keep it and read on; otherwise give it back before waiting.
                 if (read != BufferBytes)

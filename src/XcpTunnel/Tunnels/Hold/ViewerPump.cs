@@ -9,7 +9,7 @@ namespace XcpTunnel.Tunnels.Hold;
 /// while none is (the hold), it swallows them and signals each FramebufferUpdateRequest to the status frames. A message
 /// is sent whole to one console or to none: one that started before a swap is not finished on the new console.
 /// </summary>
-internal sealed class ViewerPump(Stream viewer, RfbClientMessageTracker tracker, Action touch)
+internal sealed class ViewerPump(Stream viewer, RfbClientMessageTracker tracker, Action<int> carried)
 {
     private const int BufferBytes = 16 * 1024;
 
@@ -59,7 +59,7 @@ internal sealed class ViewerPump(Stream viewer, RfbClientMessageTracker tracker,
                     return null;
                 }
 
-                touch();
+                carried(read);
                 await PassAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = null;

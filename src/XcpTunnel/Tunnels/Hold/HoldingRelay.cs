@@ -1,0 +1,171 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using XcpTunnel.Health;
+using XcpTunnel.Protocol.Consoles;
+using XcpTunnel.Protocol.Rfb.Relay;
+using XcpTunnel.Protocol.Streams;
+
+namespace XcpTunnel.Tunnels.Hold;
+
+/// <summary>
+/// The splice of a tunnel with <c>HoldSeconds</c> (docs/rfb.md, "Holding a viewer across a console swap"): it relays
+/// RFB message by message, and when the console ends while the VM reboots or migrates it keeps the viewer, shows it
+/// a countdown, and swaps the new console in under it (<see cref="SwapAsync"/>), up to the hold time. Never throws
+/// for I/O: how it ended comes back as a <see cref="SpliceResult"/> and a reason for the log.
+/// </summary>
+internal sealed partial class HoldingRelay(
+    Stream viewer, HoldSettings settings, ConsoleDial dial, TimeProvider time, ILogger logger, string connection, string tunnel,
+    TunnelMetrics? metrics)
+{
+    private RelayActivity _activity = null!;
+    private ViewerPump _pump = null!;
+
+    /// <summary>Relays <paramref name="first"/> (handshake done, ServerInit relayed) and whatever replaces it; disposes every console.</summary>
+    public async Task<(SpliceResult Result, string? Reason)> RunAsync(ConsoleConnection first, CancellationToken cancellationToken)
+    {
+        var counters = metrics?.SpliceStarting();
+        _activity = new RelayActivity(time, counters);
+        _pump = new ViewerPump(viewer, new RfbClientMessageTracker(dropUnresettableZlib: true), _activity.FromViewer);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var console = new ConsoleLeg(first, new RfbServerMessageTracker(settings.ServerInit.ServerFormat));
+        _pump.Attach(console);
+        var pump = PumpAsync(stop);
+        var idle = WatchIdleAsync(stop);
+        var outcome = SpliceOutcome.ConsoleClosed;
+        Exception? error = null;
+        string? reason = null;
+        try
+        {
+            while (true)
+            {
+                (ConsoleEnd end, error) = await ConsoleToViewer.CopyAsync(console, viewer, _activity.ToViewer, stop.Token).ConfigureAwait(false);
+                if (end != ConsoleEnd.ConsoleGone)
+                {
+                    outcome = end == ConsoleEnd.ViewerFailed ? SpliceOutcome.ViewerFailed : SpliceOutcome.Cancelled;
+                    break;
+                }
+
+                _pump.Attach(null);
+                await console.DisposeAsync().ConfigureAwait(false);
+                error = null;
+                if (!await FinishCutMessageAsync(console.Updates, stop.Token).ConfigureAwait(false))
+                {
+                    reason = "the console ended in the middle of an update that cannot be finished for the viewer";
+                    break;
+                }
+
+                if ((_pump.Messages.Broken ?? console.Updates.Broken) is { } lost)
+                {
+                    reason = $"the console ended and the relay had lost track of the messages ({lost})";
+                    break;
+                }
+
+                var next = await HoldAsync(console, stop.Token).ConfigureAwait(false);
+                if (next.Console is null)
+                {
+                    reason = next.Reason;
+                    break;
+                }
+
+                console = next.Console;
+                _pump.Attach(console);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            outcome = SpliceOutcome.Cancelled;
+        }
+        catch (IOException ex)
+        {
+            outcome = SpliceOutcome.ViewerFailed;
+            error = ex;
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await console.DisposeAsync().ConfigureAwait(false);
+            var viewerEnd = await pump.ConfigureAwait(false);
+            var idled = await idle.ConfigureAwait(false);
+            if (counters is not null)
+            {
+                metrics!.SpliceEnded(counters);
+            }
+
+            // Who stopped it: the viewer leaving, the idle timeout, or the caller.
+            if (outcome == SpliceOutcome.Cancelled && !cancellationToken.IsCancellationRequested)
+            {
+                (outcome, error) = idled ? (SpliceOutcome.IdleTimeout, null)
+                    : viewerEnd.Ended ? (viewerEnd.Error is null ? SpliceOutcome.ViewerClosed : SpliceOutcome.ViewerFailed, viewerEnd.Error)
+                    : (outcome, error);
+            }
+        }
+
+        return (new SpliceResult(_activity.ViewerToConsole, _activity.ConsoleToViewer, outcome, error), reason);
+    }
+
+    /// <summary>The viewer pump; its end (the viewer closed or failed) stops the relay.</summary>
+    private async Task<(bool Ended, Exception? Error)> PumpAsync(CancellationTokenSource stop)
+    {
+        var error = await _pump.RunAsync(stop.Token).ConfigureAwait(false);
+        bool ended = !stop.IsCancellationRequested;
+        await stop.CancelAsync().ConfigureAwait(false);
+        return (ended, error);
+    }
+
+    /// <summary>The tunnel's idle timeout, on the relay's own activity; true when it fired.</summary>
+    private async Task<bool> WatchIdleAsync(CancellationTokenSource stop)
+    {
+        if (settings.IdleTimeout is not { } timeout)
+        {
+            return false;
+        }
+
+        try
+        {
+            while (true)
+            {
+                var left = timeout - _activity.Idle;
+                if (left <= TimeSpan.Zero)
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    return true;
+                }
+
+                await Task.Delay(left, time, stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A console that ended mid-message: the rest of the message goes to the viewer, padded (docs/rfb.md, "A console
+    /// that ends mid-message"). False when it cannot be finished: the viewer must then be closed.
+    /// </summary>
+    private async Task<bool> FinishCutMessageAsync(RfbServerMessageTracker updates, CancellationToken cancellationToken)
+    {
+        if (updates.AtBoundary)
+        {
+            return true;
+        }
+
+        var padding = new ArrayBufferWriter<byte>();
+        if (!updates.TryComplete(padding, lastRect: _pump.Messages.Advertises(RfbEncodings.LastRect)))
+        {
+            return false;
+        }
+
+        TunnelLog.CutMessageFinished(logger, connection, tunnel, padding.WrittenCount);
+        await WriteViewerAsync(padding.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task WriteViewerAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        await viewer.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        await viewer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _activity.ToViewer(data.Length);
+    }
+}
