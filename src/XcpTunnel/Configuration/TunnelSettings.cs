@@ -25,6 +25,17 @@ internal sealed record TunnelSettings(
 {
     public const int DefaultMaxConnections = 16;
 
+    /// <summary>The default of <c>HoldSeconds</c>: a reboot's BIOS and boot menu, or a migration, fit in two minutes.</summary>
+    public static readonly TimeSpan DefaultHold = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// <c>HoldSeconds</c>: how long a viewer whose console ended is kept, with a countdown, for the VM's new console
+    /// (docs/rfb.md, "Holding a viewer across a console swap"); zero splices bytes as they come and closes the viewer
+    /// with its console. The configuration's default is <see cref="DefaultHold"/>; a tunnel built in code holds only
+    /// when asked to.
+    /// </summary>
+    public TimeSpan Hold { get; init; }
+
     /// <summary>
     /// <c>ProbeIntervalSeconds</c> as written: null when unset (the health default applies), zero when
     /// periodic probes are off for this tunnel. <see cref="Probes.ProbeSchedule"/> combines the two.
