@@ -1,0 +1,131 @@
+using System.Net.Sockets;
+using XcpTunnel.Protocol.Rfb.Client;
+using XcpTunnel.Simulator;
+using XcpTunnel.Tests.Support;
+
+namespace XcpTunnel.Tests.Tunnels;
+
+/// <summary>
+/// A tunnel with HoldSeconds keeps its viewer across the console's end (docs/rfb.md, "Holding a viewer across a
+/// console swap"): the repository's RFB client, decoding everything it receives, is the viewer.
+/// </summary>
+public sealed class HoldTests
+{
+    private const uint Green = 0x2E7D32;
+    private const uint Red = 0xC62828;
+    private const uint StatusBlue = 0x102048;
+
+    [Fact]
+    public async Task Reboot_OntoAnotherBackendOfAnotherSize_TheSameViewerSeesTheNewScreen()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        var vm = fixture.Pool.AddVm("web01", backend: ConsoleBackend.Qemu(rgb: (int)Green, width: 800, height: 600));
+        await using var viewer = await ConnectAsync(fixture);
+        Assert.Equal(Green, (await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within()).DominantColour());
+
+        fixture.Pool.Reboot(vm, ConsoleBackend.Qemu(rgb: (int)Red, width: 1024, height: 768), consolesAfter: TimeSpan.FromSeconds(2));
+
+        // Meanwhile (two seconds without a console) the viewer's requests are answered with the countdown.
+        var statusSeen = false;
+        var seen = await UntilAsync(viewer, Red, onOther: s => statusSeen |= s.DominantColour() == StatusBlue);
+        Assert.Equal((1024, 768), (seen.Width, seen.Height));
+        Assert.True(statusSeen);
+        await fixture.WaitForLogAsync("swapped the console of VM web01");
+    }
+
+    [Fact]
+    public async Task Migrate_ToTheOtherHost_TheSameViewerSeesTheConsoleThere()
+    {
+        await using var fixture = await TunnelFixture.StartAsync(hosts: 2);
+        var vm = fixture.Pool.AddVm("web01", backend: ConsoleBackend.Qemu(rgb: (int)Green, width: 640, height: 480));
+        await using var viewer = await ConnectAsync(fixture);
+        await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+
+        fixture.Pool.Migrate(vm, fixture.Pool.Hosts[1]);
+
+        var screen = await UntilAsync(viewer, Green);
+        Assert.Equal((640, 480), (screen.Width, screen.Height));
+        var line = await fixture.WaitForLogAsync("swapped the console of VM web01");
+        Assert.Contains($"({fixture.Pool.Hosts[0].Address}:{fixture.Pool.Port} -> {fixture.Pool.Hosts[1].Address}:{fixture.Pool.Port})", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reboot_PvConsoleAt8Bpp_TheViewerGetsTheNewConsole()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        var vm = fixture.Pool.AddVm("pv01", backend: ConsoleBackend.Vncterm(0x07));
+        await using var viewer = await ConnectAsync(fixture, "pv01");
+        Assert.Equal(0xFF0000u, (await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within()).DominantColour());
+
+        fixture.Pool.Reboot(vm, ConsoleBackend.Vncterm(0x38), consolesAfter: TimeSpan.FromSeconds(1));
+
+        var screen = await UntilAsync(viewer, 0x00FF00);
+        Assert.Equal((640, 384), (screen.Width, screen.Height));
+    }
+
+    [Fact]
+    public async Task ConsoleCutMidUpdate_TheViewerDecodesWholeMessagesAndGetsTheScreenBack()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("web01", backend: ConsoleBackend.Qemu(rgb: (int)Green, width: 800, height: 600));
+        await using var viewer = await ConnectAsync(fixture);
+        await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+
+        // 4 + 12 header bytes, then part of the pixels: the console's domain goes away in the middle of the rectangle.
+        fixture.Pool.Faults.CutNextUpdate(16 + 1001);
+
+        // Every update the client decodes is whole (a half message would throw or misread); the screen comes back.
+        var screen = await UntilAsync(viewer, Green);
+        Assert.Equal((800, 600), (screen.Width, screen.Height));
+        await fixture.WaitForLogAsync("bytes finished it for the viewer");
+        await fixture.WaitForLogAsync("swapped the console of VM web01");
+    }
+
+    [Fact]
+    public async Task VmHalted_TheViewerIsToldAndClosed()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        var vm = fixture.Pool.AddVm("web01", backend: ConsoleBackend.Qemu(rgb: (int)Green, width: 320, height: 200));
+        await using var viewer = await ConnectAsync(fixture);
+        await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+
+        fixture.Pool.SetPowerState(vm, SimulatedPowerState.Halted);
+
+        var ended = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            while (true)
+            {
+                await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+            }
+        });
+        Assert.IsNotType<TimeoutException>(ended);
+        var line = await fixture.WaitForLogAsync("VM 'web01' is Halted");
+        Assert.Contains("console_closed", line, StringComparison.Ordinal);
+    }
+
+    private static async Task<RfbClient> ConnectAsync(TunnelFixture fixture, string vm = "web01")
+    {
+        var tunnel = fixture.StartTunnel(vm, configure: s => s with { Hold = TimeSpan.FromSeconds(30) });
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(tunnel.EndPoints[0] as System.Net.IPEndPoint ?? throw new InvalidOperationException()).Within();
+        return await RfbClient.ConnectAsync(tcp.GetStream(), new RfbClientOptions { OwnsStream = true, MessageTimeout = Bounded.Default }, CancellationToken.None).Within();
+    }
+
+    // Full updates until the screen is mostly `colour`; everything in between (status frames, padded updates) is decoded too.
+    private static async Task<RfbFramebuffer> UntilAsync(RfbClient viewer, uint colour, Action<RfbFramebuffer>? onOther = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var screen = await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+            if (screen.DominantColour() == colour)
+            {
+                return screen;
+            }
+
+            onOther?.Invoke(screen);
+            Assert.True(DateTime.UtcNow < deadline, $"the viewer still sees {screen.DominantColour():X6}");
+            await Task.Delay(100);
+        }
+    }
+}
