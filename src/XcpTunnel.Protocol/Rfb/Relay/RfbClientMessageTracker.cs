@@ -40,8 +40,8 @@ internal sealed class RfbClientMessageTracker(bool dropUnresettableZlib)
     /// <summary>The viewer's last SetPixelFormat, whole (20 bytes); null while it has sent none.</summary>
     public byte[]? PixelFormatMessage { get; private set; }
 
-    /// <summary>The pixel format of <see cref="PixelFormatMessage"/>.</summary>
-    public RfbPixelFormat? PixelFormat { get; private set; }
+    /// <summary>The pixel format of <see cref="PixelFormatMessage"/> (read from it, so another thread never sees half a format).</summary>
+    public RfbPixelFormat? PixelFormat => PixelFormatMessage is { } message ? RfbPixelFormat.Parse(message.AsSpan(4)) : null;
 
     /// <summary>The encodings of the viewer's last SetEncodings, as it sent them.</summary>
     public IReadOnlyList<int> Encodings => _encodings;
@@ -52,8 +52,8 @@ internal sealed class RfbClientMessageTracker(bool dropUnresettableZlib)
     /// <summary>The message type that ended in the last <see cref="Next"/>'s bytes, if one did (the last one, with several).</summary>
     public byte? Completed { get; private set; }
 
-    /// <summary>The last FramebufferUpdateRequest: incremental flag and area.</summary>
-    public (bool Incremental, int X, int Y, int Width, int Height) LastRequest { get; private set; }
+    /// <summary>The last FramebufferUpdateRequest; null while the viewer has sent none.</summary>
+    public RfbUpdateRequest? LastRequest { get; private set; }
 
     /// <summary>Why the stream cannot be followed any more (an unknown message type); null while it can.</summary>
     public string? Broken { get; private set; }
@@ -159,7 +159,6 @@ internal sealed class RfbClientMessageTracker(bool dropUnresettableZlib)
         {
             case 0:
                 PixelFormatMessage = s.ToArray();
-                PixelFormat = RfbPixelFormat.Parse(s[4..]);
                 break;
             case 2 when _have == 4:
                 int count = BinaryPrimitives.ReadUInt16BigEndian(s[2..]);
@@ -175,7 +174,7 @@ internal sealed class RfbClientMessageTracker(bool dropUnresettableZlib)
                 KeepEncodings(s);
                 break;
             case 3:
-                LastRequest = (s[1] != 0, BinaryPrimitives.ReadUInt16BigEndian(s[2..]), BinaryPrimitives.ReadUInt16BigEndian(s[4..]),
+                LastRequest = new RfbUpdateRequest(s[1] != 0, BinaryPrimitives.ReadUInt16BigEndian(s[2..]), BinaryPrimitives.ReadUInt16BigEndian(s[4..]),
                     BinaryPrimitives.ReadUInt16BigEndian(s[6..]), BinaryPrimitives.ReadUInt16BigEndian(s[8..]));
                 break;
             case 6:
@@ -256,3 +255,6 @@ internal sealed class RfbClientMessageTracker(bool dropUnresettableZlib)
         return message;
     }
 }
+
+/// <summary>A FramebufferUpdateRequest (§7.5.3): whether only changes are wanted, and the area.</summary>
+internal sealed record RfbUpdateRequest(bool Incremental, int X, int Y, int Width, int Height);

@@ -63,7 +63,7 @@ internal sealed partial class HoldingRelay
             {
                 if (await _pump.WaitForRequestAsync(wait - time.GetElapsedTime(until), time, cancellationToken).ConfigureAwait(false))
                 {
-                    whole |= !_pump.Messages.LastRequest.Incremental;
+                    whole |= _pump.Messages.LastRequest is { Incremental: false };
                     if (whole)
                     {
                         break;

@@ -48,22 +48,11 @@ internal sealed partial class HoldingRelay(
                 _pump.Attach(null);
                 await console.DisposeAsync().ConfigureAwait(false);
                 error = null;
-                if (!await FinishCutMessageAsync(console.Updates, stop.Token).ConfigureAwait(false))
-                {
-                    reason = "the console ended in the middle of an update that cannot be finished for the viewer";
-                    break;
-                }
-
-                if ((_pump.Messages.Broken ?? console.Updates.Broken) is { } lost)
-                {
-                    reason = $"the console ended and the relay had lost track of the messages ({lost})";
-                    break;
-                }
-
-                var next = await HoldAsync(console, stop.Token).ConfigureAwait(false);
+                var next = await HoldWithinDeadlineAsync(console, stop.Token).ConfigureAwait(false);
                 if (next.Console is null)
                 {
                     reason = next.Reason;
+                    outcome = next.ViewerStuck ? SpliceOutcome.ViewerFailed : SpliceOutcome.ConsoleClosed;
                     break;
                 }
 
@@ -101,6 +90,35 @@ internal sealed partial class HoldingRelay(
         }
 
         return (new SpliceResult(_activity.ViewerToConsole, _activity.ConsoleToViewer, outcome, error), reason);
+    }
+
+    /// <summary>
+    /// Everything between two consoles, under one deadline: the hold time, and a message's time beyond it, for the
+    /// viewer to take its frames. A viewer that stops reading cannot keep the tunnel forever.
+    /// </summary>
+    private async Task<(ConsoleLeg? Console, string? Reason, bool ViewerStuck)> HoldWithinDeadlineAsync(ConsoleLeg dead, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(settings.Hold + settings.RfbMessage, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            if (!await FinishCutMessageAsync(dead.Updates, deadline.Token).ConfigureAwait(false))
+            {
+                return (null, "the console ended in the middle of an update that cannot be finished for the viewer", false);
+            }
+
+            if ((_pump.Messages.Broken ?? dead.Updates.Broken) is { } lost)
+            {
+                return (null, $"the console ended and the relay had lost track of the messages ({lost})", false);
+            }
+
+            var (console, reason) = await HoldAsync(dead, deadline.Token).ConfigureAwait(false);
+            return (console, reason, false);
+        }
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return (null, $"the viewer did not take its status frames within {(settings.Hold + settings.RfbMessage).TotalSeconds:0} s", true);
+        }
     }
 
     /// <summary>The viewer pump; its end (the viewer closed or failed) stops the relay.</summary>

@@ -24,7 +24,7 @@ public sealed class RfbClientMessageTrackerTests
             Assert.Equal(Expected(messages), forwarded);
             Assert.Equal(Offered, tracker.Encodings);
             Assert.Equal(RfbPixelFormat.Rgb888 with { BitsPerPixel = 16 }, tracker.PixelFormat);
-            Assert.Equal((true, 1, 2, 300, 400), tracker.LastRequest);
+            Assert.Equal(new RfbUpdateRequest(true, 1, 2, 300, 400), tracker.LastRequest);
         }
     }
 
