@@ -49,28 +49,7 @@ internal readonly record struct RfbPixelFormat(
     }
 
     /// <summary>Writes one pixel of colour (<paramref name="r"/>, <paramref name="g"/>, <paramref name="b"/>) in this format.</summary>
-    public void Encode(byte r, byte g, byte b, Span<byte> pixel)
-    {
-        uint value = (Scale(r, RedMax) << RedShift) | (Scale(g, GreenMax) << GreenShift) | (Scale(b, BlueMax) << BlueShift);
-        switch (BitsPerPixel)
-        {
-            case 8:
-                pixel[0] = (byte)value;
-                break;
-            case 16 when BigEndian:
-                BinaryPrimitives.WriteUInt16BigEndian(pixel, (ushort)value);
-                break;
-            case 16:
-                BinaryPrimitives.WriteUInt16LittleEndian(pixel, (ushort)value);
-                break;
-            case 32 when BigEndian:
-                BinaryPrimitives.WriteUInt32BigEndian(pixel, value);
-                break;
-            default:
-                BinaryPrimitives.WriteUInt32LittleEndian(pixel, value);
-                break;
-        }
-    }
-
-    private static uint Scale(byte component, ushort max) => (uint)((component * max + 127) / 255);
+    public void Encode(byte r, byte g, byte b, Span<byte> pixel) =>
+        new Protocol.Rfb.Client.RfbPixelFormat(BitsPerPixel, Depth, BigEndian, TrueColour, RedMax, GreenMax, BlueMax, RedShift, GreenShift, BlueShift)
+            .Encode(r, g, b, pixel);
 }
