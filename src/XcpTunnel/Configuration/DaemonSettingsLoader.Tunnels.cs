@@ -78,8 +78,7 @@ internal static partial class DaemonSettingsLoader
             section.MaxConnections, TunnelSettings.DefaultMaxConnections, 1, ConfigurationPath.Combine(key, nameof(TunnelSection.MaxConnections)), diagnostics);
         var idle = ConfigValues.Seconds(
             section.IdleTimeoutSeconds, TimeSpan.Zero, allowZero: true, ConfigurationPath.Combine(key, nameof(TunnelSection.IdleTimeoutSeconds)), diagnostics);
-        var hold = ConfigValues.Seconds(
-            section.HoldSeconds, TunnelSettings.DefaultHold, allowZero: true, ConfigurationPath.Combine(key, nameof(TunnelSection.HoldSeconds)), diagnostics);
+        var hold = ReadHold(section.HoldSeconds, ConfigurationPath.Combine(key, nameof(TunnelSection.HoldSeconds)), diagnostics);
         var probeKey = ConfigurationPath.Combine(key, nameof(TunnelSection.ProbeIntervalSeconds));
         var probeInterval = ConfigValues.IsSet(section.ProbeIntervalSeconds) ? ReadProbeInterval(section.ProbeIntervalSeconds, probeKey, diagnostics) : null;
 
@@ -209,4 +208,17 @@ internal static partial class DaemonSettingsLoader
 
     private static bool IsWildcard(IPAddress address) =>
         address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+    /// <summary><c>HoldSeconds</c>: zero turns holding off; at most <see cref="TunnelSettings.MaxHold"/>.</summary>
+    private static TimeSpan? ReadHold(string? text, string key, ConfigDiagnostics diagnostics)
+    {
+        var hold = ConfigValues.Seconds(text, TunnelSettings.DefaultHold, allowZero: true, key, diagnostics);
+        if (hold > TunnelSettings.MaxHold)
+        {
+            diagnostics.Error(key, $"{hold.Value.TotalSeconds:0} seconds is too long to hold a viewer (at most {TunnelSettings.MaxHold.TotalSeconds:0})");
+            return null;
+        }
+
+        return hold;
+    }
 }

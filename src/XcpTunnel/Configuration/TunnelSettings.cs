@@ -29,12 +29,18 @@ internal sealed record TunnelSettings(
     public static readonly TimeSpan DefaultHold = TimeSpan.FromSeconds(120);
 
     /// <summary>
+    /// The longest <c>HoldSeconds</c>: an hour is more than any reboot or migration takes, and keeps the hold's timers
+    /// far within what a timer can count.
+    /// </summary>
+    public static readonly TimeSpan MaxHold = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// <c>HoldSeconds</c>: how long a viewer whose console ended is kept, with a countdown, for the VM's new console
     /// (docs/rfb.md, "Holding a viewer across a console swap"); zero splices bytes as they come and closes the viewer
-    /// with its console. The configuration's default is <see cref="DefaultHold"/>; a tunnel built in code holds only
-    /// when asked to.
+    /// with its console. <see cref="DefaultHold"/> unless set, whether the tunnel comes from the configuration, the
+    /// <c>connect</c> command or code.
     /// </summary>
-    public TimeSpan Hold { get; init; }
+    public TimeSpan Hold { get; init; } = DefaultHold;
 
     /// <summary>
     /// <c>ProbeIntervalSeconds</c> as written: null when unset (the health default applies), zero when
