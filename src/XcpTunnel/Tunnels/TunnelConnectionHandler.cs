@@ -99,16 +99,22 @@ internal sealed class TunnelConnectionHandler(
                 await viewer.RelayServerInitAsync(serverInit, cancellationToken).ConfigureAwait(false);
                 metrics?.HandshakeCompleted(time.GetElapsedTime(started));
                 string? heldReason = null;
+                ConsoleIdleClose? idle;
                 if (tunnel.Hold > TimeSpan.Zero)
                 {
                     // The relay owns the console from here, and every console after it.
                     var held = console;
                     console = null;
-                    (spliced, heldReason) = await HoldingRelayFor(viewer.Stream, shared, init, id).RunAsync(held, cancellationToken).ConfigureAwait(false);
+                    SpliceResult relayed;
+                    (relayed, heldReason, idle) = await HoldingRelayFor(viewer.Stream, shared, init, id).RunAsync(held, cancellationToken).ConfigureAwait(false);
+                    spliced = relayed;
                 }
                 else
                 {
                     spliced = await SpliceAsync(viewer.Stream, console.Stream, cancellationToken).ConfigureAwait(false);
+                    idle = spliced.Value.Outcome == SpliceOutcome.ConsoleClosed
+                        ? await console.ClosedForIdlenessAsync(CancellationToken.None).ConfigureAwait(false)
+                        : null;
                 }
 
                 outcome = TunnelOutcomes.Of(spliced.Value.Outcome);
@@ -117,8 +123,8 @@ internal sealed class TunnelConnectionHandler(
                 {
                     LogFailure(id, outcome, heldReason);
                 }
-                if (spliced.Value.Outcome == SpliceOutcome.ConsoleClosed && console is not null
-                    && await console.ClosedForIdlenessAsync(CancellationToken.None).ConfigureAwait(false) is { } idle)
+
+                if (idle is not null)
                 {
                     // xapi 26.1 closed it for want of keyboard or mouse input: said as such, and not dialled again.
                     outcome = TunnelOutcome.ConsoleIdleClosed;
@@ -196,7 +202,7 @@ internal sealed class TunnelConnectionHandler(
     }
 
     private Hold.HoldingRelay HoldingRelayFor(Stream viewerStream, bool shared, Protocol.Rfb.Client.RfbServerInit init, string id) =>
-        new(viewerStream, new Hold.HoldSettings(tunnel.Vm, tunnel.Hold, shared, init, timeouts.RfbMessage, tunnel.IdleTimeout), dial, time, logger, id, tunnel.Name, metrics);
+        new(viewerStream, new Hold.HoldSettings(tunnel.Vm, tunnel.Hold, shared, init, timeouts.RfbMessage, tunnel.IdleTimeout, timeouts.HalfClose), dial, time, logger, id, tunnel.Name, metrics);
 
     private async Task<SpliceResult> SpliceAsync(Stream viewerStream, Stream consoleStream, CancellationToken cancellationToken)
     {

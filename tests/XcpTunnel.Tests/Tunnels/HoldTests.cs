@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
 using XcpTunnel.Protocol.Rfb.Client;
 using XcpTunnel.Simulator;
 using XcpTunnel.Tests.Support;
@@ -103,29 +104,123 @@ public sealed class HoldTests
         Assert.Contains("console_closed", line, StringComparison.Ordinal);
     }
 
-    private static async Task<RfbClient> ConnectAsync(TunnelFixture fixture, string vm = "web01")
+    [Fact]
+    public async Task CtrlAltDel_TheGuestReboots_TheSameViewerSeesTheBootTextThenTheCard()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        var vm = fixture.Pool.AddVm("web01", backend: ConsoleBackend.QemuTestCard());
+        fixture.Pool.RebootOnCtrlAltDel(vm, consolesAfter: TimeSpan.FromMilliseconds(500));
+        var (viewer, stream) = await ConnectRawAsync(fixture);
+        await using var _ = viewer;
+        var card = await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+        Assert.Equal(White, card[card.Width / 16, card.Height / 4]);
+
+        // As TigerVNC sends it: Control_L and Alt_L down, Delete down and up, then the modifiers up.
+        await stream.WriteAsync(KeyEvents((true, 0xFFE3), (true, 0xFFE9), (true, 0xFFFF), (false, 0xFFFF), (false, 0xFFE9), (false, 0xFFE3))).Within();
+
+        // The first bar's place goes black with the firmware's white text at the top left, then the card is back.
+        var boot = await UntilAsync(viewer, s => s[s.Width / 16, s.Height / 4] == 0 && HasWhiteNearTopLeft(s));
+        Assert.Equal((card.Width, card.Height), (boot.Width, boot.Height));
+        await UntilAsync(viewer, s => s[s.Width / 16, s.Height / 4] == White);
+        Assert.NotNull(vm.BootedAt);
+        await fixture.WaitForLogAsync("swapped the console of VM web01");
+    }
+
+    [Fact]
+    public async Task ConsoleNeverComesBack_TheViewerIsClosedAtTheHoldTime_NotBefore()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        var clock = new FakeTimeProvider();
+        fixture.Time = clock;
+        var vm = fixture.Pool.AddVm("web01", backend: ConsoleBackend.Qemu(rgb: (int)Green, width: 64, height: 32));
+        var (viewer, stream) = await ConnectRawAsync(fixture);
+        await using var _ = viewer;
+        await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+
+        // The domain is rebuilt but its console never appears (on the pool's own clock, a day later).
+        fixture.Pool.Reboot(vm, consolesAfter: TimeSpan.FromDays(1));
+
+        // The viewer takes everything it is sent (status frames) until the tunnel closes it.
+        var closed = stream.CopyToAsync(Stream.Null);
+        var waited = await FakeClock.AdvanceUntilDoneAsync(clock, closed, TimeSpan.FromMilliseconds(250));
+
+        // Not before the hold time; the clock steps on while each retry's dial takes real time, hence the margin (the
+        // hold's last deadline is the hold time plus a message's).
+        Assert.InRange(waited, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(31) + fixture.Timeouts.RfbMessage);
+        await fixture.WaitForLogAsync("did not come back within 30 s");
+    }
+
+    private const uint White = 0xFFFFFF;
+
+    private static bool HasWhiteNearTopLeft(RfbFramebuffer screen)
+    {
+        for (int y = 0; y < 40; y++)
+        {
+            for (int x = 0; x < 200; x++)
+            {
+                if (screen[x, y] == White)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static byte[] KeyEvents(params (bool Down, uint Keysym)[] keys)
+    {
+        var bytes = new byte[8 * keys.Length];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            bytes[8 * i] = 4;
+            bytes[(8 * i) + 1] = keys[i].Down ? (byte)1 : (byte)0;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan((8 * i) + 4), keys[i].Keysym);
+        }
+
+        return bytes;
+    }
+
+    private static async Task<RfbClient> ConnectAsync(TunnelFixture fixture, string vm = "web01") => (await ConnectRawAsync(fixture, vm)).Viewer;
+
+    // The client, and its stream for what the client does not send itself (keys); written only between its reads.
+    private static async Task<(RfbClient Viewer, NetworkStream Stream)> ConnectRawAsync(TunnelFixture fixture, string vm = "web01")
     {
         var tunnel = fixture.StartTunnel(vm, configure: s => s with { Hold = TimeSpan.FromSeconds(30) });
         var tcp = new TcpClient();
         await tcp.ConnectAsync(tunnel.EndPoints[0] as System.Net.IPEndPoint ?? throw new InvalidOperationException()).Within();
-        return await RfbClient.ConnectAsync(tcp.GetStream(), new RfbClientOptions { OwnsStream = true, MessageTimeout = Bounded.Default }, CancellationToken.None).Within();
+        var stream = tcp.GetStream();
+        var viewer = await RfbClient.ConnectAsync(stream, new RfbClientOptions { OwnsStream = true, MessageTimeout = Bounded.Default }, CancellationToken.None).Within();
+        return (viewer, stream);
     }
 
-    // Full updates until the screen is mostly `colour`; everything in between (status frames, padded updates) is decoded too.
-    private static async Task<RfbFramebuffer> UntilAsync(RfbClient viewer, uint colour, Action<RfbFramebuffer>? onOther = null)
+    // Full updates until one satisfies `wanted`; everything in between is decoded too.
+    private static async Task<RfbFramebuffer> UntilAsync(RfbClient viewer, Func<RfbFramebuffer, bool> wanted)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
             var screen = await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
-            if (screen.DominantColour() == colour)
+            if (wanted(screen))
             {
                 return screen;
             }
 
-            onOther?.Invoke(screen);
             Assert.True(DateTime.UtcNow < deadline, $"the viewer still sees {screen.DominantColour():X6}");
             await Task.Delay(100);
         }
     }
+
+    // Full updates until the screen is mostly `colour`; everything in between (status frames, padded updates) is decoded too.
+    private static Task<RfbFramebuffer> UntilAsync(RfbClient viewer, uint colour, Action<RfbFramebuffer>? onOther = null) =>
+        UntilAsync(viewer, screen =>
+        {
+            if (screen.DominantColour() == colour)
+            {
+                return true;
+            }
+
+            onOther?.Invoke(screen);
+            return false;
+        });
 }

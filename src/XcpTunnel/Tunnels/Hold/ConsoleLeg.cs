@@ -1,6 +1,7 @@
 using XcpTunnel.Protocol.Consoles;
 using XcpTunnel.Protocol.Rfb.Client;
 using XcpTunnel.Protocol.Rfb.Relay;
+using XcpTunnel.Protocol.Streams;
 
 namespace XcpTunnel.Tunnels.Hold;
 
@@ -29,6 +30,22 @@ internal sealed class ConsoleLeg(ConsoleConnection connection, RfbServerMessageT
             await connection.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException or InvalidOperationException)
+        {
+            _dead = true;
+        }
+    }
+
+    /// <summary>
+    /// The viewer sent EOF: the console reads EOF too, as the plain splice tells it, and may finish what it is sending.
+    /// Best effort: a console that is already gone is noticed on its reading side.
+    /// </summary>
+    public async ValueTask CloseWritesAsync()
+    {
+        try
+        {
+            await StreamHalfClose.ShutdownWritesAsync(connection.Stream).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             _dead = true;
         }

@@ -9,6 +9,7 @@ namespace XcpTunnel.Tunnels.Hold;
 internal sealed partial class HoldingRelay
 {
     private (int Width, int Height) _screen;
+    private string _lastFailure = "";
 
     /// <summary>
     /// The hold: status frames to the viewer, and a new console looked for every <see cref="HoldSettings.RetryInterval"/>
@@ -24,21 +25,28 @@ internal sealed partial class HoldingRelay
         metrics?.HoldStarted();
         long started = time.GetTimestamp();
         TunnelLog.Holding(logger, connection, tunnel, settings.Vm, (long)settings.Hold.TotalSeconds);
-        string lastFailure = "its console did not come back";
+        _lastFailure = "its console did not come back";
         bool whole = true;
+
+        // RFB servers send updates only when asked (RFC 6143 §7.5.3). A viewer keeps one request outstanding, which
+        // the dead console may not have answered: one update is owed now, then one per request.
+        bool owed = true;
         while (true)
         {
             var left = settings.Hold - time.GetElapsedTime(started);
             if (left <= TimeSpan.Zero)
             {
-                metrics?.HoldTimedOut();
-                string reason = $"VM '{settings.Vm}' did not come back within {settings.Hold.TotalSeconds:0} s: {lastFailure}";
+                string reason = HoldTimedOut();
                 await ShowAsync(reason, whole: true, cancellationToken).ConfigureAwait(false);
                 return (null, reason);
             }
 
-            await ShowAsync($"{settings.Vm} is restarting… {Math.Ceiling(left.TotalSeconds):0} s", whole, cancellationToken).ConfigureAwait(false);
-            whole = false;
+            if (owed)
+            {
+                await ShowAsync($"{settings.Vm} is restarting… {Math.Ceiling(left.TotalSeconds):0} s", whole, cancellationToken).ConfigureAwait(false);
+                (owed, whole) = (false, false);
+            }
+
             var attempt = await TryConsoleAsync(left, cancellationToken).ConfigureAwait(false);
             if (attempt.Console is not null)
             {
@@ -55,7 +63,7 @@ internal sealed partial class HoldingRelay
                 return (null, final);
             }
 
-            lastFailure = attempt.Failure ?? lastFailure;
+            _lastFailure = attempt.Failure ?? _lastFailure;
             // Answer the viewer's requests with the countdown while waiting for the next attempt.
             var wait = settings.RetryInterval;
             var until = time.GetTimestamp();
@@ -63,6 +71,7 @@ internal sealed partial class HoldingRelay
             {
                 if (await _pump.WaitForRequestAsync(wait - time.GetElapsedTime(until), time, cancellationToken).ConfigureAwait(false))
                 {
+                    owed = true;
                     whole |= _pump.Messages.LastRequest is { Incremental: false };
                     if (whole)
                     {
@@ -71,6 +80,13 @@ internal sealed partial class HoldingRelay
                 }
             }
         }
+    }
+
+    /// <summary>The hold's time is up: counted, and said with the last reason the console was not there.</summary>
+    private string HoldTimedOut()
+    {
+        metrics?.HoldTimedOut();
+        return $"VM '{settings.Vm}' did not come back within {settings.Hold.TotalSeconds:0} s: {_lastFailure}";
     }
 
     private async Task ShowAsync(string text, bool whole, CancellationToken cancellationToken)

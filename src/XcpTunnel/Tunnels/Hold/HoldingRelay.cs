@@ -20,8 +20,18 @@ internal sealed partial class HoldingRelay(
     private RelayActivity _activity = null!;
     private ViewerPump _pump = null!;
 
+    // True while the relay itself writes to the viewer (padding, status frames, a resize): where a stuck viewer blocks it.
+    private bool _writingViewer;
+
+    // Set by the pump at the viewer's EOF or failure: a console that ends after it is not waited for.
+    private volatile bool _viewerEnded;
+
     /// <summary>Relays <paramref name="first"/> (handshake done, ServerInit relayed) and whatever replaces it; disposes every console.</summary>
-    public async Task<(SpliceResult Result, string? Reason)> RunAsync(ConsoleConnection first, CancellationToken cancellationToken)
+    /// <returns>
+    /// How it ended; why the viewer was not held or the hold failed, when it was that; and, when the pool closed the
+    /// console for want of input (which no hold follows: the new console would be closed the same way), how idle it was.
+    /// </returns>
+    public async Task<(SpliceResult Result, string? Reason, ConsoleIdleClose? IdleClosed)> RunAsync(ConsoleConnection first, CancellationToken cancellationToken)
     {
         var counters = metrics?.SpliceStarting();
         _activity = new RelayActivity(time, counters);
@@ -34,6 +44,7 @@ internal sealed partial class HoldingRelay(
         var outcome = SpliceOutcome.ConsoleClosed;
         Exception? error = null;
         string? reason = null;
+        ConsoleIdleClose? idleClosed = null;
         try
         {
             while (true)
@@ -42,6 +53,21 @@ internal sealed partial class HoldingRelay(
                 if (end != ConsoleEnd.ConsoleGone)
                 {
                     outcome = end == ConsoleEnd.ViewerFailed ? SpliceOutcome.ViewerFailed : SpliceOutcome.Cancelled;
+                    break;
+                }
+
+                if (await console.Connection.ClosedForIdlenessAsync(stop.Token).ConfigureAwait(false) is { } idleClose)
+                {
+                    // xapi closed it for want of keyboard or mouse input (docs/xapi-console-protocol.md, "Console
+                    // limit and idle timeout"): the VM did not go away, and a new console would be closed alike.
+                    (idleClosed, error) = (idleClose, null);
+                    break;
+                }
+
+                if (_viewerEnded)
+                {
+                    // The console finished after the viewer's EOF, as a half-closed splice ends: nobody to hold.
+                    outcome = SpliceOutcome.ViewerClosed;
                     break;
                 }
 
@@ -89,7 +115,7 @@ internal sealed partial class HoldingRelay(
             }
         }
 
-        return (new SpliceResult(_activity.ViewerToConsole, _activity.ConsoleToViewer, outcome, error), reason);
+        return (new SpliceResult(_activity.ViewerToConsole, _activity.ConsoleToViewer, outcome, error), reason, idleClosed);
     }
 
     /// <summary>
@@ -117,17 +143,44 @@ internal sealed partial class HoldingRelay(
         }
         catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            return (null, $"the viewer did not take its status frames within {(settings.Hold + settings.RfbMessage).TotalSeconds:0} s", true);
+            // Blocked writing to the viewer: it stopped reading. Anywhere else (a dial, a console's handshake) the
+            // hold's own time ran out meanwhile.
+            return _writingViewer
+                ? (null, $"the viewer did not take its status frames within {(settings.Hold + settings.RfbMessage).TotalSeconds:0} s", true)
+                : (null, HoldTimedOut(), false);
         }
     }
 
-    /// <summary>The viewer pump; its end (the viewer closed or failed) stops the relay.</summary>
+    /// <summary>
+    /// The viewer pump; its end stops the relay. A failure stops it at once. EOF is a half-close, as in the plain
+    /// splice (StreamSplicer): the console reads EOF and has <see cref="HoldSettings.HalfClose"/> to finish sending;
+    /// while holding there is nothing to finish.
+    /// </summary>
     private async Task<(bool Ended, Exception? Error)> PumpAsync(CancellationTokenSource stop)
     {
         var error = await _pump.RunAsync(stop.Token).ConfigureAwait(false);
-        bool ended = !stop.IsCancellationRequested;
+        if (stop.IsCancellationRequested)
+        {
+            return (false, error);
+        }
+
+        _viewerEnded = true;
+        if (error is null && _pump.Attached is { } console)
+        {
+            await console.CloseWritesAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(settings.HalfClose, time, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The console ended (or the relay was stopped) within the half-close time.
+                return (true, null);
+            }
+        }
+
         await stop.CancelAsync().ConfigureAwait(false);
-        return (ended, error);
+        return (true, error);
     }
 
     /// <summary>The tunnel's idle timeout, on the relay's own activity; true when it fired.</summary>
@@ -182,8 +235,10 @@ internal sealed partial class HoldingRelay(
 
     private async Task WriteViewerAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        _writingViewer = true;
         await viewer.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         await viewer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _writingViewer = false;
         _activity.ToViewer(data.Length);
     }
 }

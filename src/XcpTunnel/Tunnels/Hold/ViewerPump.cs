@@ -23,6 +23,9 @@ internal sealed class ViewerPump(Stream viewer, RfbClientMessageTracker tracker,
     /// <summary>Sends the viewer's messages to <paramref name="console"/> from the next message on; null holds them.</summary>
     public void Attach(ConsoleLeg? console) => _console = console;
 
+    /// <summary>The console the viewer's messages go to now; null while holding.</summary>
+    public ConsoleLeg? Attached => _console;
+
     /// <summary>Completes when the viewer sent a FramebufferUpdateRequest while no console was attached.</summary>
     /// <returns>True for a request (taken: the next wait waits for another), false when <paramref name="timeout"/> passed first.</returns>
     public async Task<bool> WaitForRequestAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
