@@ -232,12 +232,25 @@ public sealed class SimulatedPool : IAsyncDisposable
     public void Reboot(SimulatedVm vm, ConsoleBackend? backend = null, TimeSpan consolesAfter = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(consolesAfter, TimeSpan.Zero);
+        vm.BootedAt = _pool.TimeProvider.GetUtcNow();
         _pool.Database.Reboot(vm, backend, withConsoles: consolesAfter == TimeSpan.Zero);
         _pool.Tunnels.CloseAll(vm.Ref);
         if (consolesAfter > TimeSpan.Zero)
         {
             AddConsolesLater(vm, consolesAfter);
         }
+    }
+
+    /// <summary>
+    /// Makes the guest reboot itself when a viewer presses Ctrl+Alt+Del on its rfb console (a KeyEvent of Delete
+    /// while a Control and an Alt key are down), as a Linux or Windows guest does: <see cref="Reboot"/> with
+    /// <paramref name="consolesAfter"/>.
+    /// </summary>
+    public void RebootOnCtrlAltDel(SimulatedVm vm, TimeSpan consolesAfter)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        ArgumentOutOfRangeException.ThrowIfLessThan(consolesAfter, TimeSpan.Zero);
+        vm.CtrlAltDel = () => Reboot(vm, consolesAfter: consolesAfter);
     }
 
     /// <summary>
@@ -261,6 +274,7 @@ public sealed class SimulatedPool : IAsyncDisposable
     public void Start(SimulatedVm vm, TimeSpan consolesAfter)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(consolesAfter, TimeSpan.Zero);
+        vm.BootedAt = _pool.TimeProvider.GetUtcNow();
         _pool.Database.StartWithoutConsoles(vm);
         AddConsolesLater(vm, consolesAfter);
     }

@@ -54,6 +54,12 @@ public sealed class SimulatedVm
     /// <summary>The <c>domid</c>: positive while resident, -1 otherwise.</summary>
     public long DomId { get; internal set; } = -1;
 
+    /// <summary>
+    /// When the VM last rebooted or started (on the pool's clock); null for a VM running since it was added. A test
+    /// card's console shows boot text for a few seconds after it (<see cref="ConsoleBackend.QemuTestCard"/>).
+    /// </summary>
+    public DateTimeOffset? BootedAt { get; internal set; }
+
     /// <inheritdoc />
     public override string ToString() => NameLabel + " (" + Uuid + ")";
 
@@ -63,6 +69,12 @@ public sealed class SimulatedVm
     internal VmRecordPadding Padding => _padding ??= new VmRecordPadding(Uuid);
 
     internal SimulatedConsole? Vt100Console { get; set; }
+
+    /// <summary>
+    /// What the guest does when a viewer presses Ctrl+Alt+Del on its console; null (the default) ignores it, as a
+    /// guest that maps the keys to nothing does. Set by <see cref="SimulatedPool.RebootOnCtrlAltDel"/>.
+    /// </summary>
+    internal Action? CtrlAltDel { get; set; }
 
     /// <summary>The fault knobs of the VM's pool, which its console backend obeys.</summary>
     internal SimulatedFaults? Faults { get; set; }

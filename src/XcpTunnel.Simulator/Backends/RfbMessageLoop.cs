@@ -23,12 +23,20 @@ internal sealed class RfbMessageLoop
     private readonly ConsoleScreen _screen;
     private readonly List<PixelRect> _dirty = [];
     private readonly SimulatedFaults? _faults;
+    private readonly Action? _ctrlAltDel;
+    private readonly KeyboardState _keys = new();
     private RfbPixelFormat _format;
     private PixelRect? _pending;
 
-    public RfbMessageLoop(Stream viewer, ConsoleScreen screen, RfbPixelFormat nativeFormat, SimulatedFaults? faults = null)
+    /// <param name="viewer">The viewer's stream, after ServerInit.</param>
+    /// <param name="screen">What this viewer sees.</param>
+    /// <param name="nativeFormat">The pixel format of ServerInit, until the viewer sets another.</param>
+    /// <param name="faults">The pool's fault knobs; null for none.</param>
+    /// <param name="ctrlAltDel">What the guest does on Ctrl+Alt+Del (<see cref="SimulatedVm.CtrlAltDel"/>); null for nothing.</param>
+    public RfbMessageLoop(Stream viewer, ConsoleScreen screen, RfbPixelFormat nativeFormat, SimulatedFaults? faults = null, Action? ctrlAltDel = null)
     {
         _faults = faults;
+        _ctrlAltDel = ctrlAltDel;
         _viewer = viewer;
         _screen = screen;
         _format = nativeFormat;
@@ -108,6 +116,12 @@ internal sealed class RfbMessageLoop
                     break;
                 case 4: // KeyEvent: down u8, pad 2, key u32
                     await _viewer.ReadExactlyAsync(msg.AsMemory(0, 7), cancellationToken).ConfigureAwait(false);
+                    if (_keys.Pressed(msg[0] != 0, BinaryPrimitives.ReadUInt32BigEndian(msg.AsSpan(3))) && _ctrlAltDel is { } reboot)
+                    {
+                        // The guest reboots: this console goes away with its domain, from another thread as xapi does it.
+                        _ = Task.Run(reboot, CancellationToken.None);
+                    }
+
                     break;
                 case 5: // PointerEvent: mask u8, x u16, y u16
                     await _viewer.ReadExactlyAsync(msg.AsMemory(0, 5), cancellationToken).ConfigureAwait(false);
