@@ -25,13 +25,17 @@ internal sealed record BenchSettings
 
     public int IdleConnections { get; init; } = 1000;
 
+    /// <summary>The bench tunnel's <c>HoldSeconds</c>; null leaves it unset (the daemon's default: the holding relay).</summary>
+    public int? HoldSeconds { get; init; }
+
     /// <summary>VMs in the large-pool run (<see cref="LargePoolBench"/>); 0 skips it.</summary>
     public int LargePoolVms { get; init; } = 10_000;
 
     /// <summary>
     /// <c>--xcptunnel PATH</c> (required), <c>--socat PATH</c>, <c>--output FILE</c>, <c>--transfer-mib N</c>,
     /// <c>--repeats N</c>, <c>--round-trips N</c>, <c>--setup-samples N</c>, <c>--parallel N</c>,
-    /// <c>--parallel-mib N</c>, <c>--idle N</c>, <c>--large-pool-vms N</c> (0 skips it).
+    /// <c>--parallel-mib N</c>, <c>--idle N</c>, <c>--large-pool-vms N</c> (0 skips it), <c>--hold-seconds N</c>
+    /// (the tunnel's HoldSeconds; 0 is the plain splice).
     /// </summary>
     public static BenchSettings Parse(string[] args)
     {
@@ -58,6 +62,7 @@ internal sealed record BenchSettings
             ParallelMibEach = Int("--parallel-mib", defaults.ParallelMibEach),
             IdleConnections = Int("--idle", defaults.IdleConnections),
             LargePoolVms = Int("--large-pool-vms", defaults.LargePoolVms),
+            HoldSeconds = values.ContainsKey("--hold-seconds") ? Int("--hold-seconds", 0) : null,
         };
     }
 }

@@ -30,7 +30,7 @@ internal static class Peers
     /// certificate, its connection cap raised for the idle test, its health endpoint on a free port.
     /// </summary>
     public static async Task<(ChildProcess Process, int Port)> StartDaemonAsync(
-        string binary, SimulatedPool pool, string password, string vm, int maxConnections, string directory)
+        string binary, SimulatedPool pool, string password, string vm, int maxConnections, int? holdSeconds, string directory)
     {
         int port = Tcp.FreePort();
         string passwordFile = Path.Combine(directory, "bench.password");
@@ -65,6 +65,11 @@ internal static class Peers
             ["Access"] = new JsonObject { ["AllowUsers"] = new JsonArray(Environment.UserName) },
             ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{Tcp.FreePort().ToString(CultureInfo.InvariantCulture)}" },
         };
+        if (holdSeconds is { } hold)
+        {
+            config["Tunnels"]!["bulk"]!["HoldSeconds"] = hold;
+        }
+
         string configFile = Path.Combine(directory, "xcptunnel.json");
         await File.WriteAllTextAsync(configFile, config.ToJsonString());
         var process = ChildProcess.Start(binary, ["serve", "--config", configFile]);
