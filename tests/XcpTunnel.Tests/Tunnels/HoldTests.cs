@@ -150,6 +150,27 @@ public sealed class HoldTests
         await fixture.WaitForLogAsync("did not come back within 30 s");
     }
 
+    [Fact]
+    public async Task ViewerSendsEof_TheConsoleIsHalfClosedAndEndsTheConnection_NobodyIsHeld()
+    {
+        await using var fixture = await TunnelFixture.StartAsync();
+        fixture.Pool.AddVm("web01", backend: ConsoleBackend.Qemu(rgb: (int)Green, width: 64, height: 32));
+        var (viewer, stream) = await ConnectRawAsync(fixture);
+        await using var _ = viewer;
+        await viewer.ReadFullFramebufferAsync(CancellationToken.None).Within();
+
+        stream.Socket.Shutdown(SocketShutdown.Send);
+
+        // As through the plain splice: the console reads EOF and closes, then the viewer reads EOF in turn.
+        var buffer = new byte[4096];
+        while (await stream.ReadAsync(buffer).AsTask().Within() > 0)
+        {
+        }
+
+        await fixture.WaitForLogAsync("outcome viewer_closed");
+        Assert.DoesNotContain(fixture.Logs.Lines, line => line.Contains("holding the viewer", StringComparison.Ordinal));
+    }
+
     private const uint White = 0xFFFFFF;
 
     private static bool HasWhiteNearTopLeft(RfbFramebuffer screen)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using XcpTunnel.Protocol.Rfb.Relay;
+using XcpTunnel.Protocol.Streams;
 
 namespace XcpTunnel.Tunnels.Hold;
 
@@ -11,7 +12,8 @@ namespace XcpTunnel.Tunnels.Hold;
 /// </summary>
 internal sealed class ViewerPump(Stream viewer, RfbClientMessageTracker tracker, Action<int> carried)
 {
-    private const int BufferBytes = 16 * 1024;
+    /// <summary>As the plain splice's buffer: a viewer's upload (clipboard, file transfer) goes out in as few TLS writes.</summary>
+    private const int BufferBytes = 64 * 1024;
 
     private TaskCompletionSource _request = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile ConsoleLeg? _console;
@@ -53,9 +55,13 @@ internal sealed class ViewerPump(Stream viewer, RfbClientMessageTracker tracker,
         {
             while (true)
             {
-                // Wait for data before renting: viewers are quiet most of the time.
-                await viewer.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-                buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+                if (buffer is null)
+                {
+                    // Wait for data before renting: viewers are quiet most of the time.
+                    await viewer.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+                }
+
                 int read = await viewer.ReadAsync(buffer.AsMemory(0, BufferBytes), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
@@ -64,8 +70,14 @@ internal sealed class ViewerPump(Stream viewer, RfbClientMessageTracker tracker,
 
                 carried(read);
                 await PassAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = null;
+
+                // A full buffer or a full TLS record (a VeNCrypt viewer) means a bulk transfer: keep the buffer and
+                // read on, as the plain splice does; anything else gives it back before waiting.
+                if (read != BufferBytes && read != RecordGathering.FlowingReadBytes)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
