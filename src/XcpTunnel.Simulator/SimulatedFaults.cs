@@ -79,7 +79,7 @@ public sealed class SimulatedFaults
     /// <summary>
     /// The next FramebufferUpdate any built-in RFB backend sends stops after <paramref name="afterBytes"/> of its bytes
     /// (counted from its type byte) and that console's connection closes: a domain destroyed in the middle of an
-    /// update, as a reboot or migration can do it.
+    /// update, as a reboot or migration can do it. The VM is then rebooted (new console objects at once).
     /// </summary>
     public void CutNextUpdate(int afterBytes)
     {

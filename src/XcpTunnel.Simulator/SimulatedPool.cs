@@ -193,6 +193,7 @@ public sealed class SimulatedPool : IAsyncDisposable
         {
             Faults = _pool.Faults,
         };
+        vm.DomainDestroyed = () => Reboot(vm);
         _pool.Database.AddVm(vm, powerState);
         return vm;
     }

@@ -76,6 +76,12 @@ public sealed class SimulatedVm
     /// </summary>
     internal Action? CtrlAltDel { get; set; }
 
+    /// <summary>
+    /// What happens when a fault destroys the VM's domain in the middle of an update
+    /// (<see cref="SimulatedFaults.CutNextUpdate"/>): the pool reboots it, so its console objects are replaced.
+    /// </summary>
+    internal Action? DomainDestroyed { get; set; }
+
     /// <summary>The fault knobs of the VM's pool, which its console backend obeys.</summary>
     internal SimulatedFaults? Faults { get; set; }
 

@@ -24,6 +24,7 @@ internal sealed class RfbMessageLoop
     private readonly List<PixelRect> _dirty = [];
     private readonly SimulatedFaults? _faults;
     private readonly Action? _ctrlAltDel;
+    private readonly Action? _domainDestroyed;
     private readonly KeyboardState _keys = new();
     private RfbPixelFormat _format;
     private PixelRect? _pending;
@@ -31,12 +32,16 @@ internal sealed class RfbMessageLoop
     /// <param name="viewer">The viewer's stream, after ServerInit.</param>
     /// <param name="screen">What this viewer sees.</param>
     /// <param name="nativeFormat">The pixel format of ServerInit, until the viewer sets another.</param>
-    /// <param name="faults">The pool's fault knobs; null for none.</param>
-    /// <param name="ctrlAltDel">What the guest does on Ctrl+Alt+Del (<see cref="SimulatedVm.CtrlAltDel"/>); null for nothing.</param>
-    public RfbMessageLoop(Stream viewer, ConsoleScreen screen, RfbPixelFormat nativeFormat, SimulatedFaults? faults = null, Action? ctrlAltDel = null)
+    /// <param name="vm">
+    /// The VM whose console this is: its pool's fault knobs, what its guest does on Ctrl+Alt+Del
+    /// (<see cref="SimulatedVm.CtrlAltDel"/>), and how its domain is destroyed when a fault cuts an update
+    /// (<see cref="SimulatedVm.DomainDestroyed"/>); null for none of them.
+    /// </param>
+    public RfbMessageLoop(Stream viewer, ConsoleScreen screen, RfbPixelFormat nativeFormat, SimulatedVm? vm = null)
     {
-        _faults = faults;
-        _ctrlAltDel = ctrlAltDel;
+        _faults = vm?.Faults;
+        _ctrlAltDel = vm?.CtrlAltDel;
+        _domainDestroyed = vm?.DomainDestroyed;
         _viewer = viewer;
         _screen = screen;
         _format = nativeFormat;
@@ -252,6 +257,13 @@ internal sealed class RfbMessageLoop
 
         await _viewer.WriteAsync(data[..cut], cancellationToken).ConfigureAwait(false);
         await _viewer.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        // The domain is gone: its console objects go too, and new ones come, as after a reboot.
+        if (_domainDestroyed is { } destroyed)
+        {
+            _ = Task.Run(destroyed, CancellationToken.None);
+        }
+
         throw new IOException("the console's domain went away in the middle of a FramebufferUpdate (injected fault)");
     }
 

@@ -47,7 +47,7 @@ internal sealed partial class HoldingRelay
                 (owed, whole) = (false, false);
             }
 
-            var attempt = await TryConsoleAsync(left, cancellationToken).ConfigureAwait(false);
+            var attempt = await TryConsoleAsync(dead, left, cancellationToken).ConfigureAwait(false);
             if (attempt.Console is not null)
             {
                 metrics?.Swapped();
@@ -97,10 +97,10 @@ internal sealed partial class HoldingRelay
 
     /// <summary>
     /// One attempt at the console: dialled, its handshake done and the viewer's state replayed within the time left.
-    /// A VM that is halted or suspended is final; anything else (no console yet, a stale location, a refused
-    /// CONNECT) is tried again.
+    /// A VM that is halted or suspended is final, and so is the same console object as before (it did not go away);
+    /// anything else (no console yet, a stale location, a refused CONNECT) is tried again.
     /// </summary>
-    private async Task<(ConsoleLeg? Console, string? Final, string? Failure)> TryConsoleAsync(TimeSpan left, CancellationToken cancellationToken)
+    private async Task<(ConsoleLeg? Console, string? Final, string? Failure)> TryConsoleAsync(ConsoleLeg dead, TimeSpan left, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(left);
@@ -108,6 +108,13 @@ internal sealed partial class HoldingRelay
         try
         {
             connection = await dial(deadline.Token).ConfigureAwait(false);
+            if (connection.Console.Console.Ref == dead.Connection.Console.Console.Ref)
+            {
+                // The console object outlived the connection: the VM neither rebooted nor moved; the console itself
+                // dropped this viewer (qemu does so when another viewer asks to be alone). Closed, as without holding.
+                return (null, $"the console of VM '{settings.Vm}' closed this connection (another viewer may have asked for it alone)", null);
+            }
+
             var leg = await SwapAsync(connection, deadline.Token).ConfigureAwait(false);
             connection = null;
             return (leg, null, null);
