@@ -6,6 +6,33 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+usage() {
+  cat <<'USAGE'
+Usage: ./bench.sh [OPTION VALUE]...
+
+Builds Release and measures direct TLS+CONNECT, socat and `xcptunnel serve` against the simulated pool's
+bulk console (RFB messages only); writes bench/RESULTS.md (its "## Notes" section is kept).
+
+Options (defaults in brackets):
+  --transfer-mib N     MiB downloaded and uploaded per throughput run [1024]
+  --repeats N          throughput runs per path; the median is reported [3]
+  --round-trips N      64-byte round trips per path [5000]
+  --setup-samples N    connections timed to ServerInit per path [300]
+  --parallel N         parallel downloads [100]
+  --parallel-mib N     MiB each parallel download carries [8]
+  --idle N             idle connections held to measure RSS [1000]
+  --large-pool-vms N   VMs in the large-pool run; 0 skips it [10000]
+  --hold-seconds N     the bench tunnel's HoldSeconds; 0 = the plain splice [unset: the daemon's default, 120]
+  --output FILE        where the results go [bench/RESULTS.md]
+  --socat PATH         the socat binary [socat]
+  -h, --help           this text
+USAGE
+}
+
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+esac
+
 if ! command -v socat >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq

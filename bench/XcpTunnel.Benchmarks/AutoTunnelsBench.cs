@@ -36,7 +36,7 @@ internal static class AutoTunnelsBench
         var directory = Directory.CreateTempSubdirectory("xcptunnel-bench-auto-");
         try
         {
-            var (daemon, _) = await Peers.StartDaemonAsync(settings.XcpTunnelBinary, pool, Password, handWritten.NameLabel, 16, directory.FullName, config =>
+            var (daemon, _) = await Peers.StartDaemonAsync(settings.XcpTunnelBinary, pool, Password, handWritten.NameLabel, 16, settings.HoldSeconds, directory.FullName, config =>
             {
                 config["Pools"]!["bench"]!["AutoTunnels"] = new JsonObject
                 {

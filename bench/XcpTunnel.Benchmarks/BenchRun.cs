@@ -20,7 +20,7 @@ internal static class BenchRun
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
         var ct = timeout.Token;
         await using var pool = await SimulatedPool.StartAsync(new SimulatedPoolOptions { Password = Password }, ct);
-        pool.AddVm(VmName, backend: ConsoleBackend.QemuThen(BulkBackend.ServeAsync));
+        pool.AddVm(VmName, backend: ConsoleBackend.QemuThen(BulkBackend.ServeAsync, BulkProtocol.ScreenSide, BulkProtocol.ScreenSide));
 
         var options = new XapiPoolOptions
         {
@@ -40,7 +40,7 @@ internal static class BenchRun
             await using (socat)
             {
                 var (daemon, daemonPort) = await Peers.StartDaemonAsync(
-                    settings.XcpTunnelBinary, pool, Password, VmName, settings.IdleConnections + 100, directory.FullName);
+                    settings.XcpTunnelBinary, pool, Password, VmName, settings.IdleConnections + 100, settings.HoldSeconds, directory.FullName);
                 await using (daemon)
                 {
                     IConsolePath[] paths =
@@ -199,8 +199,10 @@ internal static class BenchRun
         text.AppendLine();
         text.AppendLine("Paths: **direct** = the client does TLS + `CONNECT` itself with XcpTunnel.Protocol (the ceiling); " +
             "**socat** = `socat TCP4-LISTEN:P,fork,reuseaddr OPENSSL:HOST:PORT,verify=0`, the client sends the `CONNECT` line over plain TCP; " +
-            "**xcptunnel** = the Release `xcptunnel serve` binary, a plain TCP connection to its tunnel. " +
-            "The console is the simulator's bulk-data backend (qemu's RFB handshake, then download/upload/echo commands); every path's client does a viewer's RFB 3.8 handshake first.");
+            $"**xcptunnel** = the Release `xcptunnel serve` binary, a plain TCP connection to its tunnel ({HoldText(settings.HoldSeconds)}). " +
+            "The console is the simulator's bulk-data backend: qemu's RFB handshake, then RFB messages only (download = FramebufferUpdates of Raw " +
+            "rectangles, upload = ClientCutText answered by a Bell, round trip = a 64-byte ClientCutText answered by a 64-byte ServerCutText; " +
+            "sizes count pixels and text); every path's client does a viewer's RFB 3.8 handshake first.");
         text.AppendLine();
         text.Append(Report.Table(rows));
         text.AppendLine();
@@ -208,6 +210,13 @@ internal static class BenchRun
             "setup within 1 ms of direct and 0 XAPI RPCs per connection; ≤ 64 KiB per idle connection.");
         return text.ToString();
     }
+
+    private static string HoldText(int? holdSeconds) => holdSeconds switch
+    {
+        null => "`HoldSeconds` unset: the holding relay, 120 s",
+        0 => "`HoldSeconds: 0`: the plain splice",
+        { } seconds => $"`HoldSeconds: {seconds}`: the holding relay",
+    };
 
     /// <summary>The hand-written "## Notes" section of the previous results (analysis, before/after), carried over.</summary>
     private static string KeptNotes(string output)

@@ -25,6 +25,9 @@ internal sealed record BenchSettings
 
     public int IdleConnections { get; init; } = 1000;
 
+    /// <summary>The bench tunnel's <c>HoldSeconds</c>; null leaves it unset (the daemon's default: the holding relay).</summary>
+    public int? HoldSeconds { get; init; }
+
     /// <summary>VMs in the large-pool run (<see cref="LargePoolBench"/>); 0 skips it.</summary>
     public int LargePoolVms { get; init; } = 10_000;
 
@@ -34,7 +37,8 @@ internal sealed record BenchSettings
     /// <summary>
     /// <c>--xcptunnel PATH</c> (required), <c>--socat PATH</c>, <c>--output FILE</c>, <c>--transfer-mib N</c>,
     /// <c>--repeats N</c>, <c>--round-trips N</c>, <c>--setup-samples N</c>, <c>--parallel N</c>,
-    /// <c>--parallel-mib N</c>, <c>--idle N</c>, <c>--large-pool-vms N</c>, <c>--auto-tunnel-vms N</c> (0 skips either).
+    /// <c>--parallel-mib N</c>, <c>--idle N</c>, <c>--large-pool-vms N</c>, <c>--auto-tunnel-vms N</c> (0 skips either),
+    /// <c>--hold-seconds N</c> (the tunnel's HoldSeconds; 0 is the plain splice).
     /// </summary>
     public static BenchSettings Parse(string[] args)
     {
@@ -62,6 +66,7 @@ internal sealed record BenchSettings
             IdleConnections = Int("--idle", defaults.IdleConnections),
             LargePoolVms = Int("--large-pool-vms", defaults.LargePoolVms),
             AutoTunnelVms = Int("--auto-tunnel-vms", defaults.AutoTunnelVms),
+            HoldSeconds = values.ContainsKey("--hold-seconds") ? Int("--hold-seconds", 0) : null,
         };
     }
 }

@@ -7,6 +7,7 @@ namespace XcpTunnel.Benchmarks;
 internal sealed class BulkClient(Stream stream) : IAsyncDisposable
 {
     private readonly byte[] _buffer = new byte[BulkProtocol.ChunkBytes];
+    private readonly byte[] _upload = new byte[BulkProtocol.CutTextHeaderBytes + BulkProtocol.ChunkBytes];
 
     public Stream Stream { get; } = stream;
 
@@ -37,18 +38,18 @@ internal sealed class BulkClient(Stream stream) : IAsyncDisposable
         await Stream.ReadExactlyAsync(_buffer.AsMemory(0, (int)BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(20))), cancellationToken);
     }
 
-    /// <summary>Downloads <paramref name="bytes"/> and returns how long it took.</summary>
+    /// <summary>Downloads <paramref name="bytes"/> of pixels (whole FramebufferUpdates) and returns how long it took.</summary>
     public async Task<TimeSpan> DownloadAsync(long bytes, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        await Stream.WriteAsync(BulkProtocol.Command(BulkProtocol.Download, bytes), cancellationToken);
-        await Stream.FlushAsync(cancellationToken);
-        for (long left = bytes; left > 0;)
+        await WriteAsync(BulkProtocol.Command(BulkProtocol.Download, bytes), cancellationToken);
+        long total = BulkProtocol.Chunks(bytes) * (BulkProtocol.UpdateHeaderBytes + BulkProtocol.ChunkBytes);
+        for (long left = total; left > 0;)
         {
             int read = await Stream.ReadAsync(_buffer.AsMemory(0, (int)Math.Min(left, _buffer.Length)), cancellationToken);
             if (read == 0)
             {
-                throw new EndOfStreamException($"the console stopped after {bytes - left} of {bytes} bytes");
+                throw new EndOfStreamException($"the console stopped after {total - left} of {total} bytes");
             }
 
             left -= read;
@@ -57,36 +58,50 @@ internal sealed class BulkClient(Stream stream) : IAsyncDisposable
         return Stopwatch.GetElapsedTime(started);
     }
 
-    /// <summary>Uploads <paramref name="bytes"/>, waits for the console's ack, and returns how long it took.</summary>
+    /// <summary>Uploads <paramref name="bytes"/> as ClientCutText, waits for the console's Bell, and returns how long it took.</summary>
     public async Task<TimeSpan> UploadAsync(long bytes, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         await Stream.WriteAsync(BulkProtocol.Command(BulkProtocol.Upload, bytes), cancellationToken);
         for (long left = bytes; left > 0;)
         {
-            int chunk = (int)Math.Min(left, _buffer.Length);
-            await Stream.WriteAsync(_buffer.AsMemory(0, chunk), cancellationToken);
+            // One write per message, as a viewer's clipboard code does.
+            int chunk = (int)Math.Min(left, BulkProtocol.ChunkBytes);
+            BulkProtocol.CutTextHeader(BulkProtocol.ClientCutText, chunk).CopyTo(_upload, 0);
+            await Stream.WriteAsync(_upload.AsMemory(0, BulkProtocol.CutTextHeaderBytes + chunk), cancellationToken);
             left -= chunk;
         }
 
         await Stream.FlushAsync(cancellationToken);
         await Stream.ReadExactlyAsync(_buffer.AsMemory(0, 1), cancellationToken);
+        if (_buffer[0] != BulkProtocol.Bell)
+        {
+            throw new InvalidDataException($"expected the console's Bell after the upload, got message type {_buffer[0]}");
+        }
+
         return Stopwatch.GetElapsedTime(started);
     }
 
-    /// <summary>Sends <paramref name="count"/> 64-byte messages one at a time; returns each round trip.</summary>
+    /// <summary>Sends <paramref name="count"/> 64-byte ClientCutText messages one at a time, each answered by a 64-byte ServerCutText; returns each round trip.</summary>
     public async Task<TimeSpan[]> EchoAsync(int count, CancellationToken cancellationToken)
     {
         await Stream.WriteAsync(BulkProtocol.Command(BulkProtocol.Echo, count), cancellationToken);
-        var message = _buffer.AsMemory(0, BulkProtocol.EchoBytes);
+        var message = BulkProtocol.CutTextHeader(BulkProtocol.ClientCutText, BulkProtocol.EchoBytes - BulkProtocol.CutTextHeaderBytes,
+            extra: BulkProtocol.EchoBytes - BulkProtocol.CutTextHeaderBytes);
+        var answer = _buffer.AsMemory(0, BulkProtocol.EchoBytes);
         var times = new TimeSpan[count];
         for (int i = 0; i < count; i++)
         {
             var started = Stopwatch.GetTimestamp();
             await Stream.WriteAsync(message, cancellationToken);
             await Stream.FlushAsync(cancellationToken);
-            await Stream.ReadExactlyAsync(message, cancellationToken);
+            await Stream.ReadExactlyAsync(answer, cancellationToken);
             times[i] = Stopwatch.GetElapsedTime(started);
+        }
+
+        if (_buffer[0] != BulkProtocol.ServerCutText)
+        {
+            throw new InvalidDataException($"expected ServerCutText as the echo, got message type {_buffer[0]}");
         }
 
         return times;

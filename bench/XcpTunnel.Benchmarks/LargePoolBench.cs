@@ -38,7 +38,7 @@ internal static class LargePoolBench
         try
         {
             var started = Stopwatch.StartNew();
-            var (daemon, port) = await Peers.StartDaemonAsync(settings.XcpTunnelBinary, pool, Password, watched.NameLabel, 16, directory.FullName);
+            var (daemon, port) = await Peers.StartDaemonAsync(settings.XcpTunnelBinary, pool, Password, watched.NameLabel, 16, settings.HoldSeconds, directory.FullName);
             await using (daemon)
             {
                 Progress($"large pool: waiting for the console cache of {vmCount} VMs");

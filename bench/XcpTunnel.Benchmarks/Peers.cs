@@ -35,10 +35,11 @@ internal static class Peers
     /// <param name="password">Its password.</param>
     /// <param name="vm">The tunnel's VM.</param>
     /// <param name="maxConnections">The tunnel's cap.</param>
+    /// <param name="holdSeconds">The tunnel's HoldSeconds; null leaves the default.</param>
     /// <param name="directory">Where the configuration and the password file go.</param>
     /// <param name="edit">Changes the configuration before it is written (another pool's keys, for instance).</param>
     public static async Task<(ChildProcess Process, int Port)> StartDaemonAsync(
-        string binary, SimulatedPool pool, string password, string vm, int maxConnections, string directory, Action<JsonObject>? edit = null)
+        string binary, SimulatedPool pool, string password, string vm, int maxConnections, int? holdSeconds, string directory, Action<JsonObject>? edit = null)
     {
         int port = Tcp.FreePort();
         string passwordFile = Path.Combine(directory, "bench.password");
@@ -73,6 +74,11 @@ internal static class Peers
             ["Access"] = new JsonObject { ["AllowUsers"] = new JsonArray(Environment.UserName) },
             ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{Tcp.FreePort().ToString(CultureInfo.InvariantCulture)}" },
         };
+        if (holdSeconds is { } hold)
+        {
+            config["Tunnels"]!["bulk"]!["HoldSeconds"] = hold;
+        }
+
         edit?.Invoke(config);
         string configFile = Path.Combine(directory, "xcptunnel.json");
         await File.WriteAllTextAsync(configFile, config.ToJsonString());

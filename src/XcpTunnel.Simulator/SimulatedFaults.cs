@@ -13,6 +13,7 @@ public sealed class SimulatedFaults
     private long _connectDelayTicks;
     private volatile bool _backendUnavailable;
     private volatile bool _backendWithoutPort;
+    private int _updateCut = -1;
 
     /// <summary>
     /// The next <paramref name="count"/> CONNECT requests are answered with <paramref name="status"/> before any
@@ -75,6 +76,17 @@ public sealed class SimulatedFaults
         set => Interlocked.Exchange(ref _connectDelayTicks, value.Ticks);
     }
 
+    /// <summary>
+    /// The next FramebufferUpdate any built-in RFB backend sends stops after <paramref name="afterBytes"/> of its bytes
+    /// (counted from its type byte) and that console's connection closes: a domain destroyed in the middle of an
+    /// update, as a reboot or migration can do it. The VM is then rebooted (new console objects at once).
+    /// </summary>
+    public void CutNextUpdate(int afterBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterBytes);
+        Volatile.Write(ref _updateCut, afterBytes);
+    }
+
     /// <summary>Clears every knob.</summary>
     public void Reset()
     {
@@ -88,6 +100,14 @@ public sealed class SimulatedFaults
         ConnectDelay = TimeSpan.Zero;
         BackendUnavailable = false;
         BackendWithoutPort = false;
+        Volatile.Write(ref _updateCut, -1);
+    }
+
+    /// <summary>Takes the armed update cut, if any: how many bytes of the update to send before closing.</summary>
+    internal bool TryTakeUpdateCut(out int afterBytes)
+    {
+        afterBytes = Interlocked.Exchange(ref _updateCut, -1);
+        return afterBytes >= 0;
     }
 
     internal bool TryTakeConnectFailure(out int status)

@@ -189,7 +189,11 @@ public sealed class SimulatedPool : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(nameLabel);
         SimulatedHost home = residentOn ?? Hosts[0];
         RequireHost(home);
-        var vm = new SimulatedVm(uuid ?? Guid.NewGuid().ToString(), nameLabel, backend ?? ConsoleBackend.Qemu(), locationForm, home);
+        var vm = new SimulatedVm(uuid ?? Guid.NewGuid().ToString(), nameLabel, backend ?? ConsoleBackend.Qemu(), locationForm, home)
+        {
+            Faults = _pool.Faults,
+        };
+        vm.DomainDestroyed = () => Reboot(vm);
         _pool.Database.AddVm(vm, powerState);
         return vm;
     }
@@ -220,11 +224,34 @@ public sealed class SimulatedPool : IAsyncDisposable
         _pool.Tunnels.CloseAll(vm.Ref);
     }
 
-    /// <summary>Reboots the VM on its host: consoles are recreated (new uuids and refs) and open tunnels close.</summary>
-    public void Reboot(SimulatedVm vm)
+    /// <summary>
+    /// Reboots the VM on its host as xapi shows it (docs/xapi-console-protocol.md, "Reboot and migration"): it stays
+    /// Running and resident, its domain gets a new domid, its console objects are destroyed at once (events) and live
+    /// tunnels to them close; new consoles (new uuids and refs) appear <paramref name="consolesAfter"/> later (on the
+    /// pool's clock; at once by default), served by <paramref name="backend"/> when given (another device model).
+    /// </summary>
+    public void Reboot(SimulatedVm vm, ConsoleBackend? backend = null, TimeSpan consolesAfter = default)
     {
-        _pool.Database.Reboot(vm);
+        ArgumentOutOfRangeException.ThrowIfLessThan(consolesAfter, TimeSpan.Zero);
+        vm.BootedAt = _pool.TimeProvider.GetUtcNow();
+        _pool.Database.Reboot(vm, backend, withConsoles: consolesAfter == TimeSpan.Zero);
         _pool.Tunnels.CloseAll(vm.Ref);
+        if (consolesAfter > TimeSpan.Zero)
+        {
+            AddConsolesLater(vm, consolesAfter);
+        }
+    }
+
+    /// <summary>
+    /// Makes the guest reboot itself when a viewer presses Ctrl+Alt+Del on its rfb console (a KeyEvent of Delete
+    /// while a Control and an Alt key are down), as a Linux or Windows guest does: <see cref="Reboot"/> with
+    /// <paramref name="consolesAfter"/>.
+    /// </summary>
+    public void RebootOnCtrlAltDel(SimulatedVm vm, TimeSpan consolesAfter)
+    {
+        ArgumentNullException.ThrowIfNull(vm);
+        ArgumentOutOfRangeException.ThrowIfLessThan(consolesAfter, TimeSpan.Zero);
+        vm.CtrlAltDel = () => Reboot(vm, consolesAfter: consolesAfter);
     }
 
     /// <summary>
@@ -248,12 +275,9 @@ public sealed class SimulatedPool : IAsyncDisposable
     public void Start(SimulatedVm vm, TimeSpan consolesAfter)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(consolesAfter, TimeSpan.Zero);
+        vm.BootedAt = _pool.TimeProvider.GetUtcNow();
         _pool.Database.StartWithoutConsoles(vm);
-        // Kept here until the pool stops: an unreferenced timer may be collected before it fires.
-        lock (_timers)
-        {
-            _timers.Add(_pool.TimeProvider.CreateTimer(_ => _pool.Database.AddConsoles(vm), null, consolesAfter, Timeout.InfiniteTimeSpan));
-        }
+        AddConsolesLater(vm, consolesAfter);
     }
 
     /// <summary>Changes the VM's <c>name_label</c> (an event, like every change).</summary>
@@ -342,6 +366,15 @@ public sealed class SimulatedPool : IAsyncDisposable
         foreach (HostListener listener in _listeners)
         {
             await listener.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void AddConsolesLater(SimulatedVm vm, TimeSpan after)
+    {
+        // Kept here until the pool stops: an unreferenced timer may be collected before it fires.
+        lock (_timers)
+        {
+            _timers.Add(_pool.TimeProvider.CreateTimer(_ => _pool.Database.AddConsoles(vm), null, after, Timeout.InfiniteTimeSpan));
         }
     }
 

@@ -48,14 +48,20 @@ public sealed class SimulatedVm
     /// <summary>The <c>OpaqueRef:…</c> of the VM's <c>vt100</c> console (listed first, so clients must pick by protocol).</summary>
     public string? Vt100ConsoleRef => Vt100Console?.Ref;
 
-    /// <summary>What serves the VM's rfb console.</summary>
-    public ConsoleBackend Backend { get; }
+    /// <summary>What serves the VM's rfb console; a reboot may bring another (<see cref="SimulatedPool.Reboot"/>).</summary>
+    public ConsoleBackend Backend { get; internal set; }
 
     /// <summary>Which location form the VM's consoles use.</summary>
     public ConsoleLocationForm LocationForm { get; }
 
     /// <summary>The <c>domid</c>: positive while resident, -1 otherwise.</summary>
     public long DomId { get; internal set; } = -1;
+
+    /// <summary>
+    /// When the VM last rebooted or started (on the pool's clock); null for a VM running since it was added. A test
+    /// card's console shows boot text for a few seconds after it (<see cref="ConsoleBackend.QemuTestCard"/>).
+    /// </summary>
+    public DateTimeOffset? BootedAt { get; internal set; }
 
     /// <inheritdoc />
     public override string ToString() => NameLabel + " (" + Uuid + ")";
@@ -66,6 +72,21 @@ public sealed class SimulatedVm
     internal VmRecordPadding Padding => _padding ??= new VmRecordPadding(Uuid);
 
     internal SimulatedConsole? Vt100Console { get; set; }
+
+    /// <summary>
+    /// What the guest does when a viewer presses Ctrl+Alt+Del on its console; null (the default) ignores it, as a
+    /// guest that maps the keys to nothing does. Set by <see cref="SimulatedPool.RebootOnCtrlAltDel"/>.
+    /// </summary>
+    internal Action? CtrlAltDel { get; set; }
+
+    /// <summary>
+    /// What happens when a fault destroys the VM's domain in the middle of an update
+    /// (<see cref="SimulatedFaults.CutNextUpdate"/>): the pool reboots it, so its console objects are replaced.
+    /// </summary>
+    internal Action? DomainDestroyed { get; set; }
+
+    /// <summary>The fault knobs of the VM's pool, which its console backend obeys.</summary>
+    internal SimulatedFaults? Faults { get; set; }
 
     /// <summary>Where the VM starts when it goes from Halted/Suspended to Running.</summary>
     internal SimulatedHost HomeHost { get; set; }

@@ -16,7 +16,10 @@ public sealed class SpliceCounters
     /// <summary>Bytes written to the viewer so far.</summary>
     public long ConsoleToViewer => Interlocked.Read(ref _consoleToViewer);
 
-    internal void Add(SpliceSide from, int bytes)
+    /// <summary>Counts <paramref name="bytes"/> read from <paramref name="from"/> and passed on to the other side.</summary>
+    /// <param name="from">The side the bytes came from.</param>
+    /// <param name="bytes">How many.</param>
+    public void Add(SpliceSide from, int bytes)
     {
         if (from == SpliceSide.Viewer)
         {

@@ -11,12 +11,6 @@ namespace XcpTunnel.Protocol.Streams;
 public static class StreamSplicer
 {
     /// <summary>
-    /// A read of exactly this much also means data is flowing: a TLS stream hands out one record per read,
-    /// and a bulk transfer's records carry 16 KiB of plaintext each, whatever the buffer.
-    /// </summary>
-    private const int FlowingReadBytes = 16 * 1024;
-
-    /// <summary>
     /// Copies <paramref name="viewer"/> to <paramref name="console"/> and back until the splice ends, and
     /// says how it ended.
     /// </summary>
@@ -111,28 +105,8 @@ public static class StreamSplicer
                 }
 
                 session.Touch();
-                // TLS hands over one record per read. While the next records are already here their reads
-                // complete at once: gather them so one write to the viewer carries several.
-                int filled = read;
-                bool ended = false;
-                while (read == FlowingReadBytes && bufferSize - filled >= FlowingReadBytes)
-                {
-                    ValueTask<int> next = source.ReadAsync(buffer.AsMemory(filled, bufferSize - filled), cancellationToken);
-                    if (!next.IsCompleted)
-                    {
-                        pending = next.AsTask();
-                        break;
-                    }
-
-                    read = await next.ConfigureAwait(false);
-                    ended = read == 0;
-                    if (ended)
-                    {
-                        break;
-                    }
-
-                    filled += read;
-                }
+                // One write for the TLS records already here (RecordGathering).
+                (int filled, read, bool ended, pending) = await RecordGathering.ReadOnAsync(source, buffer, read, bufferSize, cancellationToken).ConfigureAwait(false);
 
                 blame = to;
                 await WriteAsync(destination, buffer.AsMemory(0, filled), from, session, options, cancellationToken).ConfigureAwait(false);
@@ -161,7 +135,7 @@ public static class StreamSplicer
                 // A full buffer (or a full TLS record) means a bulk transfer: more is very likely there already,
                 // so read on with the same buffer and skip the zero-byte wait, which costs a system call per
                 // chunk. Anything else means the source ran dry: give the buffer back before waiting.
-                if (read != bufferSize && read != FlowingReadBytes)
+                if (read != bufferSize && read != RecordGathering.FlowingReadBytes)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = null;
@@ -170,7 +144,7 @@ public static class StreamSplicer
 
             session.Closed(from);
             blame = to;
-            await HalfCloseAsync(destination).ConfigureAwait(false);
+            await StreamHalfClose.ShutdownWritesAsync(destination).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Whatever a stream throws is a result of the splice (SpliceAsync's contract), blamed on its side.
         catch (Exception e)
@@ -204,27 +178,5 @@ public static class StreamSplicer
         await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
         session.Touch();
         options.Counters?.Add(from, data.Length);
-    }
-
-    /// <summary>Ends the write direction of <paramref name="stream"/> where its type allows; reading stays open.</summary>
-    private static async ValueTask HalfCloseAsync(Stream stream)
-    {
-        switch (stream)
-        {
-            case PrefixedStream prefixed:
-                await HalfCloseAsync(prefixed.Inner).ConfigureAwait(false);
-                break;
-            case SslStream tls:
-                // close_notify: the TLS peer reads EOF. The transport stays open (SslStream hides it), which
-                // TLS peers do not need.
-                await tls.ShutdownAsync().ConfigureAwait(false);
-                break;
-            case NetworkStream network:
-                network.Socket.Shutdown(SocketShutdown.Send);
-                break;
-            case DuplexStream joined:
-                await joined.CompleteWritesAsync().ConfigureAwait(false);
-                break;
-        }
     }
 }

@@ -10,6 +10,12 @@ namespace XcpTunnel.Simulator;
 /// </summary>
 public abstract class ConsoleBackend
 {
+    /// <summary>
+    /// How long after the VM rebooted or started a test card's console shows boot text: the domain's build (no console
+    /// yet), then a BIOS and a boot loader's few seconds.
+    /// </summary>
+    public static readonly TimeSpan BootSeconds = TimeSpan.FromSeconds(4);
+
     private protected ConsoleBackend()
     {
     }
@@ -45,6 +51,7 @@ public abstract class ConsoleBackend
     /// green, magenta, red, blue, black) over the top half, then the VM's name and an <c>HH:MM:SS</c> clock that a
     /// viewer asking for incremental updates sees change every second.
     /// </summary>
+    /// <remarks>For <see cref="BootSeconds"/> after the VM's <see cref="SimulatedVm.BootedAt"/> it shows a firmware's boot text instead.</remarks>
     /// <param name="timeProvider">The clock's time source (local time); default the system clock.</param>
     /// <param name="width">Framebuffer width in pixels (64–4096).</param>
     /// <param name="height">Framebuffer height in pixels (32–4096).</param>
@@ -55,7 +62,7 @@ public abstract class ConsoleBackend
         ArgumentOutOfRangeException.ThrowIfGreaterThan(width, ConsoleScreen.MaxDimension);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(height, ConsoleScreen.MaxDimension);
         TimeProvider time = timeProvider ?? TimeProvider.System;
-        return new QemuBackend(vm => new TestCardScreen(width, height, vm.NameLabel, time));
+        return new QemuBackend(vm => new TestCardScreen(width, height, vm.NameLabel, time, vm.BootedAt + BootSeconds));
     }
 
     /// <summary>
@@ -66,7 +73,7 @@ public abstract class ConsoleBackend
     public static ConsoleBackend VnctermTestCard(TimeProvider? timeProvider = null)
     {
         TimeProvider time = timeProvider ?? TimeProvider.System;
-        return new VnctermBackend(vm => new TestCardScreen(VnctermBackend.Width, VnctermBackend.Height, vm.NameLabel, time));
+        return new VnctermBackend(vm => new TestCardScreen(VnctermBackend.Width, VnctermBackend.Height, vm.NameLabel, time, vm.BootedAt + BootSeconds));
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ internal abstract class RfbBackend : ConsoleBackend
         using IDisposable? registration = OnClientInit(vm, shared: clientInit[0] != 0, viewerCts);
         await WriteServerInitAsync(viewer, screen, DesktopName(vm), viewerCts.Token).ConfigureAwait(false);
         await (_session is null
-            ? new RfbMessageLoop(viewer, screen, NativeFormat).RunAsync(viewerCts.Token)
+            ? new RfbMessageLoop(viewer, screen, NativeFormat, vm).RunAsync(viewerCts.Token)
             : _session(viewer, viewerCts.Token)).ConfigureAwait(false);
     }
 

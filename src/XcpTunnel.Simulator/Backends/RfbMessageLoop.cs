@@ -22,11 +22,26 @@ internal sealed class RfbMessageLoop
     private readonly Stream _viewer;
     private readonly ConsoleScreen _screen;
     private readonly List<PixelRect> _dirty = [];
+    private readonly SimulatedFaults? _faults;
+    private readonly Action? _ctrlAltDel;
+    private readonly Action? _domainDestroyed;
+    private readonly KeyboardState _keys = new();
     private RfbPixelFormat _format;
     private PixelRect? _pending;
 
-    public RfbMessageLoop(Stream viewer, ConsoleScreen screen, RfbPixelFormat nativeFormat)
+    /// <param name="viewer">The viewer's stream, after ServerInit.</param>
+    /// <param name="screen">What this viewer sees.</param>
+    /// <param name="nativeFormat">The pixel format of ServerInit, until the viewer sets another.</param>
+    /// <param name="vm">
+    /// The VM whose console this is: its pool's fault knobs, what its guest does on Ctrl+Alt+Del
+    /// (<see cref="SimulatedVm.CtrlAltDel"/>), and how its domain is destroyed when a fault cuts an update
+    /// (<see cref="SimulatedVm.DomainDestroyed"/>); null for none of them.
+    /// </param>
+    public RfbMessageLoop(Stream viewer, ConsoleScreen screen, RfbPixelFormat nativeFormat, SimulatedVm? vm = null)
     {
+        _faults = vm?.Faults;
+        _ctrlAltDel = vm?.CtrlAltDel;
+        _domainDestroyed = vm?.DomainDestroyed;
         _viewer = viewer;
         _screen = screen;
         _format = nativeFormat;
@@ -106,6 +121,12 @@ internal sealed class RfbMessageLoop
                     break;
                 case 4: // KeyEvent: down u8, pad 2, key u32
                     await _viewer.ReadExactlyAsync(msg.AsMemory(0, 7), cancellationToken).ConfigureAwait(false);
+                    if (_keys.Pressed(msg[0] != 0, BinaryPrimitives.ReadUInt32BigEndian(msg.AsSpan(3))) && _ctrlAltDel is { } reboot)
+                    {
+                        // The guest reboots: this console goes away with its domain, from another thread as xapi does it.
+                        _ = Task.Run(reboot, CancellationToken.None);
+                    }
+
                     break;
                 case 5: // PointerEvent: mask u8, x u16, y u16
                     await _viewer.ReadExactlyAsync(msg.AsMemory(0, 5), cancellationToken).ConfigureAwait(false);
@@ -176,6 +197,7 @@ internal sealed class RfbMessageLoop
     private async Task SendAsync(List<PixelRect> rectangles, CancellationToken cancellationToken)
     {
         int bytesPerPixel = _format.BytesPerPixel;
+        int cut = _faults is not null && _faults.TryTakeUpdateCut(out int afterBytes) ? afterBytes : int.MaxValue;
         byte[] chunk = ArrayPool<byte>.Shared.Rent(WriteChunkBytes);
         try
         {
@@ -187,7 +209,7 @@ internal sealed class RfbMessageLoop
             {
                 if (used + 12 > WriteChunkBytes)
                 {
-                    await _viewer.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+                    cut = await WriteUpdateAsync(chunk.AsMemory(0, used), cut, cancellationToken).ConfigureAwait(false);
                     used = 0;
                 }
 
@@ -205,7 +227,7 @@ internal sealed class RfbMessageLoop
                 {
                     if (used + rowBytes > WriteChunkBytes)
                     {
-                        await _viewer.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+                        cut = await WriteUpdateAsync(chunk.AsMemory(0, used), cut, cancellationToken).ConfigureAwait(false);
                         used = 0;
                     }
 
@@ -214,13 +236,35 @@ internal sealed class RfbMessageLoop
                 }
             }
 
-            await _viewer.WriteAsync(chunk.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+            await WriteUpdateAsync(chunk.AsMemory(0, used), cut, cancellationToken).ConfigureAwait(false);
             await _viewer.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
+    }
+
+    /// <summary>Writes part of an update; with a cut armed (<see cref="SimulatedFaults.CutNextUpdate"/>), only up to it, then the console dies.</summary>
+    /// <returns>How many bytes of the update may still go before the cut.</returns>
+    private async Task<int> WriteUpdateAsync(ReadOnlyMemory<byte> data, int cut, CancellationToken cancellationToken)
+    {
+        if (data.Length <= cut)
+        {
+            await _viewer.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            return cut == int.MaxValue ? cut : cut - data.Length;
+        }
+
+        await _viewer.WriteAsync(data[..cut], cancellationToken).ConfigureAwait(false);
+        await _viewer.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        // The domain is gone: its console objects go too, and new ones come, as after a reboot.
+        if (_domainDestroyed is { } destroyed)
+        {
+            _ = Task.Run(destroyed, CancellationToken.None);
+        }
+
+        throw new IOException("the console's domain went away in the middle of a FramebufferUpdate (injected fault)");
     }
 
     private async Task SkipAsync(int count, CancellationToken cancellationToken)

@@ -99,15 +99,29 @@ internal sealed class PoolDatabase
         }
     }
 
-    public void Reboot(SimulatedVm vm)
+    /// <summary>
+    /// A reboot: the VM stays Running and resident (xapi has no rebooting power state), its consoles are deleted and
+    /// its domain gets a new domid; the new domain's consoles come now or, later, from <see cref="AddConsoles"/>.
+    /// </summary>
+    public void Reboot(SimulatedVm vm, ConsoleBackend? backend, bool withConsoles)
     {
         lock (Sync)
         {
             RequireVm(vm);
             SimulatedHost host = vm.ResidentOn ?? vm.HomeHost;
-            Unplace(vm);
+            DeleteConsoles(vm);
             vm.PowerState = SimulatedPowerState.Running;
-            Place(vm, host);
+            vm.ResidentOn = host;
+            vm.DomId = _nextDomId++;
+            vm.Backend = backend ?? vm.Backend;
+            if (withConsoles)
+            {
+                CreateConsoles(vm, host);
+            }
+            else
+            {
+                Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+            }
         }
     }
 
@@ -266,8 +280,7 @@ internal sealed class PoolDatabase
         Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
     }
 
-    /// <summary>Destroys the VM's domain: its consoles are deleted and it is resident nowhere.</summary>
-    private void Unplace(SimulatedVm vm)
+    private void DeleteConsoles(SimulatedVm vm)
     {
         foreach (SimulatedConsole console in ConsolesOf(vm).ToList())
         {
@@ -277,6 +290,12 @@ internal sealed class PoolDatabase
 
         vm.RfbConsole = null;
         vm.Vt100Console = null;
+    }
+
+    /// <summary>Destroys the VM's domain: its consoles are deleted and it is resident nowhere.</summary>
+    private void Unplace(SimulatedVm vm)
+    {
+        DeleteConsoles(vm);
         vm.ResidentOn = null;
         vm.DomId = -1;
         Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));

@@ -23,6 +23,7 @@ internal sealed class DemoInstructions(string program, DemoDirectory directory, 
         await WriteViewersAsync(output).ConfigureAwait(false);
         await output.WriteLineAsync().ConfigureAwait(false);
         await output.WriteLineAsync("Running VMs show a test card: colour bars, the VM's name and a clock ticking every second.").ConfigureAwait(false);
+        await output.WriteLineAsync("Ctrl+Alt+Del in a viewer reboots its VM: the same window shows the boot text, then the card again.").ConfigureAwait(false);
         foreach (var (vm, port) in DemoPool.Vms.Zip(ports.Tunnels).Where(p => p.First.Backend is null))
         {
             await output.WriteLineAsync(string.Create(

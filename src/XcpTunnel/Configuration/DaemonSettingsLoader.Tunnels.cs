@@ -63,6 +63,7 @@ internal static partial class DaemonSettingsLoader
             section.MaxConnections, TunnelSettings.DefaultMaxConnections, 1, ConfigurationPath.Combine(key, nameof(TunnelSection.MaxConnections)), diagnostics);
         var idle = ConfigValues.Seconds(
             section.IdleTimeoutSeconds, TimeSpan.Zero, allowZero: true, ConfigurationPath.Combine(key, nameof(TunnelSection.IdleTimeoutSeconds)), diagnostics);
+        var hold = ReadHold(section.HoldSeconds, ConfigurationPath.Combine(key, nameof(TunnelSection.HoldSeconds)), diagnostics);
         var probeKey = ConfigurationPath.Combine(key, nameof(TunnelSection.ProbeIntervalSeconds));
         var probeInterval = ConfigValues.IsSet(section.ProbeIntervalSeconds) ? ReadProbeInterval(section.ProbeIntervalSeconds, probeKey, diagnostics) : null;
 
@@ -80,12 +81,13 @@ internal static partial class DaemonSettingsLoader
                 $"{exposed} is reachable from other hosts and the tunnel has no ViewerTls; add ViewerTls (VeNCrypt) or set \"AllowCleartext\": true");
         }
 
-        return listen is null || allowRemote is null || pool is null || vm is null || maxConnections is null || idle is null
+        return listen is null || allowRemote is null || pool is null || vm is null || maxConnections is null || idle is null || hold is null
                || security is null || allowCleartext is null || !socketValid
             ? null
             : new TunnelSettings(name, pool, vm, listen.Value.Endpoints, listen.Value.Text, allowRemote.Value, maxConnections.Value, idle == TimeSpan.Zero ? null : idle)
             {
                 ProbeInterval = probeInterval,
+                Hold = hold.Value,
                 AllowUsers = section.AllowUsers is null ? context.DefaultAllowUsers : ownAllowUsers,
                 ViewerSecurity = security,
                 AllowCleartext = allowCleartext.Value,
@@ -194,4 +196,17 @@ internal static partial class DaemonSettingsLoader
 
     private static bool IsWildcard(IPAddress address) =>
         address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+    /// <summary><c>HoldSeconds</c>: zero turns holding off; at most <see cref="TunnelSettings.MaxHold"/>.</summary>
+    private static TimeSpan? ReadHold(string? text, string key, ConfigDiagnostics diagnostics)
+    {
+        var hold = ConfigValues.Seconds(text, TunnelSettings.DefaultHold, allowZero: true, key, diagnostics);
+        if (hold > TunnelSettings.MaxHold)
+        {
+            diagnostics.Error(key, $"{hold.Value.TotalSeconds:0} seconds is too long to hold a viewer (at most {TunnelSettings.MaxHold.TotalSeconds:0})");
+            return null;
+        }
+
+        return hold;
+    }
 }

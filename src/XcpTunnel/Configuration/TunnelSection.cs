@@ -7,7 +7,7 @@ internal class TunnelSection
     [
         nameof(Listen), nameof(Pool), nameof(Vm), nameof(AllowRemote), nameof(MaxConnections), nameof(IdleTimeoutSeconds),
         nameof(ProbeIntervalSeconds), nameof(AllowUsers), nameof(VncPasswordFile), nameof(ViewerTls), nameof(AllowCleartext),
-        nameof(SocketMode), nameof(SocketGroup),
+        nameof(SocketMode), nameof(SocketGroup), nameof(HoldSeconds),
     ];
 
     /// <summary><c>host:port</c>, <c>[v6]:port</c> or <c>unix:/path</c>.</summary>
@@ -23,6 +23,9 @@ internal class TunnelSection
     public string? MaxConnections { get; set; }
 
     public string? IdleTimeoutSeconds { get; set; }
+
+    /// <summary>How long a viewer is kept while its VM reboots or migrates, for the new console; 0 turns holding off.</summary>
+    public string? HoldSeconds { get; set; }
 
     /// <summary>Seconds between periodic probes of this tunnel; 0 turns them off; unset follows <c>Health:ProbeIntervalSeconds</c>.</summary>
     public string? ProbeIntervalSeconds { get; set; }

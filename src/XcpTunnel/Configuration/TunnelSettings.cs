@@ -25,6 +25,23 @@ internal sealed record TunnelSettings(
 {
     public const int DefaultMaxConnections = 16;
 
+    /// <summary>The default of <c>HoldSeconds</c>: a reboot's BIOS and boot menu, or a migration, fit in two minutes.</summary>
+    public static readonly TimeSpan DefaultHold = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// The longest <c>HoldSeconds</c>: an hour is more than any reboot or migration takes, and keeps the hold's timers
+    /// far within what a timer can count.
+    /// </summary>
+    public static readonly TimeSpan MaxHold = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// <c>HoldSeconds</c>: how long a viewer whose console ended is kept, with a countdown, for the VM's new console
+    /// (docs/rfb.md, "Holding a viewer across a console swap"); zero splices bytes as they come and closes the viewer
+    /// with its console. <see cref="DefaultHold"/> unless set, whether the tunnel comes from the configuration, the
+    /// <c>connect</c> command or code.
+    /// </summary>
+    public TimeSpan Hold { get; init; } = DefaultHold;
+
     /// <summary>
     /// <c>ProbeIntervalSeconds</c> as written: null when unset (the health default applies), zero when
     /// periodic probes are off for this tunnel. <see cref="Probes.ProbeSchedule"/> combines the two.

@@ -24,6 +24,7 @@ internal static class SettingsEquality
             && a.AllowRemote == b.AllowRemote
             && a.MaxConnections == b.MaxConnections
             && a.IdleTimeout == b.IdleTimeout
+            && a.Hold == b.Hold
             && Equals(a.AllowUsers, b.AllowUsers)
             && SameSecurity(a.ViewerSecurity, b.ViewerSecurity)
             && a.AllowCleartext == b.AllowCleartext

@@ -8,7 +8,8 @@ namespace XcpTunnel.Demo;
 
 /// <summary>
 /// The pool <c>xcptunnel demo</c> runs in-process: two simulated hosts (TLS with their own certificates, JSON-RPC
-/// and XML-RPC, CONNECT), an HVM-like VM and a PV-like VM drawing test cards, and a halted VM. What a configuration
+/// and XML-RPC, CONNECT), an HVM-like VM and a PV-like VM drawing test cards (both reboot on Ctrl+Alt+Del), and a
+/// halted VM. What a configuration
 /// needs to reach it (<see cref="DemoConfiguration"/>): its URLs, certificates, user and password.
 /// </summary>
 internal sealed class DemoPool : IAsyncDisposable
@@ -24,6 +25,9 @@ internal sealed class DemoPool : IAsyncDisposable
         _pool = pool;
         _password = password;
     }
+
+    /// <summary>How long a rebooting demo VM is without a console (its domain being rebuilt), before its boot text.</summary>
+    public static readonly TimeSpan RebootConsolesAfter = TimeSpan.FromSeconds(1);
 
     /// <summary>The VMs, in port order.</summary>
     public static IReadOnlyList<DemoVm> Vms { get; } =
@@ -42,7 +46,12 @@ internal sealed class DemoPool : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
         foreach (var vm in Vms)
         {
-            pool.AddVm(vm.Name, pool.Hosts[vm.HostIndex], vm.Backend?.Invoke(), vm.PowerState);
+            var added = pool.AddVm(vm.Name, pool.Hosts[vm.HostIndex], vm.Backend?.Invoke(), vm.PowerState);
+            if (vm.PowerState == SimulatedPowerState.Running)
+            {
+                // Ctrl+Alt+Del in a viewer reboots the VM: the tunnel holds the viewer across the new console.
+                pool.RebootOnCtrlAltDel(added, RebootConsolesAfter);
+            }
         }
 
         return new DemoPool(pool, password);

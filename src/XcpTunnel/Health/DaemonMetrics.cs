@@ -26,6 +26,7 @@ internal sealed class DaemonMetrics : IXapiCallObserver, IDisposable
     private readonly Counter<long> _connections;
     private readonly Histogram<double> _handshake;
     private readonly Histogram<double> _rpc;
+    private readonly Counter<long> _holds;
     private readonly ConcurrentDictionary<string, TunnelMetrics> _tunnels = new(StringComparer.Ordinal);
 
     public DaemonMetrics(
@@ -40,6 +41,9 @@ internal sealed class DaemonMetrics : IXapiCallObserver, IDisposable
             "xcptunnel_active_connections",
             () => tunnels().Select(t => new Measurement<int>(t.ActiveConnections, Tag("tunnel", t.Name))),
             description: "Viewer connections open now, by tunnel.");
+        _holds = _meter.CreateCounter<long>(
+            "xcptunnel_holds_total",
+            description: "Viewers held across a console swap, by tunnel and event: held (the console ended), swapped (a new console was put under the viewer), timed_out (HoldSeconds ran out).");
         _meter.CreateObservableCounter(
             "xcptunnel_bytes_total",
             () => _tunnels.Values.SelectMany(t => t.ByteMeasurements()),
@@ -83,7 +87,7 @@ internal sealed class DaemonMetrics : IXapiCallObserver, IDisposable
 
     /// <summary>The metrics of the tunnel named <paramref name="tunnel"/>; its series exist from now on.</summary>
     public TunnelMetrics ForTunnel(string tunnel) =>
-        _tunnels.GetOrAdd(tunnel, static (name, self) => new TunnelMetrics(name, self._connections, self._handshake), this);
+        _tunnels.GetOrAdd(tunnel, static (name, self) => new TunnelMetrics(name, self._connections, self._handshake, self._holds), this);
 
     public void CallCompleted(string pool, string method, TimeSpan elapsed) =>
         _rpc.Record(elapsed.TotalSeconds, Tag("pool", pool), Tag("method", method));

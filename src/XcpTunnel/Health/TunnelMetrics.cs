@@ -12,6 +12,7 @@ internal sealed class TunnelMetrics
 {
     private readonly Counter<long> _connections;
     private readonly Histogram<double> _handshake;
+    private readonly Counter<long>? _holds;
     private readonly KeyValuePair<string, object?> _tunnelTag;
     private readonly Lock _gate = new();
     private readonly HashSet<SpliceCounters> _live = [];
@@ -19,10 +20,11 @@ internal sealed class TunnelMetrics
     private long _closedViewerToConsole;
     private long _closedConsoleToViewer;
 
-    internal TunnelMetrics(string tunnel, Counter<long> connections, Histogram<double> handshake)
+    internal TunnelMetrics(string tunnel, Counter<long> connections, Histogram<double> handshake, Counter<long>? holds = null)
     {
         _connections = connections;
         _handshake = handshake;
+        _holds = holds;
         _tunnelTag = DaemonMetrics.Tag("tunnel", tunnel);
     }
 
@@ -39,6 +41,15 @@ internal sealed class TunnelMetrics
 
     /// <summary>The console's security greeting reached the viewer <paramref name="sinceAccept"/> after the accept.</summary>
     public void HandshakeCompleted(TimeSpan sinceAccept) => _handshake.Record(sinceAccept.TotalSeconds, _tunnelTag);
+
+    /// <summary>A viewer is being held: its console ended while holding is on.</summary>
+    public void HoldStarted() => _holds?.Add(1, _tunnelTag, DaemonMetrics.Tag("event", "held"));
+
+    /// <summary>A held viewer got its VM's new console.</summary>
+    public void Swapped() => _holds?.Add(1, _tunnelTag, DaemonMetrics.Tag("event", "swapped"));
+
+    /// <summary>A hold ran out without a new console.</summary>
+    public void HoldTimedOut() => _holds?.Add(1, _tunnelTag, DaemonMetrics.Tag("event", "timed_out"));
 
     /// <summary>Counters for a splice about to start; pass them to <see cref="SpliceEnded"/> when it ends.</summary>
     public SpliceCounters SpliceStarting()

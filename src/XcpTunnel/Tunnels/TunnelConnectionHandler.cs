@@ -82,6 +82,7 @@ internal sealed class TunnelConnectionHandler(
         TunnelLog.Opened(logger, id, tunnel.Name, peer);
         using var viewer = new RfbViewerHandshake(viewerStream, tunnel.ViewerSecurity, _handshakeOptions);
         ConsoleConnection? console = null;
+        string? consoleHost = null;
         SpliceResult? spliced = null;
         TunnelOutcome outcome;
         try
@@ -97,16 +98,39 @@ internal sealed class TunnelConnectionHandler(
                 await viewer.GreetAsync(cancellationToken).ConfigureAwait(false);
                 await viewer.AuthenticateAsync(cancellationToken).ConfigureAwait(false);
                 console = await OpenConsoleAsync(viewer, cancellationToken).ConfigureAwait(false);
+                consoleHost = console.Console.Location.HostHeader;
                 var shared = await viewer.AdmitAsync(cancellationToken).ConfigureAwait(false);
-                var (_, serverInit) = await ConsoleRfbHandshake.InitialiseAsync(
+                var (init, serverInit) = await ConsoleRfbHandshake.InitialiseAsync(
                     console.Stream, shared, timeouts.RfbMessage, time, cancellationToken).ConfigureAwait(false);
                 await viewer.RelayServerInitAsync(serverInit, cancellationToken).ConfigureAwait(false);
                 metrics?.HandshakeCompleted(time.GetElapsedTime(started));
-                spliced = await SpliceAsync(viewer.Stream, console.Stream, cancellationToken).ConfigureAwait(false);
+                string? heldReason = null;
+                ConsoleIdleClose? idle;
+                if (tunnel.Hold > TimeSpan.Zero)
+                {
+                    // The relay owns the console from here, and every console after it.
+                    var held = console;
+                    console = null;
+                    SpliceResult relayed;
+                    (relayed, heldReason, idle) = await HoldingRelayFor(viewer.Stream, shared, init, id).RunAsync(held, cancellationToken).ConfigureAwait(false);
+                    spliced = relayed;
+                }
+                else
+                {
+                    spliced = await SpliceAsync(viewer.Stream, console.Stream, cancellationToken).ConfigureAwait(false);
+                    idle = spliced.Value.Outcome == SpliceOutcome.ConsoleClosed
+                        ? await console.ClosedForIdlenessAsync(CancellationToken.None).ConfigureAwait(false)
+                        : null;
+                }
+
                 outcome = Stopped(TunnelOutcomes.Of(spliced.Value.Outcome), id);
                 LogSpliceError(id, outcome, spliced.Value.Error);
-                if (spliced.Value.Outcome == SpliceOutcome.ConsoleClosed
-                    && await console.ClosedForIdlenessAsync(CancellationToken.None).ConfigureAwait(false) is { } idle)
+                if (heldReason is not null)
+                {
+                    LogFailure(id, outcome, heldReason);
+                }
+
+                if (idle is not null)
                 {
                     // xapi 26.1 closed it for want of keyboard or mouse input: said as such, and not dialled again.
                     outcome = TunnelOutcome.ConsoleIdleClosed;
@@ -155,7 +179,7 @@ internal sealed class TunnelConnectionHandler(
             ? LogLevel.Debug
             : LogLevel.Information;
         TunnelLog.Closed(
-            logger, level, id, tunnel.Name, peer, tunnel.Vm, console?.Console.Location.HostHeader ?? "-", durationMs,
+            logger, level, id, tunnel.Name, peer, tunnel.Vm, consoleHost ?? "-", durationMs,
             spliced?.ViewerToConsoleBytes ?? 0, spliced?.ConsoleToViewerBytes ?? 0, label);
         metrics?.ConnectionEnded(outcome);
         var result = new TunnelConnectionResult(outcome, Spliced: spliced is not null);
@@ -182,6 +206,9 @@ internal sealed class TunnelConnectionHandler(
             throw;
         }
     }
+
+    private Hold.HoldingRelay HoldingRelayFor(Stream viewerStream, bool shared, Protocol.Rfb.Client.RfbServerInit init, string id) =>
+        new(viewerStream, new Hold.HoldSettings(tunnel.Vm, tunnel.Hold, shared, init, timeouts.RfbMessage, tunnel.IdleTimeout, timeouts.HalfClose), dial, time, logger, id, tunnel.Name, metrics);
 
     private async Task<SpliceResult> SpliceAsync(Stream viewerStream, Stream consoleStream, CancellationToken cancellationToken)
     {

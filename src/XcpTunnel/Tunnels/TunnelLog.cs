@@ -42,4 +42,13 @@ internal static partial class TunnelLog
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Connection {Connection} to tunnel {Tunnel}: the pool closed the console after {IdleSeconds} s without keyboard or mouse input (its vm_console_idle_timeout is {TimeoutSeconds} s)")]
     public static partial void ConsoleIdleClosed(ILogger logger, string connection, string tunnel, long idleSeconds, long timeoutSeconds);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Connection {Connection} to tunnel {Tunnel}: the console of VM {Vm} ended; holding the viewer up to {HoldSeconds} s for it to come back")]
+    public static partial void Holding(ILogger logger, string connection, string tunnel, string vm, long holdSeconds);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Information, Message = "Connection {Connection} to tunnel {Tunnel}: swapped the console of VM {Vm} under the viewer ({OldHost} -> {NewHost}) after {HeldMs} ms")]
+    public static partial void Swapped(ILogger logger, string connection, string tunnel, string vm, string oldHost, string newHost, long heldMs);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Debug, Message = "Connection {Connection} to tunnel {Tunnel}: the console ended mid-message; {PaddingBytes} bytes finished it for the viewer")]
+    public static partial void CutMessageFinished(ILogger logger, string connection, string tunnel, int paddingBytes);
 }

@@ -292,6 +292,42 @@ public sealed class DaemonSettingsLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_HoldSecondsUnset_HoldsForTheDefaultAsATunnelBuiltInCodeDoes()
+    {
+        var settings = ConfigAssert.Loaded(_dir.Load(ConfigDirectory.Sample()));
+
+        Assert.Equal(TimeSpan.FromSeconds(120), settings.Tunnels[0].Hold);
+        Assert.Equal(TunnelSettings.DefaultHold, new TunnelSettings(
+            "t", "lab", "vm", [], "127.0.0.1:5900", AllowRemote: false, TunnelSettings.DefaultMaxConnections, IdleTimeout: null).Hold);
+    }
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("1", 1)]
+    [InlineData("3600", 3600)]
+    public void Load_HoldSeconds_IsApplied(string value, int seconds)
+    {
+        var config = ConfigDirectory.Sample();
+        ConfigDirectory.Tunnel(config, "centos")["HoldSeconds"] = value;
+
+        var settings = ConfigAssert.Loaded(_dir.Load(config));
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), settings.Tunnels.Single(t => t.Name == "centos").Hold);
+    }
+
+    [Theory]
+    [InlineData("-1", "-1 is negative")]
+    [InlineData("3601", "3601 seconds is too long to hold a viewer (at most 3600)")]
+    [InlineData("two minutes", "'two minutes' is not a whole number of seconds")]
+    public void Load_HoldSecondsOutOfRange_SaysWhy(string value, string message)
+    {
+        var config = ConfigDirectory.Sample();
+        ConfigDirectory.Tunnel(config, "centos")["HoldSeconds"] = value;
+
+        Assert.Equal(message, ConfigAssert.SingleError(_dir.Load(config), "Tunnels:centos:HoldSeconds"));
+    }
+
+    [Fact]
     public void Load_NegativeIdleTimeout_IsAnError()
     {
         var config = ConfigDirectory.Sample();

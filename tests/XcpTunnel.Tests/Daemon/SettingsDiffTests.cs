@@ -47,6 +47,7 @@ public sealed class SettingsDiffTests : IDisposable
     [InlineData("Listen", "127.0.0.1:5999")]
     [InlineData("Vm", "db02")]
     [InlineData("IdleTimeoutSeconds", "60")]
+    [InlineData("HoldSeconds", "0")]
     [InlineData("MaxConnections", "3")]
     public void Between_OneTunnelSettingDiffers_OnlyThatTunnelChanges(string key, string value)
     {
@@ -138,7 +139,7 @@ public sealed class SettingsDiffTests : IDisposable
     {
         // SettingsEquality compares field by field; a field added to these types must be added there too.
         Assert.Equal(
-            ["AllowCleartext", "AllowRemote", "AllowUsers", "GeneratedFor", "IdleTimeout", "Listen", "ListenText", "MaxConnections", "Name", "Pool", "ProbeInterval", "UnixSocket", "ViewerSecurity", "Vm", "VmDisplay"],
+            ["AllowCleartext", "AllowRemote", "AllowUsers", "GeneratedFor", "Hold", "IdleTimeout", "Listen", "ListenText", "MaxConnections", "Name", "Pool", "ProbeInterval", "UnixSocket", "ViewerSecurity", "Vm", "VmDisplay"],
             typeof(TunnelSettings).GetProperties().Select(p => p.Name).Order());
         Assert.Equal(
             ["CallTimeout", "ConnectTimeout", "FailedLoginBackoff", "FallbackUrls", "Name", "Originator", "Password", "TlsHandshakeTimeout", "Transport", "Trust", "Url", "UserName"],

@@ -1,3 +1,4 @@
+using XcpTunnel.Protocol.Tests.Support;
 using XcpTunnel.Tests.EndToEnd.Peers;
 using XcpTunnel.Tests.Support;
 
@@ -29,6 +30,32 @@ public sealed partial class DemoCommandTests
 
         Assert.Equal(0, await demo.StopAsync());
     }
+
+    [Fact]
+    public async Task Demo_CtrlAltDelInTigerVnc_TheVmRebootsAndTheSameWindowShowsTheBootTextThenTheCard()
+    {
+        await using var demo = await StartDemoAsync(TestPorts.Free());
+        var ports = PrintedPorts(demo.Process.StandardOutput);
+        Assert.Contains("Ctrl+Alt+Del in a viewer reboots its VM", demo.Process.StandardOutput, StringComparison.Ordinal);
+        var yellow = RgbColour.Parse("#ffff00");
+
+        await using var viewer = await TigerVncViewer.StartAsync("127.0.0.1", ports["web01"], CancellationToken.None).Bounded();
+        await EventuallyAsync(viewer, image => image.FractionNear(yellow, 0) > 0.03);
+
+        // A person's keys, through XTEST into TigerVNC's window, which sends them to the console as KeyEvents.
+        var window = await XDoTool.WaitForWindowAsync(viewer.Display, "TigerVNC", TestTimeouts.Default, CancellationToken.None).Bounded();
+        await XDoTool.PressAsync(viewer.Display, window, "ctrl+alt+Delete", CancellationToken.None).Bounded();
+
+        // The bars go (the firmware's text on black), then come back, in the same window: the tunnel held the viewer.
+        var booting = await EventuallyAsync(viewer, image => image.FractionNear(yellow, 0) < 0.001);
+        Assert.True(booting.FractionNear(yellow, 0) < 0.001, $"the test card never went away; {booting.Describe()}");
+        var back = await EventuallyAsync(viewer, image => image.FractionNear(yellow, 0) > 0.03);
+        Assert.True(back.FractionNear(yellow, 0) > 0.03, $"the test card never came back; {back.Describe()}");
+        Assert.Equal(1, CountOf(viewer.Log, "Connected to host"));
+        Assert.Equal(0, await demo.StopAsync());
+    }
+
+    private static int CountOf(string text, string what) => text.Split(what).Length - 1;
 
     // The window appears and is painted a moment after the handshake; take screenshots until it is.
     private static async Task<RgbImage> EventuallyAsync(TigerVncViewer viewer, Func<RgbImage, bool> painted)

@@ -141,7 +141,7 @@ public sealed class PeersTests
             PeerProgram.Xvfb, PeerProgram.TigerVncViewer, PeerProgram.Xwd, PeerProgram.XwdToPnm, PeerProgram.PamDepth, PeerProgram.PamScale,
             PeerProgram.PpmToPgm, PeerProgram.Tesseract, PeerProgram.XDoTool, PeerProgram.GvncViewer, PeerProgram.Remmina, PeerProgram.TigerVncPasswd,
             PeerProgram.Sshd, PeerProgram.Ssh, PeerProgram.SshKeygen, PeerProgram.UserAdd, PeerProgram.UserDel, PeerProgram.Chown,
-            PeerProgram.SocketStatistics,
+            PeerProgram.SocketStatistics, PeerProgram.PnmToXwd, PeerProgram.Xwud,
         ];
         Assert.True(File.Exists(RemminaViewer.VncPlugin), $"{RemminaViewer.VncPlugin} missing: apt-get install remmina-plugin-vnc");
         foreach (var program in programs)

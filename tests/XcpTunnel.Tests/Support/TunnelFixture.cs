@@ -101,7 +101,7 @@ internal sealed class TunnelFixture : IAsyncDisposable
             await Task.Delay(20);
         }
 
-        throw new TimeoutException($"no log line with '{fragment}'");
+        throw new TimeoutException($"no log line with '{fragment}' in:\n{string.Join('\n', Logs.Lines)}");
     }
 
     public async ValueTask DisposeAsync()

@@ -61,6 +61,37 @@ public readonly record struct RfbPixelFormat(
             bytes[12]);
     }
 
+    /// <summary>The bytes of one pixel on the wire.</summary>
+    public int BytesPerPixel => Math.Max(1, BitsPerPixel / 8);
+
+    /// <summary>
+    /// Writes the colour (<paramref name="r"/>, <paramref name="g"/>, <paramref name="b"/>) as one pixel of this format
+    /// into the first <see cref="BytesPerPixel"/> bytes of <paramref name="pixel"/>. A colour-map format gets the
+    /// same bits, which draw in whatever colours the map holds.
+    /// </summary>
+    public void Encode(byte r, byte g, byte b, Span<byte> pixel)
+    {
+        uint value = (Scale(r, RedMax) << RedShift) | (Scale(g, GreenMax) << GreenShift) | (Scale(b, BlueMax) << BlueShift);
+        switch (BytesPerPixel)
+        {
+            case 1:
+                pixel[0] = (byte)value;
+                break;
+            case 2 when BigEndian:
+                BinaryPrimitives.WriteUInt16BigEndian(pixel, (ushort)value);
+                break;
+            case 2:
+                BinaryPrimitives.WriteUInt16LittleEndian(pixel, (ushort)value);
+                break;
+            case 4 when BigEndian:
+                BinaryPrimitives.WriteUInt32BigEndian(pixel, value);
+                break;
+            default:
+                BinaryPrimitives.WriteUInt32LittleEndian(pixel, value);
+                break;
+        }
+    }
+
     /// <summary>Writes the 16-byte wire form (padding zeroed).</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than 16 bytes.</exception>
     public void WriteTo(Span<byte> destination)
@@ -82,4 +113,6 @@ public readonly record struct RfbPixelFormat(
         destination[12] = BlueShift;
         destination[13..WireLength].Clear();
     }
+
+    private static uint Scale(byte component, ushort max) => (uint)(((component * max) + 127) / 255);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using XcpTunnel.Protocol.Rfb;
 
 namespace XcpTunnel.Simulator.Backends.Screens;
 
@@ -28,18 +29,33 @@ internal sealed class TestCardScreen : ConsoleScreen
     private static readonly byte Text = (byte)(BarColours.Count + 1);
     private static readonly byte Clock = (byte)(BarColours.Count + 2);
 
+    /// <summary>What the screen shows while the VM boots.</summary>
+    public static IReadOnlyList<string> BootText { get; } = ["SeaBIOS (simulated)", "Booting from Hard Disk...", "GRUB loading."];
+
     private readonly byte[] _pixels;
     private readonly TimeProvider _time;
+    private readonly string _name;
+    private readonly int _scale;
+    private DateTimeOffset? _bootUntil;
     private string _clockText = string.Empty;
     private RfbPixelFormat _encodedFormat;
     private byte[] _encodedPalette = [];
 
-    public TestCardScreen(int width, int height, string name, TimeProvider time)
+    /// <param name="width">Framebuffer width in pixels.</param>
+    /// <param name="height">Framebuffer height in pixels.</param>
+    /// <param name="name">The VM's name, drawn under the bars.</param>
+    /// <param name="time">The clock's time source (local time), and the boot text's.</param>
+    /// <param name="bootUntil">
+    /// Until then (the VM has just rebooted: <see cref="SimulatedVm.BootedAt"/>) the screen shows a firmware's boot
+    /// text instead, and the card replaces it whole when that time has come; null shows the card at once.
+    /// </param>
+    public TestCardScreen(int width, int height, string name, TimeProvider time, DateTimeOffset? bootUntil = null)
         : base(width, height)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(time);
         _time = time;
+        _name = name;
         _pixels = new byte[width * height];
         BarsHeight = height / 2;
         int band = height - BarsHeight;
@@ -48,14 +64,16 @@ internal sealed class TestCardScreen : ConsoleScreen
         int clockWidth = BitmapFont.TextWidth(ClockTemplate.Length, scale);
         ClockArea = new PixelRect((width - clockWidth) / 2, BarsHeight + (band * 3 / 4) - (BitmapFont.GlyphHeight * scale / 2), clockWidth, BitmapFont.GlyphHeight * scale);
 
-        for (int i = 0; i < BarColours.Count; i++)
+        _scale = scale;
+        if (bootUntil is { } until && time.GetUtcNow() < until)
         {
-            Fill(new PixelRect(i * width / BarColours.Count, 0, ((i + 1) * width / BarColours.Count) - (i * width / BarColours.Count), BarsHeight), (byte)i);
+            _bootUntil = until;
+            DrawBootText();
         }
-
-        Fill(new PixelRect(0, BarsHeight, width, band), Background);
-        DrawName(name, band, scale);
-        Update();
+        else
+        {
+            DrawCard();
+        }
     }
 
     /// <summary>Rows 0 .. BarsHeight - 1 hold the bars.</summary>
@@ -67,8 +85,24 @@ internal sealed class TestCardScreen : ConsoleScreen
     /// <summary>Left edge of bar <paramref name="index"/> (0–7).</summary>
     public int BarLeft(int index) => index * Width / BarColours.Count;
 
+    /// <summary>True while the boot text shows (see the constructor's <c>bootUntil</c>).</summary>
+    public bool Booting => _bootUntil is not null;
+
     public override PixelRect Update()
     {
+        if (_bootUntil is { } until)
+        {
+            if (_time.GetUtcNow() < until)
+            {
+                return default;
+            }
+
+            // Booted: the whole card replaces the boot text.
+            _bootUntil = null;
+            DrawCard();
+            return Bounds;
+        }
+
         string text = _time.GetLocalNow().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         if (text == _clockText)
         {
@@ -106,6 +140,30 @@ internal sealed class TestCardScreen : ConsoleScreen
         for (int i = 0; i < row.Length; i++)
         {
             _encodedPalette.AsSpan(row[i] * size, size).CopyTo(destination[(i * size)..]);
+        }
+    }
+
+    private void DrawCard()
+    {
+        for (int i = 0; i < BarColours.Count; i++)
+        {
+            Fill(new PixelRect(BarLeft(i), 0, BarLeft(i + 1) - BarLeft(i), BarsHeight), (byte)i);
+        }
+
+        Fill(new PixelRect(0, BarsHeight, Width, Height - BarsHeight), Background);
+        DrawName(_name, Height - BarsHeight, _scale);
+        _clockText = string.Empty;
+        Update();
+    }
+
+    /// <summary>A firmware's first lines, white on black at the top left, as a rebooting VM's console shows them.</summary>
+    private void DrawBootText()
+    {
+        Fill(Bounds, Background);
+        int scale = Math.Max(1, Math.Min(2, (Width - 16) / BitmapFont.TextWidth(BootText.Max(line => line.Length), 1)));
+        for (int i = 0; i < BootText.Count; i++)
+        {
+            DrawText(BootText[i], 8, 8 + (i * (BitmapFont.GlyphHeight + 4) * scale), scale, Text);
         }
     }
 

@@ -17,6 +17,8 @@ internal sealed record PeerProgram(string Name, string DebianPackage)
     public static readonly PeerProgram TigerVncViewer = new("xtigervncviewer", "tigervnc-viewer");
     public static readonly PeerProgram Xwd = new("xwd", "x11-apps");
     public static readonly PeerProgram XwdToPnm = new("xwdtopnm", "netpbm");
+    public static readonly PeerProgram PnmToXwd = new("pnmtoxwd", "netpbm");
+    public static readonly PeerProgram Xwud = new("xwud", "x11-apps");
     public static readonly PeerProgram PromTool = new("promtool", "prometheus");
     public static readonly PeerProgram Prometheus = new("prometheus", "prometheus");
     public static readonly PeerProgram Chromium = new("chromium", "chromium");

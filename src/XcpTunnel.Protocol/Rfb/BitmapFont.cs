@@ -1,14 +1,18 @@
-namespace XcpTunnel.Simulator.Backends.Screens;
+namespace XcpTunnel.Protocol.Rfb;
 
 /// <summary>
-/// A 5×7 bitmap font for printable ASCII (0x20–0x7E), drawn for this project (original work, not derived from
+/// A 5×7 bitmap font for printable ASCII (0x20–0x7E), shared by the simulator's test card and the tunnel's status
+/// frames; drawn for this project (original work, not derived from
 /// any existing font). Each glyph is 7 characters, one per row from the top; each character is a base-32 digit
 /// (<c>0-9</c>, <c>A-V</c>) whose 5 bits are the row's pixels, bit 4 the leftmost column. Lower-case letters
 /// sit on the baseline (no descenders). Anything outside the table draws as <c>?</c>.
 /// </summary>
-internal static class BitmapFont
+public static class BitmapFont
 {
+    /// <summary>Pixels across one glyph.</summary>
     public const int GlyphWidth = 5;
+
+    /// <summary>Pixels down one glyph.</summary>
     public const int GlyphHeight = 7;
 
     /// <summary>Columns from one glyph's left edge to the next: the glyph and one blank column.</summary>
