@@ -1,5 +1,6 @@
 using System.Net;
 using XcpTunnel.Configuration;
+using XcpTunnel.Protocol;
 using XcpTunnel.Protocol.Tls;
 using XcpTunnel.Protocol.Xapi;
 using XcpTunnel.Protocol.Xapi.Sessions;
@@ -151,7 +152,7 @@ internal sealed record ConnectArguments
             : TlsTrustPolicy.SystemStore;
     }
 
-    private (IReadOnlyList<EndPoint> Endpoints, string Text)? ReadListen(ConfigDiagnostics diagnostics)
+    private (ValueList<EndPoint> Endpoints, string Text)? ReadListen(ConfigDiagnostics diagnostics)
     {
         if (Stdio)
         {
@@ -171,7 +172,7 @@ internal sealed record ConnectArguments
             return null;
         }
 
-        return (endpoints, address.ToString());
+        return ([.. endpoints], address.ToString());
     }
 
     private XapiPassword? ReadPassword(

@@ -63,7 +63,7 @@ internal static partial class DaemonSettingsLoader
             {
                 Name = name,
                 Url = url,
-                FallbackUrls = fallbacks,
+                FallbackUrls = [.. fallbacks],
                 UserName = user,
                 Password = password,
                 Trust = trust,

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using XcpTunnel.Access;
+using XcpTunnel.Protocol;
 
 namespace XcpTunnel.Configuration;
 
@@ -138,7 +139,7 @@ internal static partial class DaemonSettingsLoader
     }
 
     // allowRemote is true when that flag itself is invalid, so only its own error is reported.
-    private static (IReadOnlyList<EndPoint> Endpoints, string Text)? ReadListen(
+    private static (ValueList<EndPoint> Endpoints, string Text)? ReadListen(
         string? text, bool allowRemote, string key, ConfigLoadOptions options, ConfigDiagnostics diagnostics)
     {
         if (!ListenAddress.TryParse(text, out var address, out var error)
@@ -154,7 +155,7 @@ internal static partial class DaemonSettingsLoader
             return null;
         }
 
-        return (endpoints, address.ToString());
+        return ([.. endpoints], address.ToString());
     }
 
     /// <summary>Two listeners that would fight over a port: the same endpoint, or a wildcard and an address of its family.</summary>
