@@ -152,28 +152,8 @@ internal sealed record ConnectArguments
             : TlsTrustPolicy.SystemStore;
     }
 
-    private (ValueList<EndPoint> Endpoints, string Text)? ReadListen(ConfigDiagnostics diagnostics)
-    {
-        if (Stdio)
-        {
-            return ([], "stdio");
-        }
-
-        if (!ListenAddress.TryParse(Listen ?? DefaultListen, out var address, out var error)
-            || !address.TryResolve(Dns.GetHostAddresses, out var endpoints, out error))
-        {
-            diagnostics.Error("--listen", error);
-            return null;
-        }
-
-        if (!AllowRemote && address.NotLoopback(endpoints) is { } what)
-        {
-            diagnostics.Error("--listen", what + "; add --allow-remote to listen on other interfaces");
-            return null;
-        }
-
-        return ([.. endpoints], address.ToString());
-    }
+    private (ValueList<EndPoint> Endpoints, string Text)? ReadListen(ConfigDiagnostics diagnostics) =>
+        Stdio ? ([], "stdio") : ListenAddress.Read(Listen ?? DefaultListen, AllowRemote, "add --allow-remote", Dns.GetHostAddresses, "--listen", diagnostics);
 
     private XapiPassword? ReadPassword(
         Uri url, string user, Func<string, string?> environment, Func<string, XapiPassword?> askPassword, ConfigDiagnostics diagnostics)
