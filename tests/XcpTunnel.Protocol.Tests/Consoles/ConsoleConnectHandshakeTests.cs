@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using XcpTunnel.Protocol.Consoles;
 using XcpTunnel.Protocol.Streams;
 using XcpTunnel.Protocol.Tests.Support;
@@ -123,13 +124,16 @@ public sealed class ConsoleConnectHandshakeTests
     }
 
     [Fact]
-    public async Task Connect_HostNeverAnswers_TimesOutNamingTheStage()
+    public async Task Connect_HostNeverAnswers_TimesOutAtTheReplyDeadlineNamingTheStage()
     {
         await using var pair = await LoopbackPair.CreateAsync(CancellationToken.None).Bounded();
+        var clock = new FakeTimeProvider();
 
-        var error = await Assert.ThrowsAsync<ConsoleConnectException>(
-            () => ConsoleConnectHandshake.ConnectAsync(pair.Near, Location, Session, TimeSpan.FromMilliseconds(200), CancellationToken.None)).Bounded();
+        var connect = ConsoleConnectHandshake.ConnectPrefixedAsync(pair.Near, Location, Session, ReplyTimeout, clock, CancellationToken.None);
+        var waited = await FakeClock.AdvanceUntilDoneAsync(clock, connect, TimeSpan.FromSeconds(1));
 
+        var error = await Assert.ThrowsAsync<ConsoleConnectException>(() => connect);
+        Assert.True(waited >= ReplyTimeout, $"gave up after {waited}, before the {ReplyTimeout} deadline");
         Assert.Equal(ConsoleConnectFailure.Timeout, error.Failure);
         Assert.Contains("did not answer the console CONNECT", error.Message, StringComparison.Ordinal);
     }
