@@ -69,14 +69,11 @@ internal sealed record ConnectArguments
         var transport = DaemonSettingsLoader.ReadTransport(Transport, "--transport", diagnostics);
         var trust = ReadTrust(diagnostics);
         var listen = ReadListen(diagnostics);
-        if (Stdio)
+        foreach (var (given, option) in new[] { (Listen is not null, "--listen"), (Once, "--once"), (AllowRemote, "--allow-remote") })
         {
-            foreach (var (given, option) in new[] { (Listen is not null, "--listen"), (Once, "--once"), (AllowRemote, "--allow-remote") })
+            if (Stdio && given)
             {
-                if (given)
-                {
-                    diagnostics.Error(option, "has no meaning with --stdio, which serves one viewer on stdin and stdout");
-                }
+                diagnostics.Error(option, "has no meaning with --stdio, which serves one viewer on stdin and stdout");
             }
         }
 
@@ -119,23 +116,8 @@ internal sealed record ConnectArguments
 
     private TlsTrustPolicy? ReadTrust(ConfigDiagnostics diagnostics)
     {
-        List<string> chosen = [];
-        if (Fingerprints.Count > 0)
-        {
-            chosen.Add("--fingerprint");
-        }
-
-        if (CaFile is not null)
-        {
-            chosen.Add("--ca-file");
-        }
-
-        if (Insecure)
-        {
-            chosen.Add("--insecure");
-        }
-
-        if (chosen.Count > 1)
+        var chosen = TrustSettings.Chosen((Fingerprints.Count > 0, "--fingerprint"), (CaFile is not null, "--ca-file"), (Insecure, "--insecure"));
+        if (chosen.Length > 1)
         {
             diagnostics.Error(chosen[1], $"cannot be combined with {chosen[0]}; choose one way to trust the pool's certificates");
             return null;
