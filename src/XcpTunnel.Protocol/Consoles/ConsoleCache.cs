@@ -100,6 +100,18 @@ public sealed partial class ConsoleCache : IConsoleResolver, IAsyncDisposable
         return Rpc.ResolveAsync(vm, cancellationToken);
     }
 
+    /// <summary>The event feed's loop, once started: tests see it has ended instead of waiting for calls not to come.</summary>
+    internal Task? Feed
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _feed;
+            }
+        }
+    }
+
     /// <summary>Stops the feed and waits for it to end. The pool session is not disposed: it is the caller's.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -40,14 +40,17 @@ public static class ConsoleConnectHandshake
     /// <exception cref="ConsoleConnectException">Any reply but 200, or no usable reply in time.</exception>
     public static async Task<Stream> ConnectAsync(
         Stream tls, ConsoleLocation location, XapiSessionRef session, TimeSpan replyTimeout, CancellationToken cancellationToken) =>
-        await ConnectPrefixedAsync(tls, location, session, replyTimeout, cancellationToken).ConfigureAwait(false);
+        await ConnectPrefixedAsync(tls, location, session, replyTimeout, TimeProvider.System, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>As <see cref="ConnectAsync"/>, keeping the type <see cref="AwaitConsoleAsync"/> takes.</summary>
+    /// <summary>
+    /// As <see cref="ConnectAsync"/>, keeping the type <see cref="AwaitConsoleAsync"/> takes, with the reply deadline
+    /// on <paramref name="time"/>.
+    /// </summary>
     internal static async Task<PrefixedStream> ConnectPrefixedAsync(
-        Stream tls, ConsoleLocation location, XapiSessionRef session, TimeSpan replyTimeout, CancellationToken cancellationToken)
+        Stream tls, ConsoleLocation location, XapiSessionRef session, TimeSpan replyTimeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(replyTimeout);
+        using var timer = new CancellationTokenSource(replyTimeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             await tls.WriteAsync(FormatRequest(location, session), deadline.Token).ConfigureAwait(false);

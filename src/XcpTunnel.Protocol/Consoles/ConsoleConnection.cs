@@ -17,13 +17,16 @@ public sealed class ConsoleConnection : IAsyncDisposable
 
     private readonly RfbInputWatch? _input;
     private readonly Xapi.Sessions.XapiPoolSession? _pool;
+    private readonly TimeProvider _time;
 
-    internal ConsoleConnection(Stream stream, ResolvedConsole console, RfbInputWatch? input = null, Xapi.Sessions.XapiPoolSession? pool = null)
+    internal ConsoleConnection(
+        Stream stream, ResolvedConsole console, RfbInputWatch? input = null, Xapi.Sessions.XapiPoolSession? pool = null, TimeProvider? time = null)
     {
         Stream = stream;
         Console = console;
         _input = input;
         _pool = pool;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The RFB byte stream.</summary>
@@ -47,8 +50,8 @@ public sealed class ConsoleConnection : IAsyncDisposable
         }
 
         var idle = input.SinceLastInput;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(IdleQueryTimeout);
+        using var timer = new CancellationTokenSource(IdleQueryTimeout, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             var timeout = await pool.GetVmConsoleIdleTimeoutAsync(deadline.Token).ConfigureAwait(false);

@@ -84,7 +84,7 @@ public sealed class ConsoleDialer
                 // What the viewer sends is watched as xapi's idle timeout watches it, to recognise that close later.
                 var input = new RfbInputWatch(_time);
                 stream.WriteObserver = input.Observe;
-                return new ConsoleConnection(stream, console, input, Pool);
+                return new ConsoleConnection(stream, console, input, Pool, _time);
             }
             catch (ConsoleConnectException ex) when (ex.Failure == ConsoleConnectFailure.SessionRejected && !renewed)
             {
@@ -116,7 +116,7 @@ public sealed class ConsoleDialer
         try
         {
             stages?.StageStarted(ConnectionStages.Connect);
-            var connected = await ConsoleConnectHandshake.ConnectPrefixedAsync(tls, location, session, _replyTimeout, cancellationToken).ConfigureAwait(false);
+            var connected = await ConsoleConnectHandshake.ConnectPrefixedAsync(tls, location, session, _replyTimeout, _time, cancellationToken).ConfigureAwait(false);
             stages?.StageCompleted(ConnectionStages.Connect);
             // Waiting for the VNC server's first bytes is the RFB handshake's time, not the CONNECT's.
             stages?.StageStarted(ConnectionStages.RfbVersion);

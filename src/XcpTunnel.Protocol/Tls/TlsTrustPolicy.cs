@@ -23,7 +23,7 @@ public enum TlsTrustMode
 /// Decides whether a host's certificate is trusted. Every existing console client skips this;
 /// XcpTunnel does not (docs/xapi-console-protocol.md, "Certificates of members").
 /// </summary>
-public sealed class TlsTrustPolicy
+public sealed class TlsTrustPolicy : IEquatable<TlsTrustPolicy>
 {
     private readonly CertificateFingerprint[] _pins;
     private readonly X509Certificate2Collection _authorities;
@@ -80,14 +80,18 @@ public sealed class TlsTrustPolicy
     /// Whether <paramref name="other"/> trusts exactly the same certificates: same mode, same pins, same CA
     /// certificates (by content, so a CA file rewritten between two reads counts as a change).
     /// </summary>
-    public bool TrustsSameAs(TlsTrustPolicy other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return Mode == other.Mode
-            && _pins.ToHashSet().SetEquals(other._pins)
-            && _authorities.Select(c => Convert.ToHexString(c.RawData)).ToHashSet(StringComparer.Ordinal)
-                .SetEquals(other._authorities.Select(c => Convert.ToHexString(c.RawData)));
-    }
+    public bool Equals(TlsTrustPolicy? other) =>
+        other is not null
+        && Mode == other.Mode
+        && _pins.ToHashSet().SetEquals(other._pins)
+        && _authorities.Select(c => Convert.ToHexString(c.RawData)).ToHashSet(StringComparer.Ordinal)
+            .SetEquals(other._authorities.Select(c => Convert.ToHexString(c.RawData)));
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as TlsTrustPolicy);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Mode.GetHashCode();
 
     /// <summary>
     /// Checks the certificate <paramref name="host"/> presented. Returns null when it is trusted,

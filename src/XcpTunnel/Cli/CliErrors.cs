@@ -24,7 +24,12 @@ internal static class CliErrors
         }
         catch (UsageException ex)
         {
-            await errors.WriteLineAsync($"xcptunnel: {ex.Message}").ConfigureAwait(false);
+            // One line per problem, each naming its option, all at once.
+            foreach (var problem in ex.Problems)
+            {
+                await errors.WriteLineAsync($"xcptunnel: {problem}").ConfigureAwait(false);
+            }
+
             return ExitCodes.InvalidArguments;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -57,19 +62,6 @@ internal static class CliErrors
         }
 
         return ExitCodes.InvalidConfiguration;
-    }
-
-    /// <summary>Prints bad command-line arguments, one per line naming its option, all at once.</summary>
-    public static async Task<int> ReportArgumentsAsync(IReadOnlyList<ConfigError> problems, TextWriter errors)
-    {
-        ArgumentNullException.ThrowIfNull(problems);
-        ArgumentNullException.ThrowIfNull(errors);
-        foreach (var problem in problems)
-        {
-            await errors.WriteLineAsync($"xcptunnel: {problem}").ConfigureAwait(false);
-        }
-
-        return ExitCodes.InvalidArguments;
     }
 
     private static async Task WriteDetailsAsync(Exception ex, bool verbose, TextWriter errors)

@@ -1,5 +1,6 @@
 using System.Net;
 using XcpTunnel.Configuration;
+using XcpTunnel.Protocol;
 using XcpTunnel.Protocol.Tls;
 using XcpTunnel.Protocol.Xapi;
 using XcpTunnel.Protocol.Xapi.Sessions;
@@ -68,14 +69,11 @@ internal sealed record ConnectArguments
         var transport = DaemonSettingsLoader.ReadTransport(Transport, "--transport", diagnostics);
         var trust = ReadTrust(diagnostics);
         var listen = ReadListen(diagnostics);
-        if (Stdio)
+        foreach (var (given, option) in new[] { (Listen is not null, "--listen"), (Once, "--once"), (AllowRemote, "--allow-remote") })
         {
-            foreach (var (given, option) in new[] { (Listen is not null, "--listen"), (Once, "--once"), (AllowRemote, "--allow-remote") })
+            if (Stdio && given)
             {
-                if (given)
-                {
-                    diagnostics.Error(option, "has no meaning with --stdio, which serves one viewer on stdin and stdout");
-                }
+                diagnostics.Error(option, "has no meaning with --stdio, which serves one viewer on stdin and stdout");
             }
         }
 
@@ -118,23 +116,8 @@ internal sealed record ConnectArguments
 
     private TlsTrustPolicy? ReadTrust(ConfigDiagnostics diagnostics)
     {
-        List<string> chosen = [];
-        if (Fingerprints.Count > 0)
-        {
-            chosen.Add("--fingerprint");
-        }
-
-        if (CaFile is not null)
-        {
-            chosen.Add("--ca-file");
-        }
-
-        if (Insecure)
-        {
-            chosen.Add("--insecure");
-        }
-
-        if (chosen.Count > 1)
+        var chosen = TrustSettings.Chosen((Fingerprints.Count > 0, "--fingerprint"), (CaFile is not null, "--ca-file"), (Insecure, "--insecure"));
+        if (chosen.Length > 1)
         {
             diagnostics.Error(chosen[1], $"cannot be combined with {chosen[0]}; choose one way to trust the pool's certificates");
             return null;
@@ -151,28 +134,8 @@ internal sealed record ConnectArguments
             : TlsTrustPolicy.SystemStore;
     }
 
-    private (IReadOnlyList<EndPoint> Endpoints, string Text)? ReadListen(ConfigDiagnostics diagnostics)
-    {
-        if (Stdio)
-        {
-            return ([], "stdio");
-        }
-
-        if (!ListenAddress.TryParse(Listen ?? DefaultListen, out var address, out var error)
-            || !address.TryResolve(Dns.GetHostAddresses, out var endpoints, out error))
-        {
-            diagnostics.Error("--listen", error);
-            return null;
-        }
-
-        if (!AllowRemote && address.NotLoopback(endpoints) is { } what)
-        {
-            diagnostics.Error("--listen", what + "; add --allow-remote to listen on other interfaces");
-            return null;
-        }
-
-        return (endpoints, address.ToString());
-    }
+    private (ValueList<EndPoint> Endpoints, string Text)? ReadListen(ConfigDiagnostics diagnostics) =>
+        Stdio ? ([], "stdio") : ListenAddress.Read(Listen ?? DefaultListen, AllowRemote, "add --allow-remote", Dns.GetHostAddresses, "--listen", diagnostics);
 
     private XapiPassword? ReadPassword(
         Uri url, string user, Func<string, string?> environment, Func<string, XapiPassword?> askPassword, ConfigDiagnostics diagnostics)

@@ -106,10 +106,8 @@ internal static class ConnectCommand
             await errors.WriteLineAsync($"xcptunnel: warning: {warning}").ConfigureAwait(false);
         }
 
-        if (resolved is not { } settings)
-        {
-            return await CliErrors.ReportArgumentsAsync(diagnostics.Errors, errors).ConfigureAwait(false);
-        }
+        UsageException.ThrowIfAny(diagnostics);
+        var settings = resolved!.Value;
 
         using var loggerFactory = CreateLoggerFactory(verbose);
         var logger = loggerFactory.CreateLogger("XcpTunnel.Tunnels");

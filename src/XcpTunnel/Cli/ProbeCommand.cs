@@ -77,36 +77,30 @@ internal static class ProbeCommand
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
-        var options = arguments.ReadOptions(out var problems);
         ProbeResult result;
-        if (options is null)
+        // Invalid options leave the defaults in place, for the thresholds of the UNKNOWN line.
+        var options = new ProbeOptions();
+        try
         {
-            result = ProbeResult.Unknown(arguments.Request.DisplayName, string.Join("; ", problems));
-            options = new ProbeOptions();
+            options = arguments.ReadOptions();
+            using var loggers = CliLogging.Create(arguments.Verbose);
+            await using var open = arguments.Request.Open(loggers);
+            result = await Prober.RunAsync(open.Target, options, cancellationToken).ConfigureAwait(false);
         }
-        else
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            try
-            {
-                using var loggers = CliLogging.Create(arguments.Verbose);
-                await using var open = arguments.Request.Open(loggers);
-                result = await Prober.RunAsync(open.Target, options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return ExitCodes.Interrupted;
-            }
-            catch (ConfigException ex)
-            {
-                // The status line carries the first line; every error, with its key, goes to stderr.
-                await errors.WriteLineAsync($"xcptunnel: {ex.Message}").ConfigureAwait(false);
-                var more = ex.Errors.Count > 1 ? $" (and {ex.Errors.Count - 1} more, on stderr)" : string.Empty;
-                result = ProbeResult.Unknown(arguments.Request.DisplayName, $"{ex.Path} is not valid: {ex.Errors[0]}{more}");
-            }
-            catch (CommandFailedException ex)
-            {
-                result = ProbeResult.Unknown(arguments.Request.DisplayName, ex.Message);
-            }
+            return ExitCodes.Interrupted;
+        }
+        catch (ConfigException ex)
+        {
+            // The status line carries the first line; every error, with its key, goes to stderr.
+            await errors.WriteLineAsync($"xcptunnel: {ex.Message}").ConfigureAwait(false);
+            var more = ex.Errors.Count > 1 ? $" (and {ex.Errors.Count - 1} more, on stderr)" : string.Empty;
+            result = ProbeResult.Unknown(arguments.Request.DisplayName, $"{ex.Path} is not valid: {ex.Errors[0]}{more}");
+        }
+        catch (CommandFailedException ex)
+        {
+            result = ProbeResult.Unknown(arguments.Request.DisplayName, ex.Message);
         }
 
         await output.WriteLineAsync(arguments.Json
@@ -120,15 +114,18 @@ internal static class ProbeCommand
 internal sealed record ProbeArguments(
     ProbeTargetRequest Request, string? WarningMs, string? CriticalMs, string? TimeoutSeconds, bool Json, bool Verbose)
 {
-    /// <summary>The probe's options, or null with every problem of the arguments.</summary>
-    public ProbeOptions? ReadOptions(out List<string> problems)
+    /// <summary>The probe's options.</summary>
+    /// <exception cref="UsageException">Every problem of the arguments.</exception>
+    public ProbeOptions ReadOptions()
     {
-        problems = [];
-        var warning = ProbeTargetOptions.Read(WarningMs, ProbeOptions.DefaultWarning, "--warning-ms", TimeSpan.FromMilliseconds, positive: false, problems);
-        var critical = ProbeTargetOptions.Read(CriticalMs, ProbeOptions.DefaultCritical, "--critical-ms", TimeSpan.FromMilliseconds, positive: false, problems);
-        var timeout = ProbeTargetOptions.Read(TimeoutSeconds, ProbeOptions.DefaultTimeout, "--timeout", TimeSpan.FromSeconds, positive: true, problems);
-        return problems.Count > 0 || warning is null || critical is null || timeout is null
-            ? null
-            : new ProbeOptions { Warning = warning.Value, Critical = critical.Value, Timeout = timeout.Value };
+        var diagnostics = new ConfigDiagnostics();
+        var options = new ProbeOptions
+        {
+            Warning = ProbeTargetOptions.Read(WarningMs, ProbeOptions.DefaultWarning, "--warning-ms", TimeSpan.FromMilliseconds, positive: false, diagnostics),
+            Critical = ProbeTargetOptions.Read(CriticalMs, ProbeOptions.DefaultCritical, "--critical-ms", TimeSpan.FromMilliseconds, positive: false, diagnostics),
+            Timeout = ProbeTargetOptions.Read(TimeoutSeconds, ProbeOptions.DefaultTimeout, "--timeout", TimeSpan.FromSeconds, positive: true, diagnostics),
+        };
+        UsageException.ThrowIfAny(diagnostics);
+        return options;
     }
 }

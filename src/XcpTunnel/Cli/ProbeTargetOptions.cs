@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using XcpTunnel.Configuration;
 using XcpTunnel.Probes;
 
 namespace XcpTunnel.Cli;
@@ -37,10 +38,10 @@ internal static class ProbeTargetOptions
     };
 
     /// <summary>A number in <paramref name="unit"/>s, at least 0 (above 0 when <paramref name="positive"/>); <paramref name="fallback"/> when not given.</summary>
-    public static TimeSpan? Read(string? text, TimeSpan fallback, string option, Func<double, TimeSpan> unit, bool positive, List<string> problems)
+    public static TimeSpan Read(string? text, TimeSpan fallback, string option, Func<double, TimeSpan> unit, bool positive, ConfigDiagnostics diagnostics)
     {
         ArgumentNullException.ThrowIfNull(unit);
-        ArgumentNullException.ThrowIfNull(problems);
+        ArgumentNullException.ThrowIfNull(diagnostics);
         if (text is null)
         {
             return fallback;
@@ -48,8 +49,8 @@ internal static class ProbeTargetOptions
 
         if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || (positive && value <= 0))
         {
-            problems.Add($"{option}: '{text}' is not a {(positive ? "positive" : "non-negative")} number");
-            return null;
+            diagnostics.Error(option, $"'{text}' is not a {(positive ? "positive" : "non-negative")} number");
+            return fallback;
         }
 
         return unit(value);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using XcpTunnel.Configuration;
 using XcpTunnel.Imaging;
 using XcpTunnel.Probes;
 
@@ -58,12 +59,9 @@ internal static class SnapshotCommand
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(errors);
-        List<string> problems = [];
-        var timeout = ProbeTargetOptions.Read(timeoutSeconds, ProbeOptions.DefaultTimeout, "--timeout", TimeSpan.FromSeconds, positive: true, problems);
-        if (timeout is null)
-        {
-            throw new UsageException(string.Join("; ", problems));
-        }
+        var diagnostics = new ConfigDiagnostics();
+        var timeout = ProbeTargetOptions.Read(timeoutSeconds, ProbeOptions.DefaultTimeout, "--timeout", TimeSpan.FromSeconds, positive: true, diagnostics);
+        UsageException.ThrowIfAny(diagnostics);
 
         if (file != StandardOutput)
         {
@@ -73,7 +71,7 @@ internal static class SnapshotCommand
 
         using var loggers = CliLogging.Create(verbose);
         await using var open = request.Open(loggers);
-        var result = await Prober.RunAsync(open.Target, new ProbeOptions { Timeout = timeout.Value }, cancellationToken).ConfigureAwait(false);
+        var result = await Prober.RunAsync(open.Target, new ProbeOptions { Timeout = timeout }, cancellationToken).ConfigureAwait(false);
         var screen = result.Screen ?? throw new CommandFailedException(result.Reason);
         var png = PngEncoder.Encode(screen.Width, screen.Height, screen.Framebuffer.Pixels);
         var size = $"{screen.Width}x{screen.Height}";

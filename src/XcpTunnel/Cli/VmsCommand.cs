@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using XcpTunnel.AutoTunnels;
@@ -191,48 +191,23 @@ internal static class VmsCommand
         console.Write(table);
     }
 
-    /// <summary>The same fields as the table, written by hand: no reflection, so the binary stays trimmable.</summary>
-    internal static string ToJson(IReadOnlyList<VmRow> rows)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartArray();
-            foreach (var row in rows)
-            {
-                json.WriteStartObject();
-                json.WriteString("pool", row.Pool);
-                json.WriteString("name", row.Name);
-                json.WriteString("uuid", row.Uuid);
-                json.WriteString("powerState", row.PowerState);
-                json.WriteString("host", row.Host);
-                json.WriteStartArray("consoles");
-                foreach (var protocol in row.Consoles)
-                {
-                    json.WriteStringValue(protocol);
-                }
-
-                json.WriteEndArray();
-                json.WriteStartArray("tunnels");
-                foreach (var tunnel in row.Tunnels)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("name", tunnel.Name);
-                    json.WriteString("listen", tunnel.ListenText);
-                    json.WriteBoolean("generated", tunnel.GeneratedFor is not null);
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
+    /// <summary>The same fields as the table.</summary>
+    internal static string ToJson(IReadOnlyList<VmRow> rows) => JsonSerializer.Serialize(
+        [.. rows.Select(r => new VmJson(
+            r.Pool, r.Name, r.Uuid, r.PowerState, r.Host, r.Consoles, [.. r.Tunnels.Select(t => new VmTunnelJson(t.Name, t.ListenText, t.GeneratedFor is not null))]))],
+        VmsJsonContext.Default.IReadOnlyListVmJson);
 }
+
+/// <summary>One VM of <c>vms --json</c>.</summary>
+internal sealed record VmJson(string Pool, string Name, string Uuid, string PowerState, string? Host, IReadOnlyList<string> Consoles, IReadOnlyList<VmTunnelJson> Tunnels);
+
+/// <summary>A tunnel of a VM in <c>vms --json</c>.</summary>
+internal sealed record VmTunnelJson(string Name, string Listen, bool Generated);
+
+/// <summary>Source-generated JSON: no reflection, so the binary stays trimmable.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(IReadOnlyList<VmJson>))]
+internal sealed partial class VmsJsonContext : JsonSerializerContext;
 
 /// <summary>What <c>xcptunnel vms</c> was asked.</summary>
 internal sealed record VmsRequest(string ConfigPath, string? Pool, string? Filter, bool Json, bool All, bool Verbose);

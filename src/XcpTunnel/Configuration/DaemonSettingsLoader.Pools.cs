@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using XcpTunnel.Protocol;
 using XcpTunnel.Protocol.Xapi.Rpc;
 using XcpTunnel.Protocol.Xapi.Sessions;
 
@@ -73,24 +75,11 @@ internal static partial class DaemonSettingsLoader
             };
     }
 
-    private static List<Uri>? ReadFallbackUrls(List<string?>? texts, string key, ConfigDiagnostics diagnostics)
+    // Every URL is read, so each bad one is reported under its index.
+    private static ValueList<Uri>? ReadFallbackUrls(List<string?>? texts, string key, ConfigDiagnostics diagnostics)
     {
-        List<Uri> urls = [];
-        var valid = true;
-        for (var i = 0; i < (texts?.Count ?? 0); i++)
-        {
-            var url = ConfigValues.HttpsUrl(texts![i], ConfigurationPath.Combine(key, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), diagnostics);
-            if (url is null)
-            {
-                valid = false;
-            }
-            else
-            {
-                urls.Add(url);
-            }
-        }
-
-        return valid ? urls : null;
+        var urls = (texts ?? []).Select((text, i) => ConfigValues.HttpsUrl(text, ConfigurationPath.Combine(key, i.ToString(CultureInfo.InvariantCulture)), diagnostics)).ToList();
+        return urls.Contains(null) ? null : [.. urls.OfType<Uri>()];
     }
 
     /// <summary><c>auto</c>, <c>jsonrpc</c> or <c>xmlrpc</c>, any case; also <c>connect --transport</c>.</summary>

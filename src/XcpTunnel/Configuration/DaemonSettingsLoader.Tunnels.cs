@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using XcpTunnel.Access;
+using XcpTunnel.Protocol;
 
 namespace XcpTunnel.Configuration;
 
@@ -140,24 +141,9 @@ internal static partial class DaemonSettingsLoader
     }
 
     // allowRemote is true when that flag itself is invalid, so only its own error is reported.
-    private static (IReadOnlyList<EndPoint> Endpoints, string Text)? ReadListen(
-        string? text, bool allowRemote, string key, ConfigLoadOptions options, ConfigDiagnostics diagnostics)
-    {
-        if (!ListenAddress.TryParse(text, out var address, out var error)
-            || !address.TryResolve(options.ResolveHost, out var endpoints, out error))
-        {
-            diagnostics.Error(key, error);
-            return null;
-        }
-
-        if (!allowRemote && address.NotLoopback(endpoints) is { } what)
-        {
-            diagnostics.Error(key, what + "; set \"AllowRemote\": true to listen on other interfaces");
-            return null;
-        }
-
-        return (endpoints, address.ToString());
-    }
+    private static (ValueList<EndPoint> Endpoints, string Text)? ReadListen(
+        string? text, bool allowRemote, string key, ConfigLoadOptions options, ConfigDiagnostics diagnostics) =>
+        ListenAddress.Read(text, allowRemote, "set \"AllowRemote\": true", options.ResolveHost, key, diagnostics);
 
     /// <summary>Two listeners that would fight over a port: the same endpoint, or a wildcard and an address of its family.</summary>
     private static void CheckListenConflicts(IReadOnlyList<TunnelSettings> tunnels, HealthSettings? health, ConfigDiagnostics diagnostics)

@@ -1,4 +1,5 @@
 using System.Net;
+using XcpTunnel.Protocol;
 
 namespace XcpTunnel.Configuration;
 
@@ -6,7 +7,7 @@ namespace XcpTunnel.Configuration;
 /// <param name="Listen">Every address to bind.</param>
 /// <param name="ListenText">As written, for messages.</param>
 /// <param name="AllowRemote">Whether non-loopback addresses were allowed.</param>
-internal sealed record HealthSettings(IReadOnlyList<EndPoint> Listen, string ListenText, bool AllowRemote)
+internal sealed record HealthSettings(ValueList<EndPoint> Listen, string ListenText, bool AllowRemote)
 {
     public const string DefaultListen = "127.0.0.1:9180";
 

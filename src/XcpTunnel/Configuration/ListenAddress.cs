@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using XcpTunnel.Protocol;
 
 namespace XcpTunnel.Configuration;
 
@@ -108,12 +109,36 @@ internal sealed record ListenAddress
     }
 
     /// <summary>
+    /// <paramref name="text"/> parsed and resolved, or null with the error under <paramref name="key"/>: the one
+    /// reading of a listen address, for the configuration and <c>connect --listen</c>. A non-loopback address needs
+    /// <paramref name="allowRemote"/>; <paramref name="optIn"/> tells how to give it (the key or the flag).
+    /// </summary>
+    public static (ValueList<EndPoint> Endpoints, string Text)? Read(
+        string? text, bool allowRemote, string optIn, Func<string, IPAddress[]> resolve, string key, ConfigDiagnostics diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        if (!TryParse(text, out var address, out var error) || !address.TryResolve(resolve, out var endpoints, out error))
+        {
+            diagnostics.Error(key, error);
+            return null;
+        }
+
+        if (!allowRemote && address.NotLoopback(endpoints) is { } what)
+        {
+            diagnostics.Error(key, $"{what}; {optIn} to listen on other interfaces");
+            return null;
+        }
+
+        return (endpoints, address.ToString());
+    }
+
+    /// <summary>
     /// The endpoints to bind: the literal address, or every address the host name resolves to.
     /// <c>localhost</c> is both loopbacks without asking DNS (RFC 6761 §6.3), so a tunnel on
     /// <c>localhost:5901</c> answers viewers that try ::1 first.
     /// </summary>
     /// <remarks><paramref name="resolve"/> looks host names up: <see cref="Dns.GetHostAddresses(string)"/> in production.</remarks>
-    public bool TryResolve(Func<string, IPAddress[]> resolve, [NotNullWhen(true)] out IReadOnlyList<EndPoint>? endpoints, [NotNullWhen(false)] out string? error)
+    public bool TryResolve(Func<string, IPAddress[]> resolve, [NotNullWhen(true)] out ValueList<EndPoint>? endpoints, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(resolve);
         endpoints = null;

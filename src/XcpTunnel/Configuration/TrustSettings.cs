@@ -18,25 +18,11 @@ internal static class TrustSettings
             return null;
         }
 
-        List<string> chosen = [];
-        if (ConfigValues.IsSet(section.TlsFingerprint))
+        var chosen = Chosen(
+            (ConfigValues.IsSet(section.TlsFingerprint), nameof(PoolSection.TlsFingerprint)), (caFile is not null, nameof(PoolSection.CaFile)), (insecure.Value, nameof(PoolSection.Insecure)));
+        if (chosen.Length > 1)
         {
-            chosen.Add(nameof(PoolSection.TlsFingerprint));
-        }
-
-        if (caFile is not null)
-        {
-            chosen.Add(nameof(PoolSection.CaFile));
-        }
-
-        if (insecure.Value)
-        {
-            chosen.Add(nameof(PoolSection.Insecure));
-        }
-
-        if (chosen.Count > 1)
-        {
-            var all = chosen.Count == 2 ? "both" : "all";
+            var all = chosen.Length == 2 ? "both" : "all";
             diagnostics.Error(poolKey, $"{string.Join(" and ", chosen)} are {all} set; choose one way to trust the pool's certificates");
             return null;
         }
@@ -56,6 +42,9 @@ internal static class TrustSettings
             ? ReadPins(section.TlsFingerprint, ConfigurationPath.Combine(poolKey, nameof(PoolSection.TlsFingerprint)), diagnostics)
             : TlsTrustPolicy.SystemStore;
     }
+
+    /// <summary>The names of the ways of trust that are given: more than one is an error (pins, a CA and none exclude each other).</summary>
+    public static string[] Chosen(params (bool Given, string Name)[] ways) => [.. ways.Where(w => w.Given).Select(w => w.Name)];
 
     /// <summary>Pins separated by commas or white space; also <c>connect --fingerprint</c>.</summary>
     public static TlsTrustPolicy? ReadPins(string text, string key, ConfigDiagnostics diagnostics)

@@ -1,4 +1,5 @@
 using System.Net;
+using XcpTunnel.Protocol;
 using XcpTunnel.Access;
 using XcpTunnel.Protocol.Rfb.Server;
 
@@ -17,7 +18,7 @@ internal sealed record TunnelSettings(
     string Name,
     string Pool,
     string Vm,
-    IReadOnlyList<EndPoint> Listen,
+    ValueList<EndPoint> Listen,
     string ListenText,
     bool AllowRemote,
     int MaxConnections,

@@ -26,7 +26,7 @@ internal sealed record SettingsDiff(
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(next);
         var renewedPools = next.Pools
-            .Where(p => !current.Pools.TryGetValue(p.Key, out var old) || !SettingsEquality.SamePool(old, p.Value))
+            .Where(p => !current.Pools.TryGetValue(p.Key, out var old) || old != p.Value)
             .Select(p => p.Key)
             .ToHashSet(StringComparer.Ordinal);
         var timeoutsChanged = current.Timeouts != next.Timeouts;
@@ -40,7 +40,7 @@ internal sealed record SettingsDiff(
             {
                 added.Add(tunnel);
             }
-            else if (timeoutsChanged || renewedPools.Contains(tunnel.Pool) || !SettingsEquality.SameTunnel(old, tunnel))
+            else if (timeoutsChanged || renewedPools.Contains(tunnel.Pool) || !SameListener(old, tunnel))
             {
                 changed.Add(tunnel);
             }
@@ -56,6 +56,12 @@ internal sealed record SettingsDiff(
             changed,
             unchanged,
             renewedPools,
-            !SettingsEquality.SameHealth(current.Health, next.Health));
+            current.Health with { ProbeInterval = next.Health.ProbeInterval } != next.Health);
     }
+
+    // The settings records compare by value. What is left out is read live, so a change to it needs no restart:
+    // the probe scheduler reads ProbeInterval on every tick, and a generated tunnel follows its VM by UUID, so a
+    // rename (GeneratedFor) must not cut its viewers off. Health's ProbeInterval is left out for the same reason.
+    private static bool SameListener(TunnelSettings current, TunnelSettings next) =>
+        current with { ProbeInterval = next.ProbeInterval, GeneratedFor = next.GeneratedFor } == next;
 }

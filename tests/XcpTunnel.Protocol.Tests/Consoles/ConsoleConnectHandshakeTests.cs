@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using XcpTunnel.Protocol.Consoles;
 using XcpTunnel.Protocol.Streams;
 using XcpTunnel.Protocol.Tests.Support;
@@ -123,13 +124,18 @@ public sealed class ConsoleConnectHandshakeTests
     }
 
     [Fact]
-    public async Task Connect_HostNeverAnswers_TimesOutNamingTheStage()
+    public async Task Connect_HostNeverAnswers_TimesOutAtTheReplyDeadlineNamingTheStage()
     {
         await using var pair = await LoopbackPair.CreateAsync(CancellationToken.None).Bounded();
+        var clock = new FakeTimeProvider();
+        // Longer than the test's own bound: only the fake clock can end it in time.
+        var replyTimeout = TimeSpan.FromMinutes(5);
 
-        var error = await Assert.ThrowsAsync<ConsoleConnectException>(
-            () => ConsoleConnectHandshake.ConnectAsync(pair.Near, Location, Session, TimeSpan.FromMilliseconds(200), CancellationToken.None)).Bounded();
+        var connect = ConsoleConnectHandshake.ConnectPrefixedAsync(pair.Near, Location, Session, replyTimeout, clock, CancellationToken.None);
+        var waited = await FakeClock.AdvanceUntilDoneAsync(clock, connect, TimeSpan.FromSeconds(10));
 
+        var error = await Assert.ThrowsAsync<ConsoleConnectException>(() => connect);
+        Assert.True(waited >= replyTimeout, $"gave up after {waited}, before the {replyTimeout} deadline");
         Assert.Equal(ConsoleConnectFailure.Timeout, error.Failure);
         Assert.Contains("did not answer the console CONNECT", error.Message, StringComparison.Ordinal);
     }

@@ -1,6 +1,9 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using XcpTunnel.Configuration;
 using XcpTunnel.Daemon;
+using XcpTunnel.Protocol;
 using XcpTunnel.Protocol.Xapi.Sessions;
 using XcpTunnel.Tests.Configuration;
 
@@ -134,17 +137,32 @@ public sealed class SettingsDiffTests : IDisposable
         Assert.Equal(["centos", "db01"], Names(diff.Unchanged));
     }
 
-    [Fact]
-    public void Equality_CoversEveryFieldOfTheComparedTypes()
+    [Theory]
+    [InlineData(typeof(TunnelSettings))]
+    [InlineData(typeof(XapiPoolOptions))]
+    [InlineData(typeof(HealthSettings))]
+    public void Settings_EveryMemberComparesByValue(Type settings)
     {
-        // SettingsEquality compares field by field; a field added to these types must be added there too.
-        Assert.Equal(
-            ["AllowCleartext", "AllowRemote", "AllowUsers", "GeneratedFor", "Hold", "IdleTimeout", "Listen", "ListenText", "MaxConnections", "Name", "Pool", "ProbeInterval", "UnixSocket", "ViewerSecurity", "Vm", "VmDisplay"],
-            typeof(TunnelSettings).GetProperties().Select(p => p.Name).Order());
-        Assert.Equal(
-            ["CallTimeout", "ConnectTimeout", "FailedLoginBackoff", "FallbackUrls", "Name", "Originator", "Password", "TlsHandshakeTimeout", "Transport", "Trust", "Url", "UserName"],
-            typeof(XapiPoolOptions).GetProperties().Select(p => p.Name).Order());
-        Assert.Equal(["AllowRemote", "AllowUsers", "Listen", "ListenText", "ProbeInterval"], typeof(HealthSettings).GetProperties().Select(p => p.Name).Order());
+        // A reload compares the records with ==: a member that compared by reference (a plain list, a class without
+        // Equals) would make every reload restart everything. The check itself must catch such a member.
+        Assert.False(ComparesByValue(typeof(IReadOnlyList<Uri>)));
+        Assert.False(ComparesByValue(typeof(ValueList<object>)));
+
+        Assert.Empty(settings.GetProperties().Where(p => !ComparesByValue(p.PropertyType)).Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Between_FallbackUrlsAndHealthListenDiffer_BothDetected()
+    {
+        // Members held as lists take part in the comparison by content (tunnels' Listen: the theory above).
+        var diff = Diff(config =>
+        {
+            ConfigDirectory.Lab(config)["FallbackUrls"] = new JsonArray("https://xcp03.example.com");
+            config["Health"] = new JsonObject { ["Listen"] = "127.0.0.1:9181" };
+        });
+
+        Assert.Equal(["lab"], diff.RenewedPools);
+        Assert.True(diff.HealthChanged);
     }
 
     public void Dispose() => _directory.Dispose();
@@ -164,4 +182,27 @@ public sealed class SettingsDiffTests : IDisposable
     }
 
     private static string[] Names(IEnumerable<TunnelSettings> tunnels) => [.. tunnels.Select(t => t.Name).Order()];
+
+    /// <summary>Whether <c>Equals</c> on <paramref name="type"/> compares contents rather than references.</summary>
+    private static bool ComparesByValue(Type type)
+    {
+        if (Nullable.GetUnderlyingType(type) is { } inner)
+        {
+            return ComparesByValue(inner);
+        }
+
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueList<>))
+        {
+            return ComparesByValue(type.GetGenericArguments()[0]);
+        }
+
+        if (type == typeof(EndPoint))
+        {
+            // Abstract; the loader makes only these two kinds.
+            return ComparesByValue(typeof(IPEndPoint)) && ComparesByValue(typeof(UnixDomainSocketEndPoint));
+        }
+
+        var equals = type.GetMethod(nameof(Equals), [typeof(object)]);
+        return equals is not null && equals.DeclaringType != typeof(object) && equals.DeclaringType != typeof(ValueType);
+    }
 }

@@ -8,7 +8,7 @@ namespace XcpTunnel.Protocol.Rfb.Server;
 /// VNC password (VNC Authentication), or speak TLS with the tunnel's certificate first (VeNCrypt X509None, or
 /// X509Vnc with a password inside TLS).
 /// </summary>
-public sealed class RfbViewerSecurity
+public sealed class RfbViewerSecurity : IEquatable<RfbViewerSecurity>
 {
     private RfbViewerSecurity(RfbPassword? password, X509Certificate2? certificate, X509Certificate2Collection? chain)
     {
@@ -47,4 +47,19 @@ public sealed class RfbViewerSecurity
         Certificate is not null ? RfbSecurityType.VeNCrypt
         : Password is not null ? RfbSecurityType.VncAuthentication
         : RfbSecurityType.None;
+
+    /// <summary>
+    /// The same password and the same certificate (by thumbprint): a configuration reload compares them, and a new
+    /// password or certificate file's content is a change.
+    /// </summary>
+    public bool Equals(RfbViewerSecurity? other) =>
+        other is not null
+        && Equals(Password, other.Password)
+        && string.Equals(Certificate?.Thumbprint, other.Certificate?.Thumbprint, StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as RfbViewerSecurity);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Password, Certificate?.Thumbprint);
 }

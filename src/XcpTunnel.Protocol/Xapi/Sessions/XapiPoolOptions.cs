@@ -13,7 +13,7 @@ public sealed record XapiPoolOptions
     public required Uri Url { get; init; }
 
     /// <summary>Further URLs tried in order when <see cref="Url"/> cannot be reached.</summary>
-    public IReadOnlyList<Uri> FallbackUrls { get; init; } = [];
+    public ValueList<Uri> FallbackUrls { get; init; } = [];
 
     /// <summary>The XAPI user.</summary>
     public required string UserName { get; init; }
