@@ -22,6 +22,7 @@ Options (defaults in brackets):
   --parallel-mib N     MiB each parallel download carries [8]
   --idle N             idle connections held to measure RSS [1000]
   --large-pool-vms N   VMs in the large-pool run; 0 skips it [10000]
+  --auto-tunnel-vms N  VMs tagged for the generated-tunnels run; 0 skips it [1000]
   --hold-seconds N     the bench tunnel's HoldSeconds; 0 = the plain splice [unset: the daemon's default, 120]
   --output FILE        where the results go [bench/RESULTS.md]
   --socat PATH         the socat binary [socat]
