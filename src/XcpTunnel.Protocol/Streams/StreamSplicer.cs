@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
 
@@ -23,10 +22,8 @@ public static class StreamSplicer
     /// copied until it ends too.
     /// </para>
     /// <para>
-    /// Each direction waits for data with a zero-byte read before it rents a buffer, so an idle tunnel
-    /// holds no buffer. While reads keep filling the buffer (a bulk transfer) it reads on without that wait;
-    /// any other read gives the buffer back. (A burst whose last read is exactly a full buffer, or a full 16 KiB
-    /// TLS record, keeps the buffer until the next byte or the end.) Every write is flushed.
+    /// Each direction is a <see cref="ChunkCopy"/>: an idle tunnel holds no buffer, a bulk transfer keeps
+    /// its buffer, and the TLS records already received go out in one write. Every write is flushed.
     /// </para>
     /// <para>
     /// I/O errors are results, not exceptions: a failure on either side stops both directions and comes
@@ -78,105 +75,51 @@ public static class StreamSplicer
     private static async Task<long> CopyAsync(Stream source, Stream destination, SpliceSide from, SpliceSession session, SpliceOptions options)
     {
         SpliceSide to = from == SpliceSide.Viewer ? SpliceSide.Console : SpliceSide.Viewer;
-        CancellationToken cancellationToken = session.Token;
-        int bufferSize = options.BufferSize;
-        long copied = 0;
-
-        // Which side an exception is blamed on: the source while reading, the destination while writing.
-        SpliceSide blame = from;
-        byte[]? buffer = null;
-        Task<int>? pending = null;
-        try
+        var delivery = new Delivery(destination, from, session, options.Counters);
+        ChunkCopyResult copy = await ChunkCopy.CopyAsync(source, delivery, options.BufferSize, session.Token).ConfigureAwait(false);
+        switch (copy.End)
         {
-            while (true)
-            {
-                blame = from;
-                if (buffer is null)
+            case ChunkCopyEnd.SourceEnded:
+                session.Closed(from);
+                try
                 {
-                    // Wait for data before renting: VNC consoles are idle most of the time.
-                    await source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-                    buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+                    await StreamHalfClose.ShutdownWritesAsync(destination).ConfigureAwait(false);
                 }
-
-                int read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                session.Touch();
-                // One write for the TLS records already here (RecordGathering).
-                (int filled, read, bool ended, pending) = await RecordGathering.ReadOnAsync(source, buffer, read, bufferSize, cancellationToken).ConfigureAwait(false);
-
-                blame = to;
-                await WriteAsync(destination, buffer.AsMemory(0, filled), from, session, options, cancellationToken).ConfigureAwait(false);
-                copied += filled;
-                if (ended)
-                {
-                    break;
-                }
-
-                if (pending is not null)
-                {
-                    // Still reading into the space after what was just written; the buffer stays ours until it lands.
-                    blame = from;
-                    read = await pending.ConfigureAwait(false);
-                    pending = null;
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    blame = to;
-                    await WriteAsync(destination, buffer.AsMemory(filled, read), from, session, options, cancellationToken).ConfigureAwait(false);
-                    copied += read;
-                }
-
-                // A full buffer (or a full TLS record) means a bulk transfer: more is very likely there already,
-                // so read on with the same buffer and skip the zero-byte wait, which costs a system call per
-                // chunk. Anything else means the source ran dry: give the buffer back before waiting.
-                if (read != bufferSize && read != RecordGathering.FlowingReadBytes)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = null;
-                }
-            }
-
-            session.Closed(from);
-            blame = to;
-            await StreamHalfClose.ShutdownWritesAsync(destination).ConfigureAwait(false);
-        }
 #pragma warning disable CA1031 // Whatever a stream throws is a result of the splice (SpliceAsync's contract), blamed on its side.
-        catch (Exception e)
+                catch (Exception e)
 #pragma warning restore CA1031
-        {
-            session.Failed(blame, e);
-        }
-        finally
-        {
-            if (pending is not null)
-            {
-                // A read may still be filling the buffer (the write failed meanwhile): the session's token is
-                // cancelled by now, so it ends soon; the buffer must not go back to the pool before it does.
-                await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+                {
+                    session.Failed(to, e);
+                }
 
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+                break;
+            case ChunkCopyEnd.SourceFailed:
+                session.Failed(from, copy.Error!);
+                break;
+            case ChunkCopyEnd.DeliveryFailed:
+                session.Failed(to, copy.Error!);
+                break;
         }
 
-        return copied;
+        return copy.Delivered;
     }
 
-    /// <summary>Writes and flushes one chunk, then counts it as carried.</summary>
-    private static async ValueTask WriteAsync(
-        Stream destination, ReadOnlyMemory<byte> data, SpliceSide from, SpliceSession session, SpliceOptions options, CancellationToken cancellationToken)
+    /// <summary>Writes and flushes each chunk, then counts it as carried; reading and writing both keep the splice from idling.</summary>
+    private readonly struct Delivery(Stream destination, SpliceSide from, SpliceSession session, SpliceCounters? counters) : IChunkSink
     {
-        await destination.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-        await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
-        session.Touch();
-        options.Counters?.Add(from, data.Length);
+        public ValueTask DeliverAsync(Memory<byte> chunk, CancellationToken cancellationToken)
+        {
+            session.Touch();
+            return WriteAsync(destination, chunk, from, session, counters, cancellationToken);
+        }
+
+        private static async ValueTask WriteAsync(
+            Stream destination, ReadOnlyMemory<byte> data, SpliceSide from, SpliceSession session, SpliceCounters? counters, CancellationToken cancellationToken)
+        {
+            await destination.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+            session.Touch();
+            counters?.Add(from, data.Length);
+        }
     }
 }

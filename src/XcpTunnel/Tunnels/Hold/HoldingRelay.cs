@@ -17,10 +17,13 @@ internal sealed partial class HoldingRelay(
     Stream viewer, HoldSettings settings, ConsoleDial dial, TimeProvider time, ILogger logger, string connection, string tunnel,
     TunnelMetrics? metrics)
 {
+    /// <summary>The console-to-viewer copy's buffer: up to four TLS records of a bulk update go to the viewer in one write.</summary>
+    private const int BufferBytes = 64 * 1024;
+
     private RelayActivity _activity = null!;
     private ViewerPump _pump = null!;
 
-    // True while the relay itself writes to the viewer (padding, status frames, a resize): where a stuck viewer blocks it.
+    // True while the relay writes to the viewer (the console's bytes, padding, status frames, a resize): where a stuck viewer blocks it.
     private bool _writingViewer;
 
     // Set by the pump at the viewer's EOF or failure: a console that ends after it is not waited for.
@@ -49,13 +52,15 @@ internal sealed partial class HoldingRelay(
         {
             while (true)
             {
-                (ConsoleEnd end, error) = await ConsoleToViewer.CopyAsync(console, viewer, _activity.ToViewer, stop.Token).ConfigureAwait(false);
-                if (end != ConsoleEnd.ConsoleGone)
+                var copy = await ChunkCopy.CopyAsync(console.Connection.Stream, new ToViewer(this, console.Updates), BufferBytes, stop.Token).ConfigureAwait(false);
+                error = copy.Error;
+                if (copy.End is ChunkCopyEnd.DeliveryFailed or ChunkCopyEnd.Cancelled)
                 {
-                    outcome = end == ConsoleEnd.ViewerFailed ? SpliceOutcome.ViewerFailed : SpliceOutcome.Cancelled;
+                    outcome = copy.End == ChunkCopyEnd.DeliveryFailed ? SpliceOutcome.ViewerFailed : SpliceOutcome.Cancelled;
                     break;
                 }
 
+                // The console closed or failed: the VM may be rebooting or migrating.
                 if (await console.Connection.ClosedForIdlenessAsync(stop.Token).ConfigureAwait(false) is { } idleClose)
                 {
                     // xapi closed it for want of keyboard or mouse input (docs/xapi-console-protocol.md, "Console
@@ -233,12 +238,25 @@ internal sealed partial class HoldingRelay(
         return true;
     }
 
-    private async Task WriteViewerAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private async ValueTask WriteViewerAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         _writingViewer = true;
         await viewer.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         await viewer.FlushAsync(cancellationToken).ConfigureAwait(false);
         _writingViewer = false;
         _activity.ToViewer(data.Length);
+    }
+
+    /// <summary>
+    /// The console-to-viewer direction: each chunk is followed by the console's tracker (which may set Tight's reset bits
+    /// in it) before it is written, so the relay knows at any moment whether the viewer stands between two messages.
+    /// </summary>
+    private readonly struct ToViewer(HoldingRelay relay, RfbServerMessageTracker updates) : IChunkSink
+    {
+        public ValueTask DeliverAsync(Memory<byte> chunk, CancellationToken cancellationToken)
+        {
+            updates.Advance(chunk.Span);
+            return relay.WriteViewerAsync(chunk, cancellationToken);
+        }
     }
 }

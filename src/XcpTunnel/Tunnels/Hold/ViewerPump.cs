@@ -1,4 +1,3 @@
-using System.Buffers;
 using XcpTunnel.Protocol.Rfb.Relay;
 using XcpTunnel.Protocol.Streams;
 
@@ -50,55 +49,13 @@ internal sealed class ViewerPump(Stream viewer, RfbClientMessageTracker tracker,
     /// <summary>Reads the viewer until it closes (returns null) or fails (returns the error); cancellation ends it quietly.</summary>
     public async Task<Exception?> RunAsync(CancellationToken cancellationToken)
     {
-        byte[]? buffer = null;
-        try
-        {
-            while (true)
-            {
-                if (buffer is null)
-                {
-                    // Wait for data before renting: viewers are quiet most of the time.
-                    await viewer.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-                    buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
-                }
-
-                int read = await viewer.ReadAsync(buffer.AsMemory(0, BufferBytes), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return null;
-                }
-
-                carried(read);
-                await PassAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-
-                // A full buffer or a full TLS record (a VeNCrypt viewer) means a bulk transfer: keep the buffer and
-                // read on, as the plain splice does; anything else gives it back before waiting.
-                if (read != BufferBytes && read != RecordGathering.FlowingReadBytes)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = null;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
-        {
-            return ex;
-        }
-        finally
-        {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
+        var copy = await ChunkCopy.CopyAsync(viewer, new Delivery(this), BufferBytes, cancellationToken).ConfigureAwait(false);
+        return copy.Error;
     }
 
-    private async Task PassAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private async ValueTask PassAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        carried(data.Length);
         while (!data.IsEmpty)
         {
             if (tracker.AtBoundary)
@@ -134,5 +91,10 @@ internal sealed class ViewerPump(Stream viewer, RfbClientMessageTracker tracker,
                 Volatile.Read(ref _request).TrySetResult();
             }
         }
+    }
+
+    private readonly struct Delivery(ViewerPump pump) : IChunkSink
+    {
+        public ValueTask DeliverAsync(Memory<byte> chunk, CancellationToken cancellationToken) => pump.PassAsync(chunk, cancellationToken);
     }
 }
