@@ -200,7 +200,8 @@ internal static class AbuseScenarios
         }
     }
 
-    private static async Task<bool> HealthzAsync(IPEndPoint health)
+    /// <summary>A monitoring check: true when <c>/healthz</c> answered a success within 5 s.</summary>
+    public static async Task<bool> HealthzAsync(IPEndPoint health)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
