@@ -80,9 +80,13 @@ public sealed class ConsoleDialer
         {
             try
             {
-                var stream = await ConnectAsync(console.Location, session, stages, cancellationToken).ConfigureAwait(false);
                 // What the viewer sends is watched as xapi's idle timeout watches it, to recognise that close later.
+                // The watch's clock starts before the CONNECT goes out: xapi starts its own once it has answered, so
+                // this one never runs behind it. Started after the reply and the VNC server's first bytes, it once
+                // lagged by more than the recognition's tolerance (a cold daemon on a busy machine) and a pool's idle
+                // close was taken for a lost console and dialled again.
                 var input = new RfbInputWatch(_time);
+                var stream = await ConnectAsync(console.Location, session, stages, cancellationToken).ConfigureAwait(false);
                 stream.WriteObserver = input.Observe;
                 return new ConsoleConnection(stream, console, input, Pool, _time);
             }

@@ -167,7 +167,16 @@ public sealed partial class RpcWireTests
 
         Task<(string Head, string Body)> waiting = client.PostAsync("/jsonrpc",
             $$"""{"jsonrpc":"2.0","method":"event.from","params":["{{session}}",["VM"],"{{token}}",5.0],"id":2}""");
-        await Task.Delay(100);
+        // Once the pool has the call, nothing has changed since the token: only a change may answer it (the 5 s
+        // timeout is far off), so the reply must carry the migration made after it.
+        using (var deadline = new CancellationTokenSource(RawHostClient.Timeout))
+        {
+            while (pool.Counters.Calls("event.from") < 2)
+            {
+                await Task.Delay(10, deadline.Token);
+            }
+        }
+
         Assert.False(waiting.IsCompleted);
         pool.Migrate(vm, pool.Hosts[1]);
 

@@ -23,7 +23,8 @@ internal sealed class PoolFixture : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; } = new();
 
-    public static async Task<PoolFixture> StartAsync(int hosts = 1, bool ipv6Host = false, TimeProvider? timeProvider = null)
+    public static async Task<PoolFixture> StartAsync(
+        int hosts = 1, bool ipv6Host = false, TimeProvider? timeProvider = null, SimulatedXapiVersion version = SimulatedXapiVersion.XcpNg83)
     {
         var options = new SimulatedPoolOptions
         {
@@ -33,6 +34,7 @@ internal sealed class PoolFixture : IAsyncDisposable
             Password = Password,
             LoginFailureDelay = TimeSpan.FromMilliseconds(50),
             TimeProvider = timeProvider ?? TimeProvider.System,
+            Version = version,
         };
         return new PoolFixture(await SimulatedPool.StartAsync(options, CancellationToken.None).Bounded());
     }

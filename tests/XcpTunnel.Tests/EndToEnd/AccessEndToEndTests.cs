@@ -27,17 +27,22 @@ public sealed class AccessEndToEndTests
         // sshd connects to the socket as the logged-in user, who must be able to reach it.
         File.SetUnixFileMode(sockets.Path, (UnixFileMode)Convert.ToInt32("755", 8));
         var socketPath = sockets.File("web.sock");
-        var port = TestPorts.Free();
-        var config = lab.WriteConfig(new JsonObject
-        {
-            ["Pools"] = new JsonObject { ["lab"] = lab.PoolEntry() },
-            ["Tunnels"] = new JsonObject
+        var port = 0;
+        await using var serve = await ServeProcess.StartAsync(
+            () =>
             {
-                ["web"] = Tunnel("127.0.0.1:" + port, alice.Name),
-                ["websock"] = Tunnel("unix:" + socketPath, alice.Name),
+                port = TestPorts.Free();
+                return lab.WriteConfig(new JsonObject
+                {
+                    ["Pools"] = new JsonObject { ["lab"] = lab.PoolEntry() },
+                    ["Tunnels"] = new JsonObject
+                    {
+                        ["web"] = Tunnel("127.0.0.1:" + port, alice.Name),
+                        ["websock"] = Tunnel("unix:" + socketPath, alice.Name),
+                    },
+                });
             },
-        });
-        await using var serve = await ServeProcess.StartAsync(config, ["web", "websock"]);
+            ["web", "websock"]);
         await using var sshd = await SshServer.StartAsync(CancellationToken.None).WaitAsync(TestTimeout);
 
         foreach (var (tunnel, forward) in new (string, Func<TestUser, Task<SshForward>>)[]

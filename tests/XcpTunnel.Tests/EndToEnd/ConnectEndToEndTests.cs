@@ -20,11 +20,11 @@ public sealed class ConnectEndToEndTests
         await using var pool = await StartPoolAsync();
         pool.AddVm("web01", backend: ConsoleBackend.Tcp(xvnc.Host, xvnc.Port));
         using var directory = TemporaryDirectory.Create("xcptunnel-connect-");
-        var port = TestPorts.Free();
+        var passwordFile = ConnectProcess.WritePasswordFile(directory);
+        var port = 0;
+        await using var connect = await TestPorts.BindingAsync(() => ConnectProcess.StartAsync(ConnectProcess.Arguments(
+            pool, "web01", passwordFile, "--listen", ConnectProcess.ListenArgument(port = TestPorts.Free()), "--once")));
         Assert.True(port >= VncClients.FirstDisplayPort);
-        var arguments = ConnectProcess.Arguments(
-            pool, "web01", ConnectProcess.WritePasswordFile(directory), "--listen", ConnectProcess.ListenArgument(port), "--once");
-        await using var connect = await ConnectProcess.StartAsync(arguments);
 
         var captured = await VncClients.GvncCaptureAsync("127.0.0.1", port, CancellationToken.None).Bounded();
 
@@ -44,12 +44,25 @@ public sealed class ConnectEndToEndTests
         pool.AddVm("web01", backend: ConsoleBackend.Tcp(xvnc.Host, xvnc.Port));
         using var directory = TemporaryDirectory.Create("xcptunnel-connect-");
         var command = ConnectProcess.Arguments(pool, "web01", ConnectProcess.WritePasswordFile(directory), "--stdio").Prepend("dotnet");
-        var port = TestPorts.Free();
         // socat splits its address on ':' and ','; the URL's colons are escaped as its manual says.
         var exec = "EXEC:" + string.Join(' ', command).Replace(":", "\\:", StringComparison.Ordinal);
-        await using var socat = Processes.Start(new ProcessSpec(
-            PeerProgram.Socat.Require(), ["-d", string.Create(CultureInfo.InvariantCulture, $"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr"), exec]));
-        await WaitForListenerAsync(port, socat);
+        var (socat, port) = await TestPorts.BindingAsync(async () =>
+        {
+            var port = TestPorts.Free();
+            var socat = Processes.Start(new ProcessSpec(
+                PeerProgram.Socat.Require(), ["-d", string.Create(CultureInfo.InvariantCulture, $"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr"), exec]));
+            try
+            {
+                await WaitForListenerAsync(port, socat);
+                return (socat, port);
+            }
+            catch
+            {
+                await socat.DisposeAsync();
+                throw;
+            }
+        });
+        await using var _ = socat;
 
         var snapshot = await VncClients.VncSnapshotAsync("127.0.0.1", port, CancellationToken.None).Bounded();
 

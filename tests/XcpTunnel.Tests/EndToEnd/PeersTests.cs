@@ -195,10 +195,7 @@ public sealed class PeersTests
     public async Task RunningProcess_Disposed_StopsItWithSigterm()
     {
         var running = Processes.Start(new ProcessSpec("/bin/sh", ["-c", "trap 'echo terminated; exit 0' TERM; echo ready; while :; do sleep 0.05; done"]));
-        while (!running.StandardOutput.Contains("ready", StringComparison.Ordinal))
-        {
-            await Task.Delay(20).WaitAsync(TestTimeout);
-        }
+        await running.WaitForOutputAsync("ready", TestTimeout);
 
         await running.DisposeAsync().AsTask().WaitAsync(TestTimeout);
 

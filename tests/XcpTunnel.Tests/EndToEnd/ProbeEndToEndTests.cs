@@ -22,14 +22,19 @@ public sealed class ProbeEndToEndTests
         await using var lab = await CliPool.StartAsync();
         lab.Pool.AddVm("web01", backend: ConsoleBackend.QemuTestCard());
         lab.Pool.AddVm("db01", powerState: SimulatedPowerState.Halted);
-        var ports = new Dictionary<string, int> { ["web"] = TestPorts.Free(), ["db"] = TestPorts.Free() };
-        var config = lab.WriteConfig(new JsonObject
-        {
-            ["Pools"] = new JsonObject { ["lab"] = lab.PoolEntry() },
-            ["Tunnels"] = new JsonObject { ["web"] = CliPool.Tunnel("web01", ports["web"]), ["db"] = CliPool.Tunnel("db01", ports["db"]) },
-            ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 2 },
-        });
-        await using var serve = await ServeProcess.StartAsync(config, ports.Keys);
+        var ports = new Dictionary<string, int>();
+        await using var serve = await ServeProcess.StartAsync(
+            () =>
+            {
+                ports = new Dictionary<string, int> { ["web"] = TestPorts.Free(), ["db"] = TestPorts.Free() };
+                return lab.WriteConfig(new JsonObject
+                {
+                    ["Pools"] = new JsonObject { ["lab"] = lab.PoolEntry() },
+                    ["Tunnels"] = new JsonObject { ["web"] = CliPool.Tunnel("web01", ports["web"]), ["db"] = CliPool.Tunnel("db01", ports["db"]) },
+                    ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 2 },
+                });
+            },
+            ["web", "db"]);
 
         var running = await CliPool.RunAsync(["probe", $"127.0.0.1:{ports["web"]}", .. Relaxed]);
         var halted = await CliPool.RunAsync("probe", $"127.0.0.1:{ports["db"]}");

@@ -27,22 +27,28 @@ public sealed class ServeEndToEndTests
         pool.AddVm("kamal-CentOS-5.3x64", residentOn: pool.Hosts[1], backend: ConsoleBackend.Tcp(xvnc.Host, xvnc.Port));
         pool.AddVm("pv01", backend: ConsoleBackend.Vncterm());
         var halted = pool.AddVm("web01", powerState: SimulatedPowerState.Halted);
-        var ports = new Dictionary<string, int> { ["centos"] = TestPorts.Free(), ["pv"] = TestPorts.Free(), ["web"] = TestPorts.Free() };
-        var poolEntry = lab.PoolEntry();
-        // A pool member's URL, not the coordinator's: the daemon must follow HOST_IS_SLAVE on its own.
-        poolEntry["Url"] = pool.Hosts[1].Url.ToString();
-        var config = lab.WriteConfig(new JsonObject
-        {
-            ["Pools"] = new JsonObject { ["lab"] = poolEntry },
-            ["Tunnels"] = new JsonObject
+        string[] tunnels = ["centos", "pv", "web"];
+        var ports = new Dictionary<string, int>();
+        await using var serve = await ServeProcess.StartAsync(
+            () =>
             {
-                ["centos"] = CliPool.Tunnel("kamal-CentOS-5.3x64", ports["centos"]),
-                ["pv"] = CliPool.Tunnel("pv01", ports["pv"]),
-                ["web"] = CliPool.Tunnel(halted.Uuid, ports["web"]),
+                ports = tunnels.ToDictionary(t => t, _ => TestPorts.Free());
+                var poolEntry = lab.PoolEntry();
+                // A pool member's URL, not the coordinator's: the daemon must follow HOST_IS_SLAVE on its own.
+                poolEntry["Url"] = pool.Hosts[1].Url.ToString();
+                return lab.WriteConfig(new JsonObject
+                {
+                    ["Pools"] = new JsonObject { ["lab"] = poolEntry },
+                    ["Tunnels"] = new JsonObject
+                    {
+                        ["centos"] = CliPool.Tunnel("kamal-CentOS-5.3x64", ports["centos"]),
+                        ["pv"] = CliPool.Tunnel("pv01", ports["pv"]),
+                        ["web"] = CliPool.Tunnel(halted.Uuid, ports["web"]),
+                    },
+                    ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 2 },
+                });
             },
-            ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 2 },
-        });
-        await using var serve = await ServeProcess.StartAsync(config, ports.Keys);
+            tunnels);
 
         var captured = await VncClients.GvncCaptureAsync("127.0.0.1", ports["centos"], CancellationToken.None).Bounded();
         Assert.True(captured.FractionNear(XvncRoot, 8) >= 0.95, $"gvnccapture through the tunnel saw {captured.Describe()}");

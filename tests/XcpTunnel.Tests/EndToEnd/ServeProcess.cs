@@ -22,6 +22,18 @@ internal sealed class ServeProcess : IAsyncDisposable
             ["serve", "--config", configPath],
             output => tunnels.All(t => output.Contains($"Tunnel {t} listening", StringComparison.Ordinal)));
 
+    /// <summary>
+    /// Runs <c>serve</c> on the configuration <paramref name="writeConfig"/> writes, on ports it picks with
+    /// <see cref="TestPorts.Free"/>, until the tunnels named and the health endpoint listen. When another process took
+    /// one of the ports before <c>serve</c> bound it, the configuration is written again (new ports) and <c>serve</c>
+    /// started again.
+    /// </summary>
+    public static Task<ServeProcess> StartAsync(Func<string> writeConfig, IReadOnlyCollection<string> tunnels) =>
+        TestPorts.BindingAsync(() => StartAsync(
+            ["serve", "--config", writeConfig()],
+            output => tunnels.All(t => output.Contains($"Tunnel {t} listening", StringComparison.Ordinal))
+                && output.Contains("Health endpoint listening", StringComparison.Ordinal)));
+
     /// <summary>Runs <c>xcptunnel <paramref name="arguments"/></c> until its standard output satisfies <paramref name="isReady"/>.</summary>
     public static Task<ServeProcess> StartAsync(IReadOnlyList<string> arguments, Func<string, bool> isReady) =>
         StartAsync(Command(arguments), isReady);

@@ -24,9 +24,10 @@ public sealed class ViewersEndToEndTests
     {
         await using var lab = await CliPool.StartAsync();
         lab.Pool.AddVm("db01", powerState: SimulatedPowerState.Halted);
-        var port = TestPorts.Free();
-        var config = lab.WriteConfig(Config(lab, new JsonObject { ["Listen"] = $"127.0.0.1:{port}", ["Pool"] = "lab", ["Vm"] = "db01" }));
-        await using var serve = await ServeProcess.StartAsync(config, ["db01"]);
+        var port = 0;
+        await using var serve = await ServeProcess.StartAsync(
+            () => lab.WriteConfig(Config(lab, new JsonObject { ["Listen"] = $"127.0.0.1:{port = TestPorts.Free()}", ["Pool"] = "lab", ["Vm"] = "db01" })),
+            ["db01"]);
 
         ShownFailure Show(StockViewer viewer) =>
             StockViewers.ShownFailureAsync(viewer, "127.0.0.1", port, null, CancellationToken.None).WaitAsync(TestTimeout).GetAwaiter().GetResult();
@@ -55,13 +56,14 @@ public sealed class ViewersEndToEndTests
         await using var xvnc = await XvncServer.StartAsync(Teal, 640, 480, CancellationToken.None).WaitAsync(TestTimeout);
         await using var lab = await CliPool.StartAsync();
         lab.Pool.AddVm("web01", backend: ConsoleBackend.Tcp(xvnc.Host, xvnc.Port));
-        var port = TestPorts.Free();
+        var port = 0;
         // The tunnel reads the very file vncpasswd wrote for the viewer.
-        var config = lab.WriteConfig(Config(lab, new JsonObject
-        {
-            ["Listen"] = $"127.0.0.1:{port}", ["Pool"] = "lab", ["Vm"] = "web01", ["VncPasswordFile"] = right,
-        }));
-        await using var serve = await ServeProcess.StartAsync(config, ["web01"]);
+        await using var serve = await ServeProcess.StartAsync(
+            () => lab.WriteConfig(Config(lab, new JsonObject
+            {
+                ["Listen"] = $"127.0.0.1:{port = TestPorts.Free()}", ["Pool"] = "lab", ["Vm"] = "web01", ["VncPasswordFile"] = right,
+            })),
+            ["web01"]);
 
         await using (var viewer = await TigerVncViewer.StartAsync("127.0.0.1", port, new TigerVncOptions { PasswordFile = right }, CancellationToken.None))
         {
@@ -95,16 +97,17 @@ public sealed class ViewersEndToEndTests
         await using var xvnc = await XvncServer.StartAsync(Teal, 640, 480, CancellationToken.None).WaitAsync(TestTimeout);
         await using var lab = await CliPool.StartAsync();
         lab.Pool.AddVm("web01", backend: ConsoleBackend.Tcp(xvnc.Host, xvnc.Port));
-        var port = TestPorts.Free();
-        var config = lab.WriteConfig(Config(lab, new JsonObject
-        {
-            ["Listen"] = $"127.0.0.1:{port}",
-            ["Pool"] = "lab",
-            ["Vm"] = "web01",
-            ["VncPasswordFile"] = password,
-            ["ViewerTls"] = new JsonObject { ["CertificateFile"] = certificateFile, ["KeyFile"] = keyFile },
-        }));
-        await using var serve = await ServeProcess.StartAsync(config, ["web01"]);
+        var port = 0;
+        await using var serve = await ServeProcess.StartAsync(
+            () => lab.WriteConfig(Config(lab, new JsonObject
+            {
+                ["Listen"] = $"127.0.0.1:{port = TestPorts.Free()}",
+                ["Pool"] = "lab",
+                ["Vm"] = "web01",
+                ["VncPasswordFile"] = password,
+                ["ViewerTls"] = new JsonObject { ["CertificateFile"] = certificateFile, ["KeyFile"] = keyFile },
+            })),
+            ["web01"]);
 
         var options = new TigerVncOptions { PasswordFile = password, SecurityTypes = ["X509Vnc"], X509CA = caFile };
         await using var viewer = await TigerVncViewer.StartAsync("127.0.0.1", port, options, CancellationToken.None);

@@ -15,17 +15,16 @@ public sealed class HealthServeProcessTests
     {
         await using var lab = await CliPool.StartAsync();
         lab.Pool.AddVm("pv01", backend: ConsoleBackend.Vncterm());
-        var healthPort = TestPorts.Free();
-        var config = lab.WriteConfig(new JsonObject
-        {
-            ["Pools"] = new JsonObject { ["lab"] = lab.PoolEntry() },
-            ["Tunnels"] = new JsonObject { ["pv"] = CliPool.Tunnel("pv01", TestPorts.Free()) },
-            ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{healthPort}" },
-            ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 2 },
-        });
+        var healthPort = 0;
         await using var serve = await ServeProcess.StartAsync(
-            ["serve", "--config", config],
-            output => output.Contains("Health endpoint listening", StringComparison.Ordinal));
+            () => lab.WriteConfig(new JsonObject
+            {
+                ["Pools"] = new JsonObject { ["lab"] = lab.PoolEntry() },
+                ["Tunnels"] = new JsonObject { ["pv"] = CliPool.Tunnel("pv01", TestPorts.Free()) },
+                ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{healthPort = TestPorts.Free()}" },
+                ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 2 },
+            }),
+            ["pv"]);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}/"), Timeout = TestTimeouts.Default };
 
         using var response = await http.GetAsync(new Uri("healthz", UriKind.Relative)).Bounded();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using XcpTunnel.Configuration;
 using XcpTunnel.Daemon;
@@ -20,6 +21,7 @@ internal sealed class TunnelFixture : IAsyncDisposable
     public const string Password = "tunnel-test-Pa55";
 
     private readonly List<TunnelListener> _listeners = [];
+    private readonly Channel<TunnelConnectionResult> _closed = Channel.CreateUnbounded<TunnelConnectionResult>();
     private PoolRegistry? _pools;
 
     private TunnelFixture(SimulatedPool pool) => Pool = pool;
@@ -78,13 +80,17 @@ internal sealed class TunnelFixture : IAsyncDisposable
         var logger = LoggerFactory().CreateLogger("XcpTunnel.Tunnels");
         var dialer = new ConsoleDialer(Pools["lab"], Timeouts.ConnectReply);
         ConsoleDial dial = ct => dialer.DialAsync(vm, ct);
-        var handler = new TunnelConnectionHandler(settings, WrapDial?.Invoke(dial) ?? dial, Timeouts, Time, logger);
+        var handler = new TunnelConnectionHandler(
+            settings, WrapDial?.Invoke(dial) ?? dial, Timeouts, Time, logger, closed: result => _closed.Writer.TryWrite(result));
         var listener = TunnelListener.Start(handler, logger);
         _listeners.Add(listener);
         return listener;
     }
 
     public async Task<FakeViewer> ViewerAsync(TunnelListener tunnel) => await FakeViewer.ConnectAsync(tunnel.EndPoints[0]);
+
+    /// <summary>How the next connection (of any of this fixture's tunnels) ended, waiting for it to end.</summary>
+    public async Task<TunnelOutcome> NextOutcomeAsync() => (await _closed.Reader.ReadAsync().AsTask().Bounded()).Outcome;
 
     /// <summary>The first log line containing <paramref name="fragment"/>, waiting for it (lines are written as connections end).</summary>
     public async Task<string> WaitForLogAsync(string fragment)

@@ -18,14 +18,11 @@ public sealed class ReloadTests
     {
         await using var pool = await SystemdTestPool.StartAsync();
         await using var notify = new NotifyListener();
-        var ports = new Dictionary<string, int> { ["keep"] = TestPorts.Free(), ["drop"] = TestPorts.Free(), ["change"] = TestPorts.Free(), ["add"] = TestPorts.Free() };
-        var healthPort = TestPorts.Free();
-        pool.WriteConfig(Tunnels(("keep", "echo"), ("drop", "qemu"), ("change", "qemu")), healthPort);
-        var spec = ServeProcess.Command(["serve", "--config", pool.ConfigPath]) with
-        {
-            Environment = new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path },
-        };
-        await using var serve = await ServeProcess.StartAsync(spec, _ => true);
+        await using var started = await pool.ServeAsync(
+            notify, new Dictionary<string, string> { ["keep"] = "echo", ["drop"] = "qemu", ["change"] = "qemu" });
+        var (serve, healthPort) = (started.Serve, started.HealthPort);
+        // The tunnel the reload adds binds then: a port picked now, as a systemd unit's operator would.
+        var ports = new Dictionary<string, int>(started.Ports) { ["add"] = TestPorts.Free() };
         await notify.NextAsync("READY=1");
 
         await using var kept = await ConnectAsync("keep");
@@ -96,14 +93,8 @@ public sealed class ReloadTests
     {
         await using var pool = await SystemdTestPool.StartAsync();
         await using var notify = new NotifyListener();
-        var keepPort = TestPorts.Free();
-        var healthPort = TestPorts.Free();
-        pool.WriteConfig(new Dictionary<string, (string, int)> { ["keep"] = ("echo", keepPort) }, healthPort);
-        var spec = ServeProcess.Command(["serve", "--config", pool.ConfigPath]) with
-        {
-            Environment = new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = notify.Path },
-        };
-        await using var serve = await ServeProcess.StartAsync(spec, _ => true);
+        await using var started = await pool.ServeAsync(notify, new Dictionary<string, string> { ["keep"] = "echo" });
+        var (serve, keepPort, healthPort) = (started.Serve, started.Ports["keep"], started.HealthPort);
         await notify.NextAsync("READY=1");
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();

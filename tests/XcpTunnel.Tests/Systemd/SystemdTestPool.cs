@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using XcpTunnel.Protocol.Rfb;
 using XcpTunnel.Simulator;
+using XcpTunnel.Tests.EndToEnd;
 using XcpTunnel.Tests.Cli;
 using XcpTunnel.Tests.EndToEnd.Peers;
 using XcpTunnel.Tests.Support;
@@ -62,6 +63,31 @@ internal sealed class SystemdTestPool : IAsyncDisposable
         return ConfigPath;
     }
 
+    /// <summary>
+    /// Writes a configuration of <paramref name="tunnels"/> (name, VM), each on a loopback port picked here, and starts
+    /// <c>serve</c> on it, as systemd would (<c>NOTIFY_SOCKET</c> is <paramref name="notify"/>, plus
+    /// <paramref name="environment"/>); returns once every listener is bound. A port another process took between the
+    /// pick and the bind ends that <c>serve</c>; the ports are then picked again.
+    /// </summary>
+    public Task<StartedServe> ServeAsync(
+        NotifyListener notify,
+        IReadOnlyDictionary<string, string> tunnels,
+        Action<JsonObject>? edit = null,
+        IReadOnlyDictionary<string, string?>? environment = null) =>
+        TestPorts.BindingAsync(async () =>
+        {
+            var ports = tunnels.Keys.ToDictionary(t => t, _ => TestPorts.Free(), StringComparer.Ordinal);
+            var healthPort = TestPorts.Free();
+            WriteConfig(tunnels.ToDictionary(t => t.Key, t => (t.Value, ports[t.Key])), healthPort, edit);
+            var variables = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>()) { ["NOTIFY_SOCKET"] = notify.Path };
+            var spec = ServeProcess.Command(["serve", "--config", ConfigPath]) with { Environment = variables };
+            // "Serving" follows every tunnel's bind; the health endpoint says when it is bound.
+            var serve = await ServeProcess.StartAsync(
+                spec,
+                output => output.Contains("Serving ", StringComparison.Ordinal) && output.Contains("Health endpoint listening", StringComparison.Ordinal));
+            return new StartedServe(serve, ports, healthPort);
+        });
+
     public ValueTask DisposeAsync() => _lab.DisposeAsync();
 
     private static async Task EchoAsync(Stream console, CancellationToken cancellationToken)
@@ -74,4 +100,10 @@ internal sealed class SystemdTestPool : IAsyncDisposable
             await console.FlushAsync(cancellationToken);
         }
     }
+}
+
+/// <summary>A <c>serve</c> started by <see cref="SystemdTestPool.ServeAsync"/>, with the ports it was given.</summary>
+internal sealed record StartedServe(ServeProcess Serve, IReadOnlyDictionary<string, int> Ports, int HealthPort) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Serve.DisposeAsync();
 }

@@ -3,6 +3,7 @@ using XcpTunnel.Access;
 using XcpTunnel.Protocol.Rfb;
 using XcpTunnel.Protocol.Rfb.Server;
 using XcpTunnel.Tests.Support;
+using XcpTunnel.Tunnels;
 
 namespace XcpTunnel.Tests.Tunnels;
 
@@ -23,7 +24,7 @@ public sealed class TunnelAccessTests
         var logged = await fixture.WaitForLogAsync("refused a viewer (access_denied)");
         Assert.Contains($"uid {CurrentUser.Uid} ({Environment.UserName}) from 127.0.0.1:", logged, StringComparison.Ordinal);
         Assert.Contains("may not open tunnel t1 (VM web01)", logged, StringComparison.Ordinal);
-        await fixture.WaitForLogAsync("outcome access_denied");
+        Assert.Equal(TunnelOutcome.AccessDenied, await fixture.NextOutcomeAsync());
         Assert.Equal((0, 0), fixture.PoolCost);
     }
 
@@ -69,7 +70,7 @@ public sealed class TunnelAccessTests
 
         Assert.Equal("wrong VNC password", (await connecting).Refusal);
         Assert.True(waited >= TimeSpan.FromSeconds(2), $"told after {waited}");
-        await fixture.WaitForLogAsync("outcome authentication_failed");
+        Assert.Equal(TunnelOutcome.AuthenticationFailed, await fixture.NextOutcomeAsync());
         Assert.Equal((0, 0), fixture.PoolCost);
     }
 

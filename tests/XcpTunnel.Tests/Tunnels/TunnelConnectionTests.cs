@@ -2,6 +2,7 @@ using XcpTunnel.Protocol.Rfb;
 using XcpTunnel.Protocol.Tls;
 using XcpTunnel.Simulator;
 using XcpTunnel.Tests.Support;
+using XcpTunnel.Tunnels;
 
 namespace XcpTunnel.Tests.Tunnels;
 
@@ -257,7 +258,7 @@ public sealed class TunnelConnectionTests
         await hostile.SendRawAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n" + new string('A', 4096));
 
         Assert.True(await hostile.IsClosedAsync());
-        await fixture.WaitForLogAsync("outcome viewer_protocol_error");
+        Assert.Equal(TunnelOutcome.ViewerProtocolError, await fixture.NextOutcomeAsync());
         Assert.Equal((0, 0), fixture.PoolCost);
         await using var next = await fixture.ViewerAsync(tunnel);
         Assert.True((await next.ConnectAsync()).Admitted);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using XcpTunnel.Protocol.Rfb;
 using XcpTunnel.Tests.Support;
+using XcpTunnel.Tunnels;
 
 namespace XcpTunnel.Tests.Tunnels;
 
@@ -87,7 +88,7 @@ public sealed class TunnelCostTests
 
         Assert.True(await closed);
         Assert.True(waited >= fixture.Timeouts.RfbMessage, $"closed after {waited}");
-        await fixture.WaitForLogAsync("outcome viewer_timeout");
+        Assert.Equal(TunnelOutcome.ViewerTimeout, await fixture.NextOutcomeAsync());
         Assert.Equal((0, 0), fixture.PoolCost);
     }
 
@@ -116,7 +117,7 @@ public sealed class TunnelCostTests
         await viewer.DisposeAsync();
 
         await cancelled.Task.Bounded();
-        await fixture.WaitForLogAsync("outcome viewer_left");
+        Assert.Equal(TunnelOutcome.ViewerLeft, await fixture.NextOutcomeAsync());
     }
 
     private static async Task WaitUntilIdleAsync(XcpTunnel.Tunnels.TunnelListener tunnel)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using System.Net.Sockets;
 using XcpTunnel.Tests.Support;
+using XcpTunnel.Tunnels;
 
 namespace XcpTunnel.Tests.Tunnels;
 
@@ -31,7 +32,7 @@ public sealed class TunnelLifecycleTests
         clock.Advance(TimeSpan.FromMilliseconds(1));
         await stopping.Bounded();
         Assert.True(await viewer.IsClosedAsync());
-        Assert.Contains(fixture.Logs.Lines, l => l.Contains("outcome shutdown", StringComparison.Ordinal));
+        Assert.Equal(TunnelOutcome.Shutdown, await fixture.NextOutcomeAsync());
     }
 
     [Fact]
@@ -44,15 +45,22 @@ public sealed class TunnelLifecycleTests
     }
 
     [Fact]
-    public async Task IdleTimeout_QuietTunnelIsClosed()
+    public async Task IdleTimeout_QuietTunnelIsClosedAtTheTimeout_NotBefore()
     {
         await using var fixture = await TunnelFixture.StartAsync();
+        var clock = new FakeTimeProvider();
+        fixture.Time = clock;
         fixture.Pool.AddVm("web01");
-        var tunnel = fixture.StartTunnel("web01", idleTimeout: TimeSpan.FromMilliseconds(300));
+        var idleTimeout = TimeSpan.FromSeconds(30);
+        var tunnel = fixture.StartTunnel("web01", idleTimeout: idleTimeout);
         await using var viewer = await fixture.ViewerAsync(tunnel);
         Assert.True((await viewer.ConnectAsync()).Admitted);
 
-        Assert.True(await viewer.IsClosedAsync());
-        await fixture.WaitForLogAsync("outcome idle_timeout");
+        var closed = viewer.IsClosedAsync();
+        var waited = await FakeClock.AdvanceUntilDoneAsync(clock, closed, TimeSpan.FromSeconds(1));
+
+        Assert.True(await closed);
+        Assert.True(waited >= idleTimeout, $"closed after {waited}");
+        Assert.Equal(TunnelOutcome.IdleTimeout, await fixture.NextOutcomeAsync());
     }
 }

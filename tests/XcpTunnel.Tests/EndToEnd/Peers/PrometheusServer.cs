@@ -26,7 +26,9 @@ internal sealed class PrometheusServer : IAsyncDisposable
     public string Log => _process.StandardError;
 
     /// <summary>Starts it scraping <paramref name="target"/>'s <c>/metrics</c> and waits until its API answers.</summary>
-    public static async Task<PrometheusServer> StartAsync(Uri target)
+    public static Task<PrometheusServer> StartAsync(Uri target) => TestPorts.BindingAsync(() => StartOnceAsync(target));
+
+    private static async Task<PrometheusServer> StartOnceAsync(Uri target)
     {
         ArgumentNullException.ThrowIfNull(target);
         var directory = TemporaryDirectory.Create("xcptunnel-prometheus-");

@@ -122,15 +122,19 @@ internal sealed class RunningProcess : IAsyncDisposable
     {
         var deadline = DateTime.UtcNow + timeout;
         // Either stream: a daemon logs to stderr, a command answers on stdout.
-        while (!(StandardOutput + StandardError).Contains(text, StringComparison.Ordinal))
+        bool Written() => (StandardOutput + StandardError).Contains(text, StringComparison.Ordinal);
+        while (!Written())
         {
-            if (DateTime.UtcNow > deadline || HasExited)
+            if (HasExited)
             {
-                await Task.Delay(100);
-                Assert.Fail(Describe($"no '{text}' in the output"));
+                // Its last lines may still be in the pipes: the pumps end at their EOF.
+                await pumps.WaitAsync(DrainTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                Assert.True(Written(), Describe($"exited with no '{text}' in the output"));
+                return;
             }
 
-            await Task.Delay(50);
+            Assert.True(DateTime.UtcNow <= deadline, Describe($"no '{text}' in the output"));
+            await Task.WhenAny(exited.Task, Task.Delay(50));
         }
     }
 

@@ -47,7 +47,12 @@ internal sealed class SshForward : IAsyncDisposable
         return StartAsync(server, user.Name, user.Key, socketPath, cancellationToken);
     }
 
-    private static async Task<SshForward> StartAsync(
+    // ssh binds the local port itself: picked here, so a port taken meanwhile is picked again.
+    private static Task<SshForward> StartAsync(
+        SshServer server, string userName, SshKeyPair key, string target, CancellationToken cancellationToken) =>
+        TestPorts.BindingAsync(() => StartOnceAsync(server, userName, key, target, cancellationToken));
+
+    private static async Task<SshForward> StartOnceAsync(
         SshServer server, string userName, SshKeyPair key, string target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);

@@ -41,30 +41,31 @@ internal sealed class ServedPool : IAsyncDisposable
     /// Starts <c>serve</c> with a pool entry (<paramref name="poolEntry"/>, default <see cref="CliPool.PoolEntry"/>)
     /// and a tunnel per pair of <paramref name="tunnels"/> (tunnel name, VM), each on a free loopback port.
     /// </summary>
-    public static async Task<ServedPool> StartAsync(CliPool lab, IReadOnlyDictionary<string, string> tunnels, JsonObject? poolEntry = null)
-    {
-        var ports = tunnels.Keys.ToDictionary(t => t, _ => TestPorts.Free(), StringComparer.Ordinal);
-        var health = TestPorts.Free();
-        var tunnelEntries = new JsonObject();
-        foreach (var (name, vm) in tunnels)
+    public static Task<ServedPool> StartAsync(CliPool lab, IReadOnlyDictionary<string, string> tunnels, JsonObject? poolEntry = null) =>
+        TestPorts.BindingAsync(async () =>
         {
-            tunnelEntries[name] = CliPool.Tunnel(vm, ports[name]);
-        }
+            var ports = tunnels.Keys.ToDictionary(t => t, _ => TestPorts.Free(), StringComparer.Ordinal);
+            var health = TestPorts.Free();
+            var tunnelEntries = new JsonObject();
+            foreach (var (name, vm) in tunnels)
+            {
+                tunnelEntries[name] = CliPool.Tunnel(vm, ports[name]);
+            }
 
-        var config = lab.WriteConfig(new JsonObject
-        {
-            ["Pools"] = new JsonObject { ["lab"] = poolEntry ?? lab.PoolEntry() },
-            ["Tunnels"] = tunnelEntries,
-            ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 1 },
-            // Not the default 9180: several daemons run at once, in this run and beside it.
-            ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{health}" },
+            var config = lab.WriteConfig(new JsonObject
+            {
+                ["Pools"] = new JsonObject { ["lab"] = poolEntry?.DeepClone() ?? lab.PoolEntry() },
+                ["Tunnels"] = tunnelEntries,
+                ["Timeouts"] = new JsonObject { ["DrainSeconds"] = 1 },
+                // Not the default 9180: several daemons run at once, in this run and beside it.
+                ["Health"] = new JsonObject { ["Listen"] = $"127.0.0.1:{health}" },
+            });
+            var serve = await ServeProcess.StartAsync(
+                ["serve", "--config", config],
+                output => ports.Keys.All(t => output.Contains($"Tunnel {t} listening", StringComparison.Ordinal))
+                    && output.Contains("Health endpoint listening", StringComparison.Ordinal));
+            return new ServedPool(lab, serve, ports, new Uri($"http://127.0.0.1:{health}/"));
         });
-        var serve = await ServeProcess.StartAsync(
-            ["serve", "--config", config],
-            output => ports.Keys.All(t => output.Contains($"Tunnel {t} listening", StringComparison.Ordinal))
-                && output.Contains("Health endpoint listening", StringComparison.Ordinal));
-        return new ServedPool(lab, serve, ports, new Uri($"http://127.0.0.1:{health}/"));
-    }
 
     public string Output => Serve.Process.StandardOutput + Serve.Process.StandardError;
 
