@@ -44,13 +44,12 @@ internal sealed class JsonRpcStreamReader
     private JsonNode? Root { get; set; }
 
     /// <summary>Reads the whole body and returns the reply object, its <c>result</c> cut to <paramref name="result"/>.</summary>
-    /// <exception cref="XapiTransportException">Not JSON, not an object, larger than <paramref name="maxBytes"/>.</exception>
-    public static async Task<JsonObject> ReadAsync(Stream body, XapiResultShape result, string host, long maxBytes, CancellationToken cancellationToken)
+    /// <exception cref="XapiTransportException">Not JSON, or not an object.</exception>
+    public static async Task<JsonObject> ReadAsync(Stream body, XapiResultShape result, string host, CancellationToken cancellationToken)
     {
         var parser = new JsonRpcStreamReader(result, host);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
         int start = 0, end = 0;
-        long total = 0;
         bool final = false;
         var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = JsonRpcCodec.MaxDepth + 2 });
         try
@@ -72,12 +71,6 @@ internal sealed class JsonRpcStreamReader
                 int read = await body.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
                 final = read == 0;
                 end += read;
-                total += read;
-                if (total > maxBytes)
-                {
-                    throw new XapiTransportException(
-                        XapiTransportFailure.MalformedReply, $"XAPI at {host} sent a reply larger than {maxBytes / (1024 * 1024)} MiB");
-                }
 
                 var reader = new Utf8JsonReader(buffer.AsSpan(start, end - start), final, state);
                 parser.Consume(ref reader);
