@@ -45,16 +45,22 @@ internal sealed class PoolDatabase
         }
     }
 
-    public void SetCoordinator(SimulatedHost host)
+    public void SetCoordinator(SimulatedHost host) => ChangePool(pool =>
+    {
+        if (!pool._hosts.Contains(host))
+        {
+            throw new ArgumentException($"{host} is not a host of this pool.", nameof(host));
+        }
+
+        pool.Coordinator = host;
+    });
+
+    /// <summary>Changes a field of the pool record; event watchers of the pool class see the mod, as with xapi's <c>pool.set_*</c>.</summary>
+    public void ChangePool(Action<PoolDatabase> change)
     {
         lock (Sync)
         {
-            if (!_hosts.Contains(host))
-            {
-                throw new ArgumentException($"{host} is not a host of this pool.", nameof(host));
-            }
-
-            Coordinator = host;
+            change(this);
             Events.Append(EventLog.PoolClass, EventLog.Mod, PoolRef, Records.Pool(this));
         }
     }
