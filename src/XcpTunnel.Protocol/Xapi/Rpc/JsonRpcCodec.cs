@@ -148,6 +148,6 @@ internal static class JsonRpcCodec
     private static bool IsNumber(JsonNode? node, long expected) =>
         node is JsonValue value && value.TryGetValue(out long actual) && actual == expected;
 
-    private static XapiTransportException Malformed(string host, string what) =>
+    internal static XapiTransportException Malformed(string host, string what) =>
         new(XapiTransportFailure.MalformedReply, $"XAPI at {host} sent a malformed JSON-RPC reply: {what}");
 }
