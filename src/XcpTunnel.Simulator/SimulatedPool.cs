@@ -75,14 +75,7 @@ public sealed class SimulatedPool : IAsyncDisposable
             }
         }
 
-        set
-        {
-            lock (_pool.Database.Sync)
-            {
-                _pool.Database.LimitConsoleSessions = value;
-                _pool.Database.Events.Append(EventLog.PoolClass, EventLog.Mod, _pool.Database.PoolRef, Records.Pool(_pool.Database));
-            }
-        }
+        set => _pool.Database.ChangePool(pool => pool.LimitConsoleSessions = value);
     }
 
     /// <summary>
@@ -100,14 +93,7 @@ public sealed class SimulatedPool : IAsyncDisposable
             }
         }
 
-        set
-        {
-            lock (_pool.Database.Sync)
-            {
-                _pool.Database.VmConsoleIdleTimeout = value;
-                _pool.Database.Events.Append(EventLog.PoolClass, EventLog.Mod, _pool.Database.PoolRef, Records.Pool(_pool.Database));
-            }
-        }
+        set => _pool.Database.ChangePool(pool => pool.VmConsoleIdleTimeout = value);
     }
 
     /// <summary>What the pool has seen (logins, calls, CONNECT statuses …).</summary>

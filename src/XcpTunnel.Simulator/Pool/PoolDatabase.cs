@@ -45,16 +45,22 @@ internal sealed class PoolDatabase
         }
     }
 
-    public void SetCoordinator(SimulatedHost host)
+    public void SetCoordinator(SimulatedHost host) => ChangePool(pool =>
+    {
+        if (!pool._hosts.Contains(host))
+        {
+            throw new ArgumentException($"{host} is not a host of this pool.", nameof(host));
+        }
+
+        pool.Coordinator = host;
+    });
+
+    /// <summary>Changes a field of the pool record; event watchers of the pool class see the mod, as with xapi's <c>pool.set_*</c>.</summary>
+    public void ChangePool(Action<PoolDatabase> change)
     {
         lock (Sync)
         {
-            if (!_hosts.Contains(host))
-            {
-                throw new ArgumentException($"{host} is not a host of this pool.", nameof(host));
-            }
-
-            Coordinator = host;
+            change(this);
             Events.Append(EventLog.PoolClass, EventLog.Mod, PoolRef, Records.Pool(this));
         }
     }
@@ -120,7 +126,7 @@ internal sealed class PoolDatabase
             }
             else
             {
-                Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+                VmChanged(vm);
             }
         }
     }
@@ -142,7 +148,7 @@ internal sealed class PoolDatabase
             }
             else
             {
-                Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+                VmChanged(vm);
             }
         }
     }
@@ -151,22 +157,17 @@ internal sealed class PoolDatabase
     /// Starts a halted VM on its home host as xapi reports it while xenopsd builds the domain: Running and resident,
     /// but with no console objects yet. <see cref="AddConsoles"/> adds them.
     /// </summary>
-    public void StartWithoutConsoles(SimulatedVm vm)
+    public void StartWithoutConsoles(SimulatedVm vm) => ChangeVm(vm, vm =>
     {
-        lock (Sync)
+        if (vm.ResidentOn is not null)
         {
-            RequireVm(vm);
-            if (vm.ResidentOn is not null)
-            {
-                throw new InvalidOperationException($"VM {vm} is {vm.PowerState} already.");
-            }
-
-            vm.PowerState = SimulatedPowerState.Running;
-            vm.ResidentOn = vm.HomeHost;
-            vm.DomId = _nextDomId++;
-            Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+            throw new InvalidOperationException($"VM {vm} is {vm.PowerState} already.");
         }
-    }
+
+        vm.PowerState = SimulatedPowerState.Running;
+        vm.ResidentOn = vm.HomeHost;
+        vm.DomId = _nextDomId++;
+    });
 
     /// <summary>Creates the consoles of a VM started by <see cref="StartWithoutConsoles"/>, if it still runs without.</summary>
     public void AddConsoles(SimulatedVm vm)
@@ -180,25 +181,22 @@ internal sealed class PoolDatabase
         }
     }
 
-    public void Rename(SimulatedVm vm, string nameLabel)
+    public void Rename(SimulatedVm vm, string nameLabel) => ChangeVm(vm, vm => vm.NameLabel = nameLabel);
+
+    public void SetTags(SimulatedVm vm, Func<IReadOnlyList<string>, IReadOnlyList<string>> change) => ChangeVm(vm, vm => vm.Tags = change(vm.Tags));
+
+    /// <summary>Changes a VM of this pool; event watchers of the VM class see the mod (none when the change throws).</summary>
+    private void ChangeVm(SimulatedVm vm, Action<SimulatedVm> change)
     {
         lock (Sync)
         {
             RequireVm(vm);
-            vm.NameLabel = nameLabel;
-            Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+            change(vm);
+            VmChanged(vm);
         }
     }
 
-    public void SetTags(SimulatedVm vm, Func<IReadOnlyList<string>, IReadOnlyList<string>> change)
-    {
-        lock (Sync)
-        {
-            RequireVm(vm);
-            vm.Tags = change(vm.Tags);
-            Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
-        }
-    }
+    private void VmChanged(SimulatedVm vm) => Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
 
     /// <summary>xapi's <c>VM.destroy</c>: only a VM with no domain (Halted or Suspended); its record is deleted.</summary>
     public void Destroy(SimulatedVm vm)
@@ -277,7 +275,7 @@ internal sealed class PoolDatabase
             Events.Append(EventLog.ConsoleClass, EventLog.Add, console.Ref, Records.Console(console));
         }
 
-        Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+        VmChanged(vm);
     }
 
     private void DeleteConsoles(SimulatedVm vm)
@@ -298,6 +296,6 @@ internal sealed class PoolDatabase
         DeleteConsoles(vm);
         vm.ResidentOn = null;
         vm.DomId = -1;
-        Events.Append(EventLog.VmClass, EventLog.Mod, vm.Ref, Records.Vm(this, vm));
+        VmChanged(vm);
     }
 }

@@ -71,25 +71,13 @@ internal static class JsonRpcCodec
             writer.WriteStartObject("error");
             writer.WriteNumber("code", 1);
             writer.WriteString("message", description[0]);
-            writer.WriteStartArray("data");
-            foreach (string p in description.Skip(1))
-            {
-                writer.WriteStringValue(p);
-            }
-
-            writer.WriteEndArray();
+            WriteStrings(writer, "data", description.Skip(1));
             writer.WriteEndObject();
         }
         else
         {
             writer.WriteNull("result");
-            writer.WriteStartArray("error");
-            foreach (string p in description)
-            {
-                writer.WriteStringValue(p);
-            }
-
-            writer.WriteEndArray();
+            WriteStrings(writer, "error", description);
         }
 
         writer.WritePropertyName("id");
@@ -107,13 +95,7 @@ internal static class JsonRpcCodec
             writer.WriteString("jsonrpc", "2.0");
         }
 
-        writer.WriteStartArray("error");
-        foreach (string p in description)
-        {
-            writer.WriteStringValue(p);
-        }
-
-        writer.WriteEndArray();
+        WriteStrings(writer, "error", description);
         writer.WriteNumber("id", 0);
     });
 
@@ -128,6 +110,17 @@ internal static class JsonRpcCodec
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> strings)
+    {
+        writer.WriteStartArray(name);
+        foreach (string s in strings)
+        {
+            writer.WriteStringValue(s);
+        }
+
+        writer.WriteEndArray();
     }
 
     private static void WriteValue(Utf8JsonWriter writer, object? value)

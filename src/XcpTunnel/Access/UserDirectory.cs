@@ -32,8 +32,7 @@ internal sealed class UserDirectory : IUserDirectory
     /// <inheritdoc/>
     public UserAccount? FindUser(string name)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        if (name.Contains('\0', StringComparison.Ordinal))
+        if (!CanBeAnEntryName(name))
         {
             return null;
         }
@@ -47,8 +46,7 @@ internal sealed class UserDirectory : IUserDirectory
     /// <inheritdoc/>
     public int? FindGroupId(string name)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        if (name.Contains('\0', StringComparison.Ordinal))
+        if (!CanBeAnEntryName(name))
         {
             return null;
         }
@@ -84,6 +82,14 @@ internal sealed class UserDirectory : IUserDirectory
                 throw new UserLookupException($"getgrouplist('{account.Name}'): more than {MaxGroups} groups");
             }
         }
+    }
+
+    // The C library reads a name up to its first NUL: one with a NUL in it names no entry, and must not be looked up
+    // as the shorter name before it.
+    private static bool CanBeAnEntryName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return !name.Contains('\0', StringComparison.Ordinal);
     }
 
     private UserAccount? FindAccount(int uid) =>

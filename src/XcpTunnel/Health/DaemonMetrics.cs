@@ -48,12 +48,9 @@ internal sealed class DaemonMetrics : IXapiCallObserver, IDisposable
             "xcptunnel_bytes_total",
             () => _tunnels.Values.SelectMany(t => t.ByteMeasurements()),
             description: "Bytes spliced between viewers and consoles, counted as they flow, by tunnel and direction.");
-        _handshake = _meter.CreateHistogram(
+        _handshake = DurationHistogram(
             "xcptunnel_handshake_duration_seconds",
-            unit: "s",
-            description: "From accepting a viewer to relaying the console's RFB security greeting, for connections that got that far.",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+            "From accepting a viewer to relaying the console's RFB security greeting, for connections that got that far.");
         _meter.CreateObservableCounter(
             "xcptunnel_xapi_logins_total",
             () => pools().Select(p => new Measurement<long>(p.Logins, Tag("pool", p.Options.Name))),
@@ -62,12 +59,7 @@ internal sealed class DaemonMetrics : IXapiCallObserver, IDisposable
             "xcptunnel_xapi_sessions",
             () => pools().Select(p => new Measurement<int>(p.IsLoggedIn ? 1 : 0, Tag("pool", p.Options.Name))),
             description: "Whether the daemon holds a live XAPI session for the pool (1) or not (0).");
-        _rpc = _meter.CreateHistogram(
-            "xcptunnel_xapi_rpc_duration_seconds",
-            unit: "s",
-            description: "Duration of XAPI calls, answered or failed, by pool and method.",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _rpc = DurationHistogram("xcptunnel_xapi_rpc_duration_seconds", "Duration of XAPI calls, answered or failed, by pool and method.");
         Probes = new ProbeMetrics(_meter);
         var generated = autoTunnels ?? (() => []);
         _meter.CreateObservableGauge(
@@ -97,6 +89,10 @@ internal sealed class DaemonMetrics : IXapiCallObserver, IDisposable
         Exporter.Dispose();
         _meter.Dispose();
     }
+
+    private Histogram<double> DurationHistogram(string name, string description) =>
+        _meter.CreateHistogram(
+            name, unit: "s", description: description, tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
 
     internal static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
 }

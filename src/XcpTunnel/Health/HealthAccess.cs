@@ -44,7 +44,7 @@ internal static class HealthAccess
         {
             if (!IsLocalHost(context.Request.Host))
             {
-                await RefuseAsync(
+                await HealthResponses.WriteTextAsync(
                     context,
                     StatusCodes.Status421MisdirectedRequest,
                     $"Host '{context.Request.Host.Value}' is not served here; use an IP address or localhost").ConfigureAwait(false);
@@ -53,7 +53,7 @@ internal static class HealthAccess
 
             if (Refusal(context, settings.AllowUsers, settings.AllowRemote, "the health endpoint") is { } refusal)
             {
-                await RefuseAsync(context, StatusCodes.Status403Forbidden, refusal).ConfigureAwait(false);
+                await HealthResponses.WriteTextAsync(context, StatusCodes.Status403Forbidden, refusal).ConfigureAwait(false);
                 return;
             }
 
@@ -66,14 +66,6 @@ internal static class HealthAccess
     {
         ArgumentNullException.ThrowIfNull(tunnel);
         return Refusal(context, tunnel.AllowUsers, tunnel.AllowRemote, $"tunnel '{tunnel.Name}'");
-    }
-
-    public static Task RefuseAsync(HttpContext context, int status, string reason)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(reason + "\n", context.RequestAborted);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -168,17 +167,11 @@ internal sealed class HealthService(
     private Task WriteHealthAsync(HttpContext context)
     {
         var problem = Unhealthy();
-        context.Response.StatusCode = problem is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync((problem ?? "ok") + "\n", context.RequestAborted);
+        return HealthResponses.WriteTextAsync(context, problem is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, problem ?? "ok");
     }
 
-    private Task WriteTunnelsAsync(HttpContext context)
-    {
-        context.Response.ContentType = "application/json; charset=utf-8";
-        return JsonSerializer.SerializeAsync(
-            context.Response.Body, Tunnels(), HealthJsonContext.Default.IReadOnlyListTunnelStatus, context.RequestAborted);
-    }
+    private Task WriteTunnelsAsync(HttpContext context) =>
+        HealthResponses.WriteJsonAsync(context, Tunnels(), HealthJsonContext.Default.IReadOnlyListTunnelStatus);
 
     private Task WriteMetricsAsync(HttpContext context)
     {

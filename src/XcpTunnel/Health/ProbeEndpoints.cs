@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using XcpTunnel.Daemon;
@@ -35,13 +34,13 @@ internal static class ProbeEndpoints
         if (probes.ProbeAsync(tunnel) is not { } probe)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
-            await WriteJsonAsync(context, new ProbeError($"no tunnel named '{tunnel}'"), ProbeJsonContext.Readable.ProbeError).ConfigureAwait(false);
+            await HealthResponses.WriteJsonAsync(context, new ProbeError($"no tunnel named '{tunnel}'"), ProbeJsonContext.Readable.ProbeError).ConfigureAwait(false);
             return;
         }
 
         var result = await probe.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         context.Response.StatusCode = result.IsUp ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-        await WriteJsonAsync(context, ProbeReport.Of(result), ProbeJsonContext.Readable.ProbeReport).ConfigureAwait(false);
+        await HealthResponses.WriteJsonAsync(context, ProbeReport.Of(result), ProbeJsonContext.Readable.ProbeReport).ConfigureAwait(false);
     }
 
     private static async Task WriteSnapshotAsync(HttpContext context, TunnelProbes probes, TunnelService tunnels)
@@ -54,14 +53,14 @@ internal static class ProbeEndpoints
 
         if (probes.ProbeAsync(tunnel) is not { } probe)
         {
-            await WriteTextAsync(context, StatusCodes.Status404NotFound, $"no tunnel named '{tunnel}'").ConfigureAwait(false);
+            await HealthResponses.WriteTextAsync(context, StatusCodes.Status404NotFound, $"no tunnel named '{tunnel}'").ConfigureAwait(false);
             return;
         }
 
         var result = await probe.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         if (result.Screen is not { } screen)
         {
-            await WriteTextAsync(context, StatusCodes.Status503ServiceUnavailable, result.Reason).ConfigureAwait(false);
+            await HealthResponses.WriteTextAsync(context, StatusCodes.Status503ServiceUnavailable, result.Reason).ConfigureAwait(false);
             return;
         }
 
@@ -81,22 +80,9 @@ internal static class ProbeEndpoints
             return false;
         }
 
-        await HealthAccess.RefuseAsync(context, StatusCodes.Status403Forbidden, refusal).ConfigureAwait(false);
+        await HealthResponses.WriteTextAsync(context, StatusCodes.Status403Forbidden, refusal).ConfigureAwait(false);
         return true;
     }
 
     private static string TunnelOf(HttpContext context) => context.Request.RouteValues["tunnel"] as string ?? string.Empty;
-
-    private static Task WriteJsonAsync<T>(HttpContext context, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
-    {
-        context.Response.ContentType = "application/json; charset=utf-8";
-        return JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
-    }
-
-    private static Task WriteTextAsync(HttpContext context, int status, string text)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(text + "\n", context.RequestAborted);
-    }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -15,14 +14,8 @@ namespace XcpTunnel.Protocol.Xapi.Rpc;
 /// </remarks>
 internal static class JsonRpcCodec
 {
-    /// <summary>Nesting deeper than this is not an XAPI value; it bounds the recursion below.</summary>
+    /// <summary>Nesting deeper than this is not an XAPI value.</summary>
     internal const int MaxDepth = 64;
-
-    private static readonly JsonDocumentOptions DocumentOptions = new()
-    {
-        MaxDepth = MaxDepth,
-        AllowDuplicateProperties = false,
-    };
 
     /// <summary>
     /// Writes <c>{"jsonrpc":"2.0","method":…,"params":[…],"id":…}</c> as UTF-8.
@@ -60,11 +53,12 @@ internal static class JsonRpcCodec
     }
 
     /// <summary>
-    /// Reads a reply and returns its result, or throws <see cref="XapiFailureException"/> for an
-    /// XAPI failure and <see cref="XapiTransportException"/> (<see cref="XapiTransportFailure.MalformedReply"/>)
-    /// for anything that is not a JSON-RPC reply to request <paramref name="expectedId"/>.
+    /// Interprets a reply read by <see cref="JsonRpcStreamReader"/>: returns its result, or throws
+    /// <see cref="XapiFailureException"/> for an XAPI failure and <see cref="XapiTransportException"/>
+    /// (<see cref="XapiTransportFailure.MalformedReply"/>) for anything that is not a JSON-RPC reply to request
+    /// <paramref name="expectedId"/>.
     /// </summary>
-    /// <param name="body">The HTTP reply body.</param>
+    /// <param name="reply">The reply object.</param>
     /// <param name="expectedId">The id the request was sent with.</param>
     /// <param name="host">Who sent the reply, for messages (such as <c>https://10.0.0.5</c>).</param>
     /// <remarks>
@@ -75,13 +69,6 @@ internal static class JsonRpcCodec
     /// v2 failure  {"jsonrpc": "2.0", "error": {"code": 1, "message": "CODE", "data": ["p1", …]}, "id": N}
     /// </code>
     /// </remarks>
-    public static JsonNode? ParseReply(ReadOnlyMemory<byte> body, long expectedId, string host) =>
-        Interpret(ParseObject(body, host), expectedId, host);
-
-    /// <summary>
-    /// Interprets a reply already parsed into an object (by <see cref="ParseReply"/>, or streamed in by
-    /// <see cref="JsonRpcStreamReader"/>): its result, or the failure it carries.
-    /// </summary>
     public static JsonNode? Interpret(JsonObject reply, long expectedId, string host)
     {
         if (BeforeDispatch(reply, expectedId, host) is { } refused)
@@ -161,69 +148,6 @@ internal static class JsonRpcCodec
     private static bool IsNumber(JsonNode? node, long expected) =>
         node is JsonValue value && value.TryGetValue(out long actual) && actual == expected;
 
-    private static JsonObject ParseObject(ReadOnlyMemory<byte> body, string host)
-    {
-        try
-        {
-            using JsonDocument document = JsonDocument.Parse(body, DocumentOptions);
-            return ToNode(document.RootElement, host) as JsonObject
-                ?? throw Malformed(host, "the reply is not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw Malformed(host, string.Create(
-                CultureInfo.InvariantCulture,
-                $"the body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})"));
-        }
-        catch (InvalidOperationException)
-        {
-            // GetString on a string that is not valid UTF-8.
-            throw Malformed(host, "the body contains text that is not valid UTF-8");
-        }
-    }
-
-    // Eager conversion into the value model (string, long, double, bool, object, array, null), so the
-    // nodes outlive the document and a bad value fails here instead of in the caller.
-    private static JsonNode? ToNode(JsonElement element, string host)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var obj = new JsonObject();
-                foreach (JsonProperty property in element.EnumerateObject())
-                {
-                    obj[property.Name] = ToNode(property.Value, host);
-                }
-
-                return obj;
-            case JsonValueKind.Array:
-                var array = new JsonArray();
-                foreach (JsonElement item in element.EnumerateArray())
-                {
-                    array.Add(ToNode(item, host));
-                }
-
-                return array;
-            case JsonValueKind.String:
-                return JsonValue.Create(element.GetString()!);
-            case JsonValueKind.Number:
-                if (element.TryGetInt64(out long integer))
-                {
-                    return JsonValue.Create(integer);
-                }
-
-                return element.TryGetDouble(out double real) && double.IsFinite(real)
-                    ? JsonValue.Create(real)
-                    : throw Malformed(host, "a number is out of range");
-            case JsonValueKind.True:
-                return JsonValue.Create(true);
-            case JsonValueKind.False:
-                return JsonValue.Create(false);
-            default:
-                return null;
-        }
-    }
-
-    private static XapiTransportException Malformed(string host, string what) =>
+    internal static XapiTransportException Malformed(string host, string what) =>
         new(XapiTransportFailure.MalformedReply, $"XAPI at {host} sent a malformed JSON-RPC reply: {what}");
 }

@@ -44,13 +44,12 @@ internal sealed class JsonRpcStreamReader
     private JsonNode? Root { get; set; }
 
     /// <summary>Reads the whole body and returns the reply object, its <c>result</c> cut to <paramref name="result"/>.</summary>
-    /// <exception cref="XapiTransportException">Not JSON, not an object, larger than <paramref name="maxBytes"/>.</exception>
-    public static async Task<JsonObject> ReadAsync(Stream body, XapiResultShape result, string host, long maxBytes, CancellationToken cancellationToken)
+    /// <exception cref="XapiTransportException">Not JSON, or not an object.</exception>
+    public static async Task<JsonObject> ReadAsync(Stream body, XapiResultShape result, string host, CancellationToken cancellationToken)
     {
         var parser = new JsonRpcStreamReader(result, host);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
         int start = 0, end = 0;
-        long total = 0;
         bool final = false;
         var state = new JsonReaderState(new JsonReaderOptions { MaxDepth = JsonRpcCodec.MaxDepth + 2 });
         try
@@ -72,12 +71,6 @@ internal sealed class JsonRpcStreamReader
                 int read = await body.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
                 final = read == 0;
                 end += read;
-                total += read;
-                if (total > maxBytes)
-                {
-                    throw new XapiTransportException(
-                        XapiTransportFailure.MalformedReply, $"XAPI at {host} sent a reply larger than {maxBytes / (1024 * 1024)} MiB");
-                }
 
                 var reader = new Utf8JsonReader(buffer.AsSpan(start, end - start), final, state);
                 parser.Consume(ref reader);
@@ -87,18 +80,18 @@ internal sealed class JsonRpcStreamReader
                 {
                     return parser._done && parser.Root is JsonObject reply
                         ? reply
-                        : throw Malformed(host, parser._done ? "the reply is not a JSON object" : "the body ended before the reply did");
+                        : throw JsonRpcCodec.Malformed(host, parser._done ? "the reply is not a JSON object" : "the body ended before the reply did");
                 }
             }
         }
         catch (JsonException e)
         {
-            throw Malformed(host, string.Create(
+            throw JsonRpcCodec.Malformed(host, string.Create(
                 CultureInfo.InvariantCulture, $"the body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})"));
         }
         catch (InvalidOperationException)
         {
-            throw Malformed(host, "the body contains text that is not valid UTF-8");
+            throw JsonRpcCodec.Malformed(host, "the body contains text that is not valid UTF-8");
         }
         finally
         {
@@ -110,7 +103,7 @@ internal sealed class JsonRpcStreamReader
     {
         if (buffer.Length >= MaxTokenBytes)
         {
-            throw Malformed(host, $"a single value is larger than {MaxTokenBytes / (1024 * 1024)} MiB");
+            throw JsonRpcCodec.Malformed(host, $"a single value is larger than {MaxTokenBytes / (1024 * 1024)} MiB");
         }
 
         byte[] larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
@@ -119,9 +112,6 @@ internal sealed class JsonRpcStreamReader
         return larger;
     }
 
-    private static XapiTransportException Malformed(string host, string what) =>
-        new(XapiTransportFailure.MalformedReply, $"XAPI at {host} sent a malformed JSON-RPC reply: {what}");
-
     // Every complete token in the buffer; a token cut by the buffer's end waits for the next refill.
     private void Consume(ref Utf8JsonReader reader)
     {
@@ -129,7 +119,7 @@ internal sealed class JsonRpcStreamReader
         {
             if (_done)
             {
-                throw Malformed(_host, "there is data after the reply");
+                throw JsonRpcCodec.Malformed(_host, "there is data after the reply");
             }
 
             Handle(ref reader);
@@ -168,7 +158,7 @@ internal sealed class JsonRpcStreamReader
 
                 if (_stack.Count >= JsonRpcCodec.MaxDepth)
                 {
-                    throw Malformed(_host, "the reply is nested too deeply");
+                    throw JsonRpcCodec.Malformed(_host, "the reply is nested too deeply");
                 }
 
                 JsonNode container = token == JsonTokenType.StartObject ? new JsonObject() : new JsonArray();
@@ -228,7 +218,7 @@ internal sealed class JsonRpcStreamReader
         var obj = (JsonObject)frame.Container;
         if (!obj.TryAdd(frame.Pending!, node))
         {
-            throw Malformed(_host, "an object has two members with the same name");
+            throw JsonRpcCodec.Malformed(_host, "an object has two members with the same name");
         }
     }
 
@@ -238,7 +228,7 @@ internal sealed class JsonRpcStreamReader
         JsonTokenType.String => JsonValue.Create(reader.GetString()!),
         JsonTokenType.Number when reader.TryGetInt64(out long integer) => JsonValue.Create(integer),
         JsonTokenType.Number when reader.TryGetDouble(out double real) && double.IsFinite(real) => JsonValue.Create(real),
-        JsonTokenType.Number => throw Malformed(_host, "a number is out of range"),
+        JsonTokenType.Number => throw JsonRpcCodec.Malformed(_host, "a number is out of range"),
         JsonTokenType.True => JsonValue.Create(true),
         JsonTokenType.False => JsonValue.Create(false),
         _ => null,

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
@@ -17,7 +16,7 @@ namespace XcpTunnel.Protocol.Xapi.Rpc;
 /// </remarks>
 internal sealed partial class XapiRpcClient : IDisposable
 {
-    /// <summary>Largest reply body read whole into memory (calls without a result shape).</summary>
+    /// <summary>Largest reply to a call without a result shape: all of it is kept, so this bounds memory.</summary>
     internal const int MaxReplyBytes = 16 * 1024 * 1024;
 
     /// <summary>
@@ -28,8 +27,6 @@ internal sealed partial class XapiRpcClient : IDisposable
 
     // Short, so the pool rarely hands out a connection the host (or a firewall) dropped while idle.
     private static readonly TimeSpan PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
-
-    private const int ReadChunkBytes = 64 * 1024;
 
     private readonly HttpClient http;
     private readonly Uri jsonRpcUri;
@@ -135,6 +132,9 @@ internal sealed partial class XapiRpcClient : IDisposable
             throw GivenUp(method, null);
         }
 
+        // Without a shape the whole reply is kept, so its size is its memory; with one, only the shaped parts are.
+        XapiResultShape shape = result ?? XapiResultShape.All;
+        long maxBytes = result is null ? MaxReplyBytes : MaxStreamedReplyBytes;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(callTimeout);
         try
@@ -149,16 +149,10 @@ internal sealed partial class XapiRpcClient : IDisposable
                 if (reply is not null)
                 {
                     transport = XapiTransport.JsonRpc;
-                    if (result is null)
-                    {
-                        return JsonRpcCodec.ParseReply(await ReadBodyAsync(reply.Content, deadline.Token).ConfigureAwait(false), id, hostDisplay);
-                    }
-
-                    RequireStreamableLength(reply.Content);
-                    var body = await reply.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
+                    var body = await OpenBodyAsync(reply.Content, maxBytes, deadline.Token).ConfigureAwait(false);
                     await using (body.ConfigureAwait(false))
                     {
-                        var envelope = await JsonRpcStreamReader.ReadAsync(body, result, hostDisplay, MaxStreamedReplyBytes, deadline.Token).ConfigureAwait(false);
+                        var envelope = await JsonRpcStreamReader.ReadAsync(body, shape, hostDisplay, deadline.Token).ConfigureAwait(false);
                         return JsonRpcCodec.Interpret(envelope, id, hostDisplay);
                     }
                 }
@@ -170,12 +164,7 @@ internal sealed partial class XapiRpcClient : IDisposable
             byte[] xmlRequest = XmlRpcCodec.WriteRequest(method, parameters);
             using HttpResponseMessage xmlReply = (await SendAsync(
                 xmlRpcUri, xmlRequest, "text/xml", method, allowOtherTransport: false, deadline.Token).ConfigureAwait(false))!;
-            if (result is null)
-            {
-                return XmlRpcCodec.ParseReply(await ReadBodyAsync(xmlReply.Content, deadline.Token).ConfigureAwait(false), hostDisplay);
-            }
-
-            return await StreamXmlAsync(xmlReply, result, deadline.Token).ConfigureAwait(false);
+            return await ReadXmlAsync(xmlReply, shape, maxBytes, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (disposed && e is not XcpTunnelException && !cancellationToken.IsCancellationRequested)
         {
@@ -244,18 +233,15 @@ internal sealed partial class XapiRpcClient : IDisposable
 
     // XmlReader pulls synchronously, so the parse runs on its own thread, reading the body as it arrives; the
     // deadline aborts a read that hangs by disposing the response.
-    private async Task<JsonNode?> StreamXmlAsync(HttpResponseMessage reply, XapiResultShape result, CancellationToken cancellationToken)
+    private async Task<JsonNode?> ReadXmlAsync(HttpResponseMessage reply, XapiResultShape shape, long maxBytes, CancellationToken cancellationToken)
     {
-        RequireStreamableLength(reply.Content);
-        var body = await reply.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var body = await OpenBodyAsync(reply.Content, maxBytes, cancellationToken).ConfigureAwait(false);
         await using (body.ConfigureAwait(false))
         {
             using var abort = cancellationToken.Register(static state => ((HttpResponseMessage)state!).Dispose(), reply);
             try
             {
-                return await Task.Run(
-                    () => XmlRpcCodec.ParseReply(new BoundedReadStream(body, MaxStreamedReplyBytes, ReplyTooLarge), hostDisplay, result),
-                    CancellationToken.None).ConfigureAwait(false);
+                return await Task.Run(() => XmlRpcCodec.ParseReply(body, hostDisplay, shape), CancellationToken.None).ConfigureAwait(false);
             }
             catch (ObjectDisposedException) when (cancellationToken.IsCancellationRequested)
             {
@@ -264,12 +250,17 @@ internal sealed partial class XapiRpcClient : IDisposable
         }
     }
 
-    private void RequireStreamableLength(HttpContent content)
+    // The body as it arrives, refused as soon as it is known to be larger than maxBytes: at once when its
+    // Content-Length says so, else when that many bytes have been read.
+    private async Task<Stream> OpenBodyAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength > MaxStreamedReplyBytes)
+        if (content.Headers.ContentLength > maxBytes)
         {
-            throw ReplyTooLarge();
+            throw ReplyTooLarge(maxBytes);
         }
+
+        var body = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return new BoundedReadStream(body, maxBytes, () => ReplyTooLarge(maxBytes));
     }
 
     private static bool IsXml(string? mediaType) =>
@@ -277,46 +268,11 @@ internal sealed partial class XapiRpcClient : IDisposable
         && (mediaType.Equals("text/xml", StringComparison.OrdinalIgnoreCase)
             || mediaType.Equals("application/xml", StringComparison.OrdinalIgnoreCase));
 
-    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        long? declared = content.Headers.ContentLength;
-        if (declared > MaxReplyBytes)
-        {
-            throw ReplyTooLarge();
-        }
-
-        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var body = new MemoryStream(declared is long length ? (int)length : ReadChunkBytes);
-            byte[] chunk = ArrayPool<byte>.Shared.Rent(ReadChunkBytes);
-            try
-            {
-                int read;
-                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    if (body.Length + read > MaxReplyBytes)
-                    {
-                        throw ReplyTooLarge();
-                    }
-
-                    body.Write(chunk, 0, read);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
-
-            return body.GetBuffer().AsMemory(0, (int)body.Length);
-        }
-    }
-
     // The pool session dropped this client (its host failed, or another host became coordinator): its calls end
     // as a lost connection, which the session answers by repeating them where the pool is now.
     private XapiTransportException GivenUp(string method, Exception? inner) =>
         new(XapiTransportFailure.ConnectionLost, $"the connection to XAPI at {hostDisplay} was given up during {method}", inner) { GivenUp = true };
 
-    private XapiTransportException ReplyTooLarge() =>
-        new(XapiTransportFailure.MalformedReply, $"XAPI at {hostDisplay} sent a reply larger than {MaxReplyBytes / (1024 * 1024)} MiB");
+    private XapiTransportException ReplyTooLarge(long maxBytes) =>
+        new(XapiTransportFailure.MalformedReply, $"XAPI at {hostDisplay} sent a reply larger than {maxBytes / (1024 * 1024)} MiB");
 }

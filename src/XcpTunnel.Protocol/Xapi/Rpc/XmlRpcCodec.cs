@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -146,8 +145,8 @@ internal static class XmlRpcCodec
         }
     }
 
-    // A number is floating-point when it was made from one (double, float, decimal) or, for a value
-    // parsed from JSON text, when that text has a fraction or an exponent.
+    // A number is floating-point when it was made from a double or, for a value parsed from JSON text, when that
+    // text has a fraction or an exponent.
     private static bool TryGetFloatingPoint(JsonValue value, out double real)
     {
         if (value.TryGetValue(out JsonElement element))
@@ -156,33 +155,18 @@ internal static class XmlRpcCodec
             return element.GetRawText().AsSpan().IndexOfAny(".eE") >= 0 && element.TryGetDouble(out real);
         }
 
-        if (value.TryGetValue(out real))
-        {
-            return true;
-        }
-
-        if (value.TryGetValue(out float single))
-        {
-            real = single;
-            return true;
-        }
-
-        if (value.TryGetValue(out decimal exact))
-        {
-            real = (double)exact;
-            return true;
-        }
-
-        return false;
+        return value.TryGetValue(out real);
     }
 
     /// <summary>
-    /// Reads a reply and returns its <c>Value</c>, or throws <see cref="XapiFailureException"/> for
-    /// <c>Status = Failure</c> and <see cref="XapiTransportException"/>
+    /// Reads a reply from <paramref name="body"/> as it arrives (synchronously: XmlReader pulls) and returns its
+    /// <c>Value</c>, keeping only what <paramref name="result"/> names (skipped values are never materialised); or
+    /// throws <see cref="XapiFailureException"/> for <c>Status = Failure</c> and <see cref="XapiTransportException"/>
     /// (<see cref="XapiTransportFailure.MalformedReply"/>) for anything that is not an XAPI reply.
     /// </summary>
     /// <param name="body">The HTTP reply body.</param>
     /// <param name="host">Who sent the reply, for messages (such as <c>https://10.0.0.5</c>).</param>
+    /// <param name="result">Which parts of the <c>Value</c> to keep.</param>
     /// <remarks>
     /// <code>
     /// &lt;methodResponse&gt;&lt;params&gt;&lt;param&gt;&lt;value&gt;&lt;struct&gt;
@@ -192,19 +176,6 @@ internal static class XmlRpcCodec
     /// &lt;/struct&gt;&lt;/value&gt;&lt;/param&gt;&lt;/params&gt;&lt;/methodResponse&gt;
     /// </code>
     /// </remarks>
-    public static JsonNode? ParseReply(ReadOnlyMemory<byte> body, string host)
-    {
-        // Replies can be megabytes (VM.get_all_records): read the caller's array in place when there is one.
-        MemoryStream stream = MemoryMarshal.TryGetArray(body, out ArraySegment<byte> segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(body.ToArray(), writable: false);
-        return ParseReply(stream, host, XapiResultShape.All);
-    }
-
-    /// <summary>
-    /// Reads a reply from <paramref name="body"/> as it arrives (synchronously: XmlReader pulls), keeping of its
-    /// <c>Value</c> only what <paramref name="result"/> names; skipped values are never materialised.
-    /// </summary>
     public static JsonNode? ParseReply(Stream body, string host, XapiResultShape result)
     {
         JsonNode? reply = ParseResponseValue(body, host, result);

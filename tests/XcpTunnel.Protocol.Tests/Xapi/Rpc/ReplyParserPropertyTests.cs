@@ -41,8 +41,8 @@ public sealed class ReplyParserPropertyTests
 
     private static void ParseBoth(byte[] body)
     {
-        OnlyXapiExceptions(() => JsonRpcCodec.ParseReply(body, 1, Host));
-        OnlyXapiExceptions(() => XmlRpcCodec.ParseReply(body, Host));
+        OnlyXapiExceptions(() => JsonRpcCodecTests.ParseReply(body, 1));
+        OnlyXapiExceptions(() => XmlRpcCodecTests.ParseReply(body));
     }
 
     // Anything other than these two escapes and fails the property.

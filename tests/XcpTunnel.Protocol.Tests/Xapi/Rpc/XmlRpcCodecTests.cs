@@ -20,7 +20,9 @@ public sealed class XmlRpcCodecTests
         Reply("<member><name>Status</name><value>Failure</value></member><member><name>ErrorDescription</name><value><array><data>"
             + string.Concat(description.Select(d => $"<value>{d}</value>")) + "</data></array></value></member>");
 
-    private static JsonNode? Parse(string reply) => XmlRpcCodec.ParseReply(Encoding.UTF8.GetBytes(reply), Host);
+    private static JsonNode? Parse(string reply) => ParseReply(Encoding.UTF8.GetBytes(reply));
+
+    internal static JsonNode? ParseReply(byte[] body) => XmlRpcCodec.ParseReply(new MemoryStream(body), Host, XapiResultShape.All);
 
     private static XapiTransportException Malformed(string reply)
     {
