@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Configuration;
 using XcpTunnel.Protocol.Xapi;
 
 namespace XcpTunnel.Configuration;
@@ -36,28 +35,20 @@ internal static class PasswordSources
     public static string CredentialName(string pool) => pool + ".password";
 
     /// <summary>
-    /// The password of <paramref name="pool"/> (key path <paramref name="poolKey"/>), or null after
+    /// The password of <paramref name="pool"/> (its entry <paramref name="section"/>), or null after
     /// reporting why there is none. <paramref name="passwordFile"/> is made absolute, or null when unset.
     /// </summary>
-    public static XapiPassword? Resolve(
-        string pool,
-        string poolKey,
-        string? passwordFile,
-        IReadOnlyDictionary<string, string?> environment,
-        ConfigDiagnostics diagnostics)
+    public static XapiPassword? Resolve(string pool, ConfigSection section, string? passwordFile, IReadOnlyDictionary<string, string?> environment)
     {
+        var diagnostics = section.Diagnostics;
         if (passwordFile is not null)
         {
-            return ReadFile(passwordFile, ConfigurationPath.Combine(poolKey, nameof(PoolSection.PasswordFile)), diagnostics);
+            return ReadFile(passwordFile, section.Key("PasswordFile"), diagnostics);
         }
 
-        if (environment.TryGetValue(CredentialsDirectoryVariable, out var credentials) && !string.IsNullOrEmpty(credentials))
+        if (Credential(environment, CredentialName(pool)) is { } credential)
         {
-            var credential = Path.Combine(credentials, CredentialName(pool));
-            if (File.Exists(credential))
-            {
-                return ReadFile(credential, $"{poolKey}: credential {CredentialName(pool)}", diagnostics);
-            }
+            return ReadFile(credential, $"{section.Path}: credential {CredentialName(pool)}", diagnostics);
         }
 
         var variable = EnvironmentVariable(pool);
@@ -66,7 +57,7 @@ internal static class PasswordSources
             return new XapiPassword(StripNewline(value));
         }
 
-        diagnostics.Error(poolKey, $"no password: set PasswordFile, a systemd credential '{CredentialName(pool)}', or {variable}");
+        diagnostics.Error(section.Path, $"no password: set PasswordFile, a systemd credential '{CredentialName(pool)}', or {variable}");
         return null;
     }
 
@@ -104,6 +95,12 @@ internal static class PasswordSources
 
         return new XapiPassword(text);
     }
+
+    /// <summary>The file systemd passed as credential <paramref name="name"/> (in <c>$CREDENTIALS_DIRECTORY</c>), if there is one.</summary>
+    public static string? Credential(IReadOnlyDictionary<string, string?> environment, string name) =>
+        environment.GetValueOrDefault(CredentialsDirectoryVariable) is { Length: > 0 } directory && File.Exists(Path.Combine(directory, name))
+            ? Path.Combine(directory, name)
+            : null;
 
     /// <summary>
     /// The bytes of a secret file (at most <see cref="MaxPasswordBytes"/>), or null after reporting why not; warns

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Configuration;
 
 namespace XcpTunnel.Configuration;
 
@@ -8,11 +7,11 @@ namespace XcpTunnel.Configuration;
 internal static class ViewerCertificate
 {
     /// <summary>The certificate with its private key, and the intermediate certificates that followed it in the file.</summary>
-    public static (X509Certificate2 Certificate, X509Certificate2Collection Chain)? Load(
-        string? certificateFile, string? keyFile, string key, ConfigDiagnostics diagnostics)
+    public static (X509Certificate2 Certificate, X509Certificate2Collection Chain)? Load(ConfigSection tls, string? certificateFile, string? keyFile)
     {
-        var certificateKey = ConfigurationPath.Combine(key, nameof(ViewerTlsSection.CertificateFile));
-        var keyKey = ConfigurationPath.Combine(key, nameof(ViewerTlsSection.KeyFile));
+        var diagnostics = tls.Diagnostics;
+        var certificateKey = tls.Key("CertificateFile");
+        var keyKey = tls.Key("KeyFile");
         var present = Require(certificateFile, certificateKey, "the PEM certificate viewers are shown", diagnostics)
             & Require(keyFile, keyKey, "the PEM private key of CertificateFile", diagnostics);
         if (!present)
