@@ -1,4 +1,3 @@
-using System.Globalization;
 using XcpTunnel.Access;
 using XcpTunnel.Protocol.Rfb.Server;
 
@@ -32,8 +31,8 @@ internal static partial class DaemonSettingsLoader
     {
         var passwordFile = section.FullPath("VncPasswordFile", context.BaseDirectory);
         var tls = section.Has("ViewerTls") ? section.Object("ViewerTls") : null;
-        var certificateFile = tls?.FullPath("CertificateFile", context.BaseDirectory);
-        var keyFile = tls?.FullPath("KeyFile", context.BaseDirectory);
+        var certificateFile = tls?.Required("CertificateFile", "the PEM certificate viewers are shown");
+        var keyFile = tls?.Required("KeyFile", "the PEM private key of CertificateFile");
 
         var password = VncPasswordSources.Resolve(name, section, passwordFile, context.Environment, out var passwordValid);
         if (!passwordValid)
@@ -46,7 +45,13 @@ internal static partial class DaemonSettingsLoader
             return password is null ? RfbViewerSecurity.None : RfbViewerSecurity.VncAuthentication(password);
         }
 
-        var certificate = ViewerCertificate.Load(tls, certificateFile, keyFile);
+        if (certificateFile is null || keyFile is null)
+        {
+            return null;
+        }
+
+        var certificate = ViewerCertificate.Load(
+            tls, Path.GetFullPath(certificateFile, context.BaseDirectory), Path.GetFullPath(keyFile, context.BaseDirectory));
         return certificate is null ? null : RfbViewerSecurity.VeNCrypt(certificate.Value.Certificate, certificate.Value.Chain, password);
     }
 
@@ -73,8 +78,7 @@ internal static partial class DaemonSettingsLoader
         var mode = UnixSocketSettings.DefaultMode;
         if (modeText is not null)
         {
-            if (modeText.Length is < 3 or > 4 || !modeText.All(c => c is >= '0' and <= '7')
-                || !int.TryParse(modeText, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            if (modeText.Length is < 3 or > 4 || !modeText.All(c => c is >= '0' and <= '7'))
             {
                 section.Error("SocketMode", $"'{modeText}' is not an octal mode such as 0660");
                 valid = false;

@@ -115,7 +115,7 @@ internal static partial class DaemonSettingsLoader
     /// </summary>
     private static IEnumerable<(string Name, ConfigSection Entry)> NamedEntries(ConfigSection entries, string what)
     {
-        foreach (var name in entries.Names.ToList())
+        foreach (var name in entries.Names)
         {
             if (name.Length > 0 && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
             {

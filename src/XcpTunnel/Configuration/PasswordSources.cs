@@ -20,17 +20,8 @@ internal static class PasswordSources
     private const UnixFileMode GroupOrOtherRead = UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary><c>XCPTUNNEL_LAB_PASSWORD</c> for pool <c>lab</c>: upper case, anything but a letter or digit becomes <c>_</c>.</summary>
-    public static string EnvironmentVariable(string pool)
-    {
-        ArgumentNullException.ThrowIfNull(pool);
-        var name = new StringBuilder(ConfigurationSources.EnvironmentPrefix, ConfigurationSources.EnvironmentPrefix.Length + pool.Length + EnvironmentSuffix.Length);
-        foreach (var c in pool)
-        {
-            name.Append(char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_');
-        }
-
-        return name.Append(EnvironmentSuffix).ToString();
-    }
+    public static string EnvironmentVariable(string pool) =>
+        ConfigurationSources.EnvironmentPrefix + string.Concat(pool.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_')) + EnvironmentSuffix;
 
     public static string CredentialName(string pool) => pool + ".password";
 
