@@ -83,68 +83,20 @@ internal sealed class ConfigSection
     public string? FullPath(string name, string baseDirectory) =>
         Text(name) is { } path ? System.IO.Path.GetFullPath(path, baseDirectory) : null;
 
-    public bool? Flag(string name, bool fallback = false)
-    {
-        var text = Text(name);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        Error(name, $"'{text}' is not true or false");
-        return null;
-    }
+    public bool? Flag(string name, bool fallback = false) => Read(name, fallback, text =>
+        bool.TryParse(text, out var value) ? value : Invalid<bool>(name, $"'{text}' is not true or false"));
 
     /// <summary>A whole number of at least <paramref name="minimum"/>; <paramref name="fallback"/> when unset.</summary>
-    public int? Integer(string name, int fallback, int minimum)
-    {
-        var text = Text(name);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (WholeNumber(name, text, seconds: false) is not { } value)
-        {
-            return null;
-        }
-
-        if (value < minimum)
-        {
-            Error(name, $"{value} is less than {minimum}");
-            return null;
-        }
-
-        return value;
-    }
+    public int? Integer(string name, int fallback, int minimum) => Read(name, fallback, text =>
+        WholeNumber(name, text, seconds: false) is not { } value ? null
+        : value >= minimum ? value
+        : Invalid<int>(name, $"{value} is less than {minimum}"));
 
     /// <summary>Whole seconds; 0 is allowed only when <paramref name="allowZero"/>; <paramref name="fallback"/> when unset.</summary>
-    public TimeSpan? Seconds(string name, TimeSpan fallback, bool allowZero)
-    {
-        var text = Text(name);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        if (WholeNumber(name, text, seconds: true) is not { } value)
-        {
-            return null;
-        }
-
-        if (value < 0 || (value == 0 && !allowZero))
-        {
-            Error(name, allowZero ? $"{value} is negative" : $"{value} must be a positive number of seconds");
-            return null;
-        }
-
-        return TimeSpan.FromSeconds(value);
-    }
+    public TimeSpan? Seconds(string name, TimeSpan fallback, bool allowZero) => Read(name, fallback, text =>
+        WholeNumber(name, text, seconds: true) is not { } value ? null
+        : value > 0 || (value == 0 && allowZero) ? TimeSpan.FromSeconds(value)
+        : Invalid<TimeSpan>(name, allowZero ? $"{value} is negative" : $"{value} must be a positive number of seconds"));
 
     /// <summary>
     /// A list: null when unset, empty when written empty (<c>[]</c>, a decision such as "no one"). A single value is a
@@ -215,6 +167,18 @@ internal sealed class ConfigSection
         return _opened[name] = new ConfigSection(child, Key(name), namedEntries, Diagnostics);
     }
 
+    // The key's value as parse reads it, or fallback when the key is unset; parse reports a bad value and returns null.
+    private T? Read<T>(string name, T fallback, Func<string, T?> parse)
+        where T : struct =>
+        Text(name) is { } text ? parse(text) : fallback;
+
+    private T? Invalid<T>(string name, string message)
+        where T : struct
+    {
+        Error(name, message);
+        return null;
+    }
+
     private int? WholeNumber(string name, string text, bool seconds)
     {
         if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
@@ -224,14 +188,13 @@ internal sealed class ConfigSection
 
         // A whole number, only too large for an int: worth saying so rather than "not a whole number".
         var tooLarge = System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
-        Error(name, (tooLarge, seconds) switch
+        return Invalid<int>(name, (tooLarge, seconds) switch
         {
             (true, true) => $"{text} seconds is too long (at most {int.MaxValue})",
             (true, false) => $"{text} is too large (at most {int.MaxValue})",
             (false, true) => $"'{text}' is not a whole number of seconds",
             (false, false) => $"'{text}' is not a whole number",
         });
-        return null;
     }
 
     private IConfigurationSection? Child(string name)

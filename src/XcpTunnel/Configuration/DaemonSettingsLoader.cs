@@ -50,19 +50,19 @@ internal static partial class DaemonSettingsLoader
         // whatever directory the daemon was started in.
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
 
-        var poolSections = root.Entries("Pools");
-        var tunnelSections = root.Entries("Tunnels");
+        var poolEntries = root.Entries("Pools");
+        var tunnelEntries = root.Entries("Tunnels");
         var defaultAllowUsers = ReadAllowList(root.Object("Access"), options).List;
         var timeouts = ReadTimeouts(root.Object("Timeouts"));
         var maxConnections = root.Object("Limits").Integer("MaxConnections", LimitsSettings.DefaultMaxConnections, 1);
         var stateDirectory = root.Object("State").FullPath("Directory", baseDirectory);
 
-        var declaredPools = poolSections.Names.ToDictionary(name => name, StringComparer.OrdinalIgnoreCase);
+        var declaredPools = poolEntries.Names.ToDictionary(name => name, StringComparer.OrdinalIgnoreCase);
         var context = new TunnelContext(declaredPools, defaultAllowUsers, baseDirectory, environment, options);
         var pools = new Dictionary<string, XapiPoolOptions>(StringComparer.OrdinalIgnoreCase);
         var autoTunnels = new Dictionary<string, AutoTunnelSettings>(StringComparer.OrdinalIgnoreCase);
         var anyAutoTunnels = false;
-        foreach (var (name, pool) in NamedEntries(poolSections, "pool"))
+        foreach (var (name, pool) in NamedEntries(poolEntries, "pool"))
         {
             if (ReadPool(name, pool, timeouts ?? TunnelTimeouts.Default, baseDirectory, environment) is { } read)
             {
@@ -80,7 +80,7 @@ internal static partial class DaemonSettingsLoader
         }
 
         List<TunnelSettings> tunnels = [];
-        foreach (var (name, tunnel) in NamedEntries(tunnelSections, "tunnel"))
+        foreach (var (name, tunnel) in NamedEntries(tunnelEntries, "tunnel"))
         {
             if (ReadTunnel(name, tunnel, context) is { } read)
             {
@@ -88,7 +88,7 @@ internal static partial class DaemonSettingsLoader
             }
         }
 
-        if (options.RequireTunnels && !tunnelSections.Names.Any() && !anyAutoTunnels)
+        if (options.RequireTunnels && !tunnelEntries.Names.Any() && !anyAutoTunnels)
         {
             diagnostics.Error("Tunnels", "no tunnel configured");
         }

@@ -66,14 +66,8 @@ internal static class PasswordSources
             return null;
         }
 
-        string text;
-        try
+        if (Text(bytes) is not { } text)
         {
-            text = StripNewline(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
-        }
-        catch (DecoderFallbackException)
-        {
-            // The exception's message would show the offending bytes, which are part of the password.
             diagnostics.Error(key, $"{path} is not UTF-8 text");
             return null;
         }
@@ -85,6 +79,20 @@ internal static class PasswordSources
         }
 
         return new XapiPassword(text);
+    }
+
+    /// <summary>A secret file's bytes as UTF-8 text without its final newline; null when they are not UTF-8.</summary>
+    public static string? Text(byte[] bytes)
+    {
+        try
+        {
+            return StripNewline(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
+        }
+        catch (DecoderFallbackException)
+        {
+            // Not to be reported: the exception's message would show the offending bytes, which are part of the password.
+            return null;
+        }
     }
 
     /// <summary>The file systemd passed as credential <paramref name="name"/> (in <c>$CREDENTIALS_DIRECTORY</c>), if there is one.</summary>

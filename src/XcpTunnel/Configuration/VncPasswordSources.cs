@@ -49,7 +49,8 @@ internal static class VncPasswordSources
             return null;
         }
 
-        string? text = AsText(bytes) ?? Deobfuscate(bytes);
+        // One line of printable UTF-8 text (an optional final newline), else vncpasswd's format.
+        var text = PasswordSources.Text(bytes) is { } line && !line.Any(char.IsControl) ? line : Deobfuscate(bytes);
         if (text is null)
         {
             diagnostics.Error(key, $"{path} is neither a one-line text password nor a file written by vncpasswd");
@@ -79,22 +80,6 @@ internal static class VncPasswordSources
         }
 
         return password;
-    }
-
-    // One line of printable UTF-8 text, an optional final newline.
-    private static string? AsText(byte[] bytes)
-    {
-        string text;
-        try
-        {
-            text = PasswordSources.StripNewline(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
-
-        return text.Any(char.IsControl) ? null : text;
     }
 
     // vncpasswd writes 8 bytes, or 16 with a view-only password after the full-access one.
