@@ -16,8 +16,8 @@ namespace XcpTunnel.Cli;
 /// </summary>
 internal static class ConfigPinWriter
 {
-    private const string Pools = nameof(DaemonSection.Pools);
-    private const string TlsFingerprint = nameof(PoolSection.TlsFingerprint);
+    private const string Pools = "Pools";
+    private const string TlsFingerprint = "TlsFingerprint";
 
     private static readonly JsonSerializerOptions WriteOptions = new()
     {
@@ -82,14 +82,14 @@ internal static class ConfigPinWriter
 
     private static void RefuseOtherTrust(JsonObject entry, string configPath, string pool)
     {
-        var caFile = Member(entry, nameof(PoolSection.CaFile));
+        var caFile = Member(entry, "CaFile");
         if (caFile?.GetValueKind() == JsonValueKind.String && !string.IsNullOrWhiteSpace(caFile.GetValue<string>()))
         {
             throw new CommandFailedException(
                 $"pool {pool} in {configPath} already trusts its hosts through CaFile, and a pool has one way to trust; remove CaFile to pin instead");
         }
 
-        var insecure = Member(entry, nameof(PoolSection.Insecure));
+        var insecure = Member(entry, "Insecure");
         if (insecure?.GetValueKind() == JsonValueKind.True
             || (insecure?.GetValueKind() == JsonValueKind.String && string.Equals(insecure.GetValue<string>().Trim(), "true", StringComparison.OrdinalIgnoreCase)))
         {

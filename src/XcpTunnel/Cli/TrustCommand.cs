@@ -80,7 +80,7 @@ internal static class TrustCommand
             var fingerprint = CertificateFingerprint.Of(certificate);
             var previous = ConfigPinWriter.Write(request.ConfigPath, request.Pool!, fingerprint);
             var replaced = previous is null ? string.Empty : $" (it was \"{previous}\")";
-            await output.WriteLineAsync($"Wrote \"{nameof(PoolSection.TlsFingerprint)}\": \"{fingerprint}\" to Pools:{request.Pool} in {request.ConfigPath}{replaced}.").ConfigureAwait(false);
+            await output.WriteLineAsync($"Wrote \"TlsFingerprint\": \"{fingerprint}\" to Pools:{request.Pool} in {request.ConfigPath}{replaced}.").ConfigureAwait(false);
             await output.WriteLineAsync($"Each host of a pool has its own certificate: run xcptunnel check --config {request.ConfigPath} to see whether every console host is trusted.").ConfigureAwait(false);
             return ExitCodes.Ok;
         }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.Extensions.Configuration;
 
 namespace XcpTunnel.Configuration;
@@ -24,9 +26,8 @@ internal static class ConfigurationSources
         }
 
         // The JSON reader would turn other encodings into U+FFFD without a word (then "no VM named 'pv-��'").
-        if (System.Text.Unicode.Utf8.IsValid(json) is false)
+        if (Utf8.ToUtf16(json, new char[json.Length], out var offset, out _, replaceInvalidSequences: false) == OperationStatus.InvalidData)
         {
-            var offset = FirstInvalidUtf8(json);
             diagnostics.Error(path, $"not UTF-8: byte 0x{json[offset]:X2} at offset {offset} is not valid UTF-8; save the file as UTF-8");
             return null;
         }
@@ -85,21 +86,6 @@ internal static class ConfigurationSources
                 yield return new(key.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal), value);
             }
         }
-    }
-
-    private static int FirstInvalidUtf8(byte[] bytes)
-    {
-        var decoder = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true);
-        try
-        {
-            decoder.GetCharCount(bytes);
-        }
-        catch (System.Text.DecoderFallbackException e)
-        {
-            return e.Index;
-        }
-
-        return 0;
     }
 
     private static byte[]? ReadFile(string path, ConfigDiagnostics diagnostics)

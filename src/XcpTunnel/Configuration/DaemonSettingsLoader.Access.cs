@@ -1,5 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using XcpTunnel.Access;
 using XcpTunnel.Protocol.Rfb.Server;
 
@@ -8,62 +6,68 @@ namespace XcpTunnel.Configuration;
 internal static partial class DaemonSettingsLoader
 {
     /// <summary>
-    /// An allow list as written under <paramref name="key"/>: null when unset (the default applies); every unknown
-    /// user or group is an error, since a typo would otherwise lock people out, or a missing group let nobody in
-    /// without a word.
+    /// The <c>AllowUsers</c> of <paramref name="section"/>: not <c>Written</c> when unset (the default
+    /// applies); every unknown user or group is an error, since a typo would otherwise lock people out, or a missing
+    /// group let nobody in without a word.
     /// </summary>
-    private static AllowList? ReadAllowList(List<string?>? entries, string key, ConfigLoadOptions options, ConfigDiagnostics diagnostics)
+    private static (bool Written, AllowList? List) ReadAllowList(ConfigSection section, ConfigLoadOptions options)
     {
-        if (entries is null)
+        if (section.List("AllowUsers", "[\"alice\", \"@ops\"]") is not { } entries)
         {
-            return null;
+            return (section.Has("AllowUsers"), null);
         }
 
-        var list = AllowList.Parse([.. entries.Select(e => e ?? string.Empty)], options.Users, out var errors);
+        var list = AllowList.Parse(entries, options.Users, out var errors);
         foreach (var error in errors)
         {
-            diagnostics.Error(key, error);
+            section.Error("AllowUsers", error);
         }
 
-        return list;
+        return (true, list);
     }
 
     /// <summary>What viewers of tunnel <paramref name="name"/> must do: a VNC password, VeNCrypt, both or neither.</summary>
-    private static RfbViewerSecurity? ReadViewerSecurity(
-        string name, string key, TunnelSection section, string baseDirectory, IReadOnlyDictionary<string, string?> environment, ConfigDiagnostics diagnostics)
+    private static RfbViewerSecurity? ReadViewerSecurity(string name, ConfigSection section, TunnelContext context)
     {
-        var passwordFile = FullPath(section.VncPasswordFile, baseDirectory);
-        var password = VncPasswordSources.Resolve(name, key, passwordFile, environment, diagnostics, out var passwordValid);
+        var passwordFile = section.FullPath("VncPasswordFile", context.BaseDirectory);
+        var tls = section.Has("ViewerTls") ? section.Object("ViewerTls") : null;
+        var certificateFile = tls?.Required("CertificateFile", "the PEM certificate viewers are shown");
+        var keyFile = tls?.Required("KeyFile", "the PEM private key of CertificateFile");
+
+        var password = VncPasswordSources.Resolve(name, section, passwordFile, context.Environment, out var passwordValid);
         if (!passwordValid)
         {
             return null;
         }
 
-        if (section.ViewerTls is not { } tls)
+        if (tls is null)
         {
             return password is null ? RfbViewerSecurity.None : RfbViewerSecurity.VncAuthentication(password);
         }
 
-        var tlsKey = ConfigurationPath.Combine(key, nameof(TunnelSection.ViewerTls));
+        if (certificateFile is null || keyFile is null)
+        {
+            return null;
+        }
+
         var certificate = ViewerCertificate.Load(
-            FullPath(tls.CertificateFile, baseDirectory), FullPath(tls.KeyFile, baseDirectory), tlsKey, diagnostics);
+            tls, Path.GetFullPath(certificateFile, context.BaseDirectory), Path.GetFullPath(keyFile, context.BaseDirectory));
         return certificate is null ? null : RfbViewerSecurity.VeNCrypt(certificate.Value.Certificate, certificate.Value.Chain, password);
     }
 
     /// <summary><c>SocketMode</c> and <c>SocketGroup</c>, which only a <c>unix:</c> listener has.</summary>
-    private static UnixSocketSettings? ReadUnixSocket(
-        TunnelSection section, bool isUnix, string key, ConfigLoadOptions options, ConfigDiagnostics diagnostics, out bool valid)
+    private static UnixSocketSettings? ReadUnixSocket(ConfigSection section, bool isUnix, ConfigLoadOptions options, out bool valid)
     {
+        var modeText = section.Text("SocketMode");
+        var group = section.Text("SocketGroup");
         valid = true;
-        var modeKey = ConfigurationPath.Combine(key, nameof(TunnelSection.SocketMode));
-        var groupKey = ConfigurationPath.Combine(key, nameof(TunnelSection.SocketGroup));
         if (!isUnix)
         {
-            foreach (var (text, setting) in new[] { (section.SocketMode, modeKey), (section.SocketGroup, groupKey) })
+            foreach (var (text, key) in new[] { (modeText, "SocketMode"), (group, "SocketGroup") })
             {
-                if (ConfigValues.IsSet(text))
+                if (text is not null)
                 {
-                    diagnostics.Error(setting, "only a unix: Listen address has a socket file");
+                    section.Error(key, "only a unix: Listen address has a socket file");
                     valid = false;
                 }
             }
@@ -72,30 +76,26 @@ internal static partial class DaemonSettingsLoader
         }
 
         var mode = UnixSocketSettings.DefaultMode;
-        if (ConfigValues.IsSet(section.SocketMode))
+        if (modeText is not null)
         {
-            var text = section.SocketMode.Trim();
-            if (text.Length is < 3 or > 4 || !text.All(c => c is >= '0' and <= '7')
-                || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            if (modeText.Length is < 3 or > 4 || !modeText.All(c => c is >= '0' and <= '7'))
             {
-                diagnostics.Error(modeKey, $"'{text}' is not an octal mode such as 0660");
+                section.Error("SocketMode", $"'{modeText}' is not an octal mode such as 0660");
                 valid = false;
             }
             else
             {
-                mode = (UnixFileMode)Convert.ToInt32(text, 8) & UnixSocketSettings.DefaultMode;
+                mode = (UnixFileMode)Convert.ToInt32(modeText, 8) & UnixSocketSettings.DefaultMode;
             }
         }
 
         int? gid = null;
-        string? group = null;
-        if (ConfigValues.IsSet(section.SocketGroup))
+        if (group is not null)
         {
-            group = section.SocketGroup.Trim();
             gid = options.Users.FindGroupId(group);
             if (gid is null)
             {
-                diagnostics.Error(groupKey, $"no group named '{group}'");
+                section.Error("SocketGroup", $"no group named '{group}'");
                 valid = false;
             }
         }

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
 
 namespace XcpTunnel.Configuration;
 
@@ -11,72 +10,50 @@ internal static partial class DaemonSettingsLoader
     // The longest name a generated tunnel's socket file gets, to check the directory leaves room for it.
     private const string LongestUuid = "00000000-0000-0000-0000-000000000000";
 
-    private static Dictionary<string, AutoTunnelSettings> ReadAutoTunnels(
-        Dictionary<string, PoolSection?>? pools, TunnelContext context, ConfigDiagnostics diagnostics)
-    {
-        var autoTunnels = new Dictionary<string, AutoTunnelSettings>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (pool, section) in pools ?? [])
-        {
-            if (section?.AutoTunnels is { } auto && context.DeclaredPools.ContainsKey(pool)
-                && ReadAutoTunnels(pool, auto, context, diagnostics) is { } settings)
-            {
-                autoTunnels.Add(pool, settings);
-            }
-        }
-
-        return autoTunnels;
-    }
-
     /// <summary>
-    /// One pool's <c>AutoTunnels</c>. Its viewer-facing keys are a tunnel's: they are read by <see cref="ReadTunnel"/>
+    /// One pool's <c>AutoTunnels</c>. Its viewer-facing keys are a tunnel's: they are read by <see cref="ReadTunnel(string, ConfigSection, string?, string?, string?, TunnelContext)"/>
     /// as the entry of a tunnel listening on the range's first port (or on the longest socket name the directory
     /// will hold), so they mean, default and fail exactly as they do for a hand-written tunnel.
     /// </summary>
-    private static AutoTunnelSettings? ReadAutoTunnels(string pool, AutoTunnelsSection section, TunnelContext context, ConfigDiagnostics diagnostics)
+    private static AutoTunnelSettings? ReadAutoTunnels(string pool, ConfigSection section, TunnelContext context)
     {
-        var key = ConfigurationPath.Combine(nameof(DaemonSection.Pools), pool, nameof(PoolSection.AutoTunnels));
-        var listenKey = ConfigurationPath.Combine(key, nameof(TunnelSection.Listen));
-        var portsKey = ConfigurationPath.Combine(key, nameof(AutoTunnelsSection.Ports));
-        var match = VmMatch.Read(section.Match, ConfigurationPath.Combine(key, nameof(AutoTunnelsSection.Match)), diagnostics);
-        var host = ConfigValues.IsSet(section.Listen) ? section.Listen.Trim() : "127.0.0.1";
+        var match = VmMatch.Read(section.List("Match", example: null), section.Key("Match"), section.Diagnostics);
+        var portsText = section.Text("Ports");
+        var host = section.Text("Listen") ?? "127.0.0.1";
         PortRange? ports = null;
         string? directory = null;
+        string? listen = null;
         if (host.StartsWith(ListenAddress.UnixPrefix, StringComparison.Ordinal))
         {
             directory = host[ListenAddress.UnixPrefix.Length..].TrimEnd('/');
-            section.Listen = ListenAddress.UnixPrefix + Path.Combine(directory.Length == 0 ? "/" : directory, AutoTunnelSettings.NameFor(pool, LongestUuid) + ".sock");
-            if (ConfigValues.IsSet(section.Ports))
+            listen = ListenAddress.UnixPrefix + Path.Combine(directory.Length == 0 ? "/" : directory, AutoTunnelSettings.NameFor(pool, LongestUuid) + ".sock");
+            if (portsText is not null)
             {
-                diagnostics.Error(portsKey, $"a unix: Listen has no ports: each VM gets its socket {directory}/{pool}-<uuid>.sock");
+                section.Error("Ports", $"a unix: Listen has no ports: each VM gets its socket {directory}/{pool}-<uuid>.sock");
             }
         }
         else if (host.Contains(':', StringComparison.Ordinal) && !(host.StartsWith('[') && host.EndsWith(']')))
         {
-            diagnostics.Error(listenKey, ListenAddress.TryParse(host, out _, out _)
+            section.Error("Listen", ListenAddress.TryParse(host, out _, out _)
                 ? $"'{host}': give the address alone (e.g. 127.0.0.1); the ports come from Ports"
                 : $"'{host}' is not an address; write IPv6 addresses in brackets, as in [::1]");
-            return null;
         }
         else
         {
-            ports = PortRange.Read(section.Ports, portsKey, diagnostics);
-            section.Listen = host + ":" + (ports?.First ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ports = PortRange.Read(portsText, section.Key("Ports"), section.Diagnostics);
+            listen = host + ":" + (ports?.First ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        section.Pool = pool;
-        section.Vm = "*";
         // The name only matters to the VNC password credential: <pool>.auto.vncpassword.
-        var template = ReadTunnel(pool + ".auto", key, section, context, diagnostics);
+        var template = ReadTunnel(pool + ".auto", section, listen, pool, vm: "*", context);
         return template is null || match is null || (directory is null && ports is null)
             ? null
             : new AutoTunnelSettings(pool, match, ports, directory, host, template);
     }
 
-    /// <summary><c>State:Directory</c>, else the first of systemd's <c>$STATE_DIRECTORY</c>, else /var/lib/xcptunnel.</summary>
-    private static string ReadStateDirectory(StateSection? section, string baseDirectory, IReadOnlyDictionary<string, string?> environment) =>
-        FullPath(section?.Directory, baseDirectory)
-        ?? (environment.GetValueOrDefault(StateDirectoryVariable) is { Length: > 0 } fromSystemd ? fromSystemd.Split(':')[0] : null)
-        ?? DaemonSettings.DefaultStateDirectory;
+    /// <summary>The first of systemd's <c>$STATE_DIRECTORY</c>, for a daemon without <c>State:Directory</c>.</summary>
+    private static string? StateDirectoryFromSystemd(IReadOnlyDictionary<string, string?> environment) =>
+        environment.GetValueOrDefault(StateDirectoryVariable) is { Length: > 0 } fromSystemd ? fromSystemd.Split(':')[0] : null;
 
     /// <summary>
     /// Ports generated tunnels may take must be free of every other listener: hand-written tunnels, the health endpoint and
@@ -85,13 +62,7 @@ internal static partial class DaemonSettingsLoader
     private static void CheckAutoTunnelConflicts(
         IReadOnlyDictionary<string, AutoTunnelSettings> autoTunnels, IReadOnlyList<TunnelSettings> tunnels, HealthSettings? health, ConfigDiagnostics diagnostics)
     {
-        List<(string Key, IReadOnlyList<EndPoint> Endpoints)> listeners =
-            [.. tunnels.Select(t => (ConfigurationPath.Combine(nameof(DaemonSection.Tunnels), t.Name, nameof(TunnelSection.Listen)), t.Listen))];
-        if (health is not null)
-        {
-            listeners.Add((ConfigurationPath.Combine(nameof(DaemonSection.Health), nameof(HealthSection.Listen)), health.Listen));
-        }
-
+        var listeners = Listeners(tunnels, health);
         var ranges = autoTunnels.Values.Where(a => a.Ports is not null).ToList();
         for (var i = 0; i < ranges.Count; i++)
         {
@@ -113,7 +84,7 @@ internal static partial class DaemonSettingsLoader
                     && other.Template.Listen.OfType<IPEndPoint>().Any(o => addresses.Any(a => SameAddress(a, o))))
                 {
                     diagnostics.Error(
-                        ConfigurationPath.Combine(auto.Key, nameof(AutoTunnelsSection.Ports)),
+                        auto.Key + ":Ports",
                         $"{range} overlaps {other.Key}:Ports ({otherRange}) on the same address; give each pool its own ports");
                 }
             }

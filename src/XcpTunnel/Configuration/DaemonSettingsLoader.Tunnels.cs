@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
 using XcpTunnel.Access;
 using XcpTunnel.Protocol;
 
@@ -15,111 +14,80 @@ internal static partial class DaemonSettingsLoader
         IReadOnlyDictionary<string, string?> Environment,
         ConfigLoadOptions Options);
 
-    private static List<TunnelSettings> ReadTunnels(
-        Dictionary<string, TunnelSection?>? sections, TunnelContext context, ConfigDiagnostics diagnostics)
+    /// <summary>An entry of <c>Tunnels</c>.</summary>
+    private static TunnelSettings? ReadTunnel(string name, ConfigSection section, TunnelContext context)
     {
-        List<TunnelSettings> tunnels = [];
-        foreach (var (name, section) in sections ?? [])
+        var listen = section.Text("Listen") ?? string.Empty;
+        string? pool = null;
+        if (section.Required("Pool", "the name of an entry under Pools") is { } poolText && !context.DeclaredPools.TryGetValue(poolText, out pool))
         {
-            var key = ConfigurationPath.Combine(nameof(DaemonSection.Tunnels), name);
-            var tunnel = CheckName(name, key, "tunnel", diagnostics) ? ReadTunnel(name, key, section ?? new TunnelSection(), context, diagnostics) : null;
-            if (tunnel is not null)
-            {
-                tunnels.Add(tunnel);
-            }
+            section.Error("Pool", $"no pool named '{poolText}'");
         }
 
-        return tunnels;
+        var vm = section.Required("Vm", "a VM name-label or UUID");
+        return ReadTunnel(name, section, listen, pool, vm, context);
     }
 
-    /// <summary>A tunnel written under <paramref name="key"/>: an entry of <c>Tunnels</c>, or what a pool's <c>AutoTunnels</c> give each VM.</summary>
-    private static TunnelSettings? ReadTunnel(string name, string key, TunnelSection section, TunnelContext context, ConfigDiagnostics diagnostics)
+    /// <summary>
+    /// The keys a tunnel has for its viewers, in an entry of <c>Tunnels</c> or a pool's <c>AutoTunnels</c>, with its
+    /// <paramref name="listen"/> address, <paramref name="pool"/> and <paramref name="vm"/> read by the caller (each
+    /// null after its error was reported).
+    /// </summary>
+    private static TunnelSettings? ReadTunnel(string name, ConfigSection section, string? listen, string? pool, string? vm, TunnelContext context)
     {
         var options = context.Options;
-        var allowRemote = ConfigValues.Flag(section.AllowRemote, false, ConfigurationPath.Combine(key, nameof(TunnelSection.AllowRemote)), diagnostics);
-        var listen = ReadListen(section.Listen, allowRemote ?? true, ConfigurationPath.Combine(key, nameof(TunnelSection.Listen)), options, diagnostics);
+        var allowRemote = section.Flag("AllowRemote");
+        var maxConnections = section.Integer("MaxConnections", TunnelSettings.DefaultMaxConnections, 1);
+        var idle = section.Seconds("IdleTimeoutSeconds", TimeSpan.Zero, allowZero: true);
+        var hold = ReadHold(section);
+        var probeInterval = section.Text("ProbeIntervalSeconds") is null ? null : ReadProbeInterval(section);
+        var allowUsers = ReadAllowList(section, options);
+        var security = ReadViewerSecurity(name, section, context);
+        var allowCleartext = section.Flag("AllowCleartext");
 
-        string? pool = null;
-        var poolKey = ConfigurationPath.Combine(key, nameof(TunnelSection.Pool));
-        if (!ConfigValues.IsSet(section.Pool))
-        {
-            diagnostics.Error(poolKey, "missing; the name of an entry under Pools");
-        }
-        else if (!context.DeclaredPools.TryGetValue(section.Pool.Trim(), out pool))
-        {
-            diagnostics.Error(poolKey, $"no pool named '{section.Pool.Trim()}'");
-        }
-
-        string? vm = null;
-        if (ConfigValues.IsSet(section.Vm))
-        {
-            vm = section.Vm.Trim();
-        }
-        else
-        {
-            diagnostics.Error(ConfigurationPath.Combine(key, nameof(TunnelSection.Vm)), "missing; a VM name-label or UUID");
-        }
-
-        var maxConnections = ConfigValues.Integer(
-            section.MaxConnections, TunnelSettings.DefaultMaxConnections, 1, ConfigurationPath.Combine(key, nameof(TunnelSection.MaxConnections)), diagnostics);
-        var idle = ConfigValues.Seconds(
-            section.IdleTimeoutSeconds, TimeSpan.Zero, allowZero: true, ConfigurationPath.Combine(key, nameof(TunnelSection.IdleTimeoutSeconds)), diagnostics);
-        var hold = ReadHold(section.HoldSeconds, ConfigurationPath.Combine(key, nameof(TunnelSection.HoldSeconds)), diagnostics);
-        var probeKey = ConfigurationPath.Combine(key, nameof(TunnelSection.ProbeIntervalSeconds));
-        var probeInterval = ConfigValues.IsSet(section.ProbeIntervalSeconds) ? ReadProbeInterval(section.ProbeIntervalSeconds, probeKey, diagnostics) : null;
-
-        var ownAllowUsers = ReadAllowList(section.AllowUsers, ConfigurationPath.Combine(key, nameof(TunnelSection.AllowUsers)), options, diagnostics);
-        var security = ReadViewerSecurity(name, key, section, context.BaseDirectory, context.Environment, diagnostics);
-        var allowCleartext = ConfigValues.Flag(section.AllowCleartext, false, ConfigurationPath.Combine(key, nameof(TunnelSection.AllowCleartext)), diagnostics);
-        var isUnix = listen?.Endpoints is [System.Net.Sockets.UnixDomainSocketEndPoint];
-        var socket = ReadUnixSocket(section, isUnix, key, options, diagnostics, out var socketValid);
-        if (listen is not null && security is not null && allowCleartext is false && security.Certificate is null
-            && listen.Value.Endpoints.OfType<IPEndPoint>().FirstOrDefault(e => !IPAddress.IsLoopback(e.Address)) is { } exposed)
+        var endpoints = listen is null ? null : ReadListen(section, listen, allowRemote, options);
+        var isUnix = endpoints?.Endpoints is [System.Net.Sockets.UnixDomainSocketEndPoint];
+        var socket = ReadUnixSocket(section, isUnix, options, out var socketValid);
+        if (endpoints is { } bound && security is not null && allowCleartext is false && security.Certificate is null
+            && bound.Endpoints.OfType<IPEndPoint>().FirstOrDefault(e => !IPAddress.IsLoopback(e.Address)) is { } exposed)
         {
             // A console is root on the VM: it does not cross a network in clear text unless someone said so.
-            diagnostics.Error(
-                ConfigurationPath.Combine(key, nameof(TunnelSection.Listen)),
-                $"{exposed} is reachable from other hosts and the tunnel has no ViewerTls; add ViewerTls (VeNCrypt) or set \"AllowCleartext\": true");
+            section.Error(
+                "Listen", $"{exposed} is reachable from other hosts and the tunnel has no ViewerTls; add ViewerTls (VeNCrypt) or set \"AllowCleartext\": true");
         }
 
-        return listen is null || allowRemote is null || pool is null || vm is null || maxConnections is null || idle is null || hold is null
+        return endpoints is null || allowRemote is null || pool is null || vm is null || maxConnections is null || idle is null || hold is null
                || security is null || allowCleartext is null || !socketValid
             ? null
-            : new TunnelSettings(name, pool, vm, listen.Value.Endpoints, listen.Value.Text, allowRemote.Value, maxConnections.Value, idle == TimeSpan.Zero ? null : idle)
+            : new TunnelSettings(name, pool, vm, endpoints.Value.Endpoints, endpoints.Value.Text, allowRemote.Value, maxConnections.Value, idle == TimeSpan.Zero ? null : idle)
             {
                 ProbeInterval = probeInterval,
                 Hold = hold.Value,
-                AllowUsers = section.AllowUsers is null ? context.DefaultAllowUsers : ownAllowUsers,
+                AllowUsers = allowUsers.Written ? allowUsers.List : context.DefaultAllowUsers,
                 ViewerSecurity = security,
                 AllowCleartext = allowCleartext.Value,
                 UnixSocket = socket,
             };
     }
 
-    private static HealthSettings? ReadHealth(HealthSection section, AllowList? defaultAllowUsers, ConfigLoadOptions options, ConfigDiagnostics diagnostics)
+    private static HealthSettings? ReadHealth(ConfigSection section, AllowList? defaultAllowUsers, ConfigLoadOptions options)
     {
-        var allowUsers = ReadAllowList(
-            section.AllowUsers, ConfigurationPath.Combine(nameof(DaemonSection.Health), nameof(HealthSection.AllowUsers)), options, diagnostics);
-        var allowRemote = ConfigValues.Flag(
-            section.AllowRemote, false, ConfigurationPath.Combine(nameof(DaemonSection.Health), nameof(HealthSection.AllowRemote)), diagnostics);
-        var listenKey = ConfigurationPath.Combine(nameof(DaemonSection.Health), nameof(HealthSection.Listen));
-        var listen = ReadListen(
-            ConfigValues.IsSet(section.Listen) ? section.Listen : HealthSettings.DefaultListen, allowRemote ?? true, listenKey, options, diagnostics);
+        var allowUsers = ReadAllowList(section, options);
+        var allowRemote = section.Flag("AllowRemote");
+        var listen = ReadListen(section, section.Text("Listen") ?? HealthSettings.DefaultListen, allowRemote, options);
         if (listen?.Endpoints is [System.Net.Sockets.UnixDomainSocketEndPoint])
         {
-            diagnostics.Error(listenKey, "the health endpoint listens on TCP only (host:port)");
+            section.Error("Listen", "the health endpoint listens on TCP only (host:port)");
             listen = null;
         }
 
-        var probeInterval = ReadProbeInterval(
-            section.ProbeIntervalSeconds, ConfigurationPath.Combine(nameof(DaemonSection.Health), nameof(HealthSection.ProbeIntervalSeconds)), diagnostics);
-
+        var probeInterval = ReadProbeInterval(section);
         return listen is null || allowRemote is null || probeInterval is null
             ? null
             : new HealthSettings(listen.Value.Endpoints, listen.Value.Text, allowRemote.Value)
             {
                 ProbeInterval = probeInterval.Value,
-                AllowUsers = section.AllowUsers is null ? defaultAllowUsers : allowUsers,
+                AllowUsers = allowUsers.Written ? allowUsers.List : defaultAllowUsers,
             };
     }
 
@@ -127,13 +95,13 @@ internal static partial class DaemonSettingsLoader
     /// 0 (off) or whole seconds ≥ <see cref="Probes.ProbeSchedule.MinimumInterval"/>: each probe logs in (once,
     /// shared), resolves the VM and opens a console, which a pool should not see every second.
     /// </summary>
-    private static TimeSpan? ReadProbeInterval(string? text, string key, ConfigDiagnostics diagnostics)
+    private static TimeSpan? ReadProbeInterval(ConfigSection section)
     {
-        var seconds = ConfigValues.Integer(text, 0, 0, key, diagnostics);
+        var seconds = section.Integer("ProbeIntervalSeconds", 0, 0);
         var minimum = (int)Probes.ProbeSchedule.MinimumInterval.TotalSeconds;
         if (seconds is > 0 && seconds < minimum)
         {
-            diagnostics.Error(key, $"{seconds} is too often; 0 (off) or at least {minimum} seconds");
+            section.Error("ProbeIntervalSeconds", $"{seconds} is too often; 0 (off) or at least {minimum} seconds");
             return null;
         }
 
@@ -141,20 +109,13 @@ internal static partial class DaemonSettingsLoader
     }
 
     // allowRemote is true when that flag itself is invalid, so only its own error is reported.
-    private static (ValueList<EndPoint> Endpoints, string Text)? ReadListen(
-        string? text, bool allowRemote, string key, ConfigLoadOptions options, ConfigDiagnostics diagnostics) =>
-        ListenAddress.Read(text, allowRemote, "set \"AllowRemote\": true", options.ResolveHost, key, diagnostics);
+    private static (ValueList<EndPoint> Endpoints, string Text)? ReadListen(ConfigSection section, string text, bool? allowRemote, ConfigLoadOptions options) =>
+        ListenAddress.Read(text, allowRemote ?? true, "set \"AllowRemote\": true", options.ResolveHost, section.Key("Listen"), section.Diagnostics);
 
     /// <summary>Two listeners that would fight over a port: the same endpoint, or a wildcard and an address of its family.</summary>
     private static void CheckListenConflicts(IReadOnlyList<TunnelSettings> tunnels, HealthSettings? health, ConfigDiagnostics diagnostics)
     {
-        List<(string Key, IReadOnlyList<EndPoint> Endpoints)> listeners =
-            [.. tunnels.Select(t => (ConfigurationPath.Combine(nameof(DaemonSection.Tunnels), t.Name, nameof(TunnelSection.Listen)), t.Listen))];
-        if (health is not null)
-        {
-            listeners.Add((ConfigurationPath.Combine(nameof(DaemonSection.Health), nameof(HealthSection.Listen)), health.Listen));
-        }
-
+        var listeners = Listeners(tunnels, health);
         for (var i = 1; i < listeners.Count; i++)
         {
             for (var j = 0; j < i; j++)
@@ -167,6 +128,18 @@ internal static partial class DaemonSettingsLoader
                 }
             }
         }
+    }
+
+    /// <summary>Every hand-written listener with its key: the tunnels' and the health endpoint's.</summary>
+    private static List<(string Key, IReadOnlyList<EndPoint> Endpoints)> Listeners(IReadOnlyList<TunnelSettings> tunnels, HealthSettings? health)
+    {
+        List<(string Key, IReadOnlyList<EndPoint> Endpoints)> listeners = [.. tunnels.Select(t => ($"Tunnels:{t.Name}:Listen", (IReadOnlyList<EndPoint>)t.Listen))];
+        if (health is not null)
+        {
+            listeners.Add(("Health:Listen", health.Listen));
+        }
+
+        return listeners;
     }
 
     /// <summary>Whether binding both could collide on some port: the same address, or a wildcard and an address of its family.</summary>
@@ -184,12 +157,12 @@ internal static partial class DaemonSettingsLoader
         address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
     /// <summary><c>HoldSeconds</c>: zero turns holding off; at most <see cref="TunnelSettings.MaxHold"/>.</summary>
-    private static TimeSpan? ReadHold(string? text, string key, ConfigDiagnostics diagnostics)
+    private static TimeSpan? ReadHold(ConfigSection section)
     {
-        var hold = ConfigValues.Seconds(text, TunnelSettings.DefaultHold, allowZero: true, key, diagnostics);
+        var hold = section.Seconds("HoldSeconds", TunnelSettings.DefaultHold, allowZero: true);
         if (hold > TunnelSettings.MaxHold)
         {
-            diagnostics.Error(key, $"{hold.Value.TotalSeconds:0} seconds is too long to hold a viewer (at most {TunnelSettings.MaxHold.TotalSeconds:0})");
+            section.Error("HoldSeconds", $"{hold.Value.TotalSeconds:0} seconds is too long to hold a viewer (at most {TunnelSettings.MaxHold.TotalSeconds:0})");
             return null;
         }
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Configuration;
 using XcpTunnel.Protocol.Xapi;
 
 namespace XcpTunnel.Configuration;
@@ -21,43 +20,26 @@ internal static class PasswordSources
     private const UnixFileMode GroupOrOtherRead = UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary><c>XCPTUNNEL_LAB_PASSWORD</c> for pool <c>lab</c>: upper case, anything but a letter or digit becomes <c>_</c>.</summary>
-    public static string EnvironmentVariable(string pool)
-    {
-        ArgumentNullException.ThrowIfNull(pool);
-        var name = new StringBuilder(ConfigurationSources.EnvironmentPrefix, ConfigurationSources.EnvironmentPrefix.Length + pool.Length + EnvironmentSuffix.Length);
-        foreach (var c in pool)
-        {
-            name.Append(char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_');
-        }
-
-        return name.Append(EnvironmentSuffix).ToString();
-    }
+    public static string EnvironmentVariable(string pool) =>
+        ConfigurationSources.EnvironmentPrefix + string.Concat(pool.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_')) + EnvironmentSuffix;
 
     public static string CredentialName(string pool) => pool + ".password";
 
     /// <summary>
-    /// The password of <paramref name="pool"/> (key path <paramref name="poolKey"/>), or null after
+    /// The password of <paramref name="pool"/> (its entry <paramref name="section"/>), or null after
     /// reporting why there is none. <paramref name="passwordFile"/> is made absolute, or null when unset.
     /// </summary>
-    public static XapiPassword? Resolve(
-        string pool,
-        string poolKey,
-        string? passwordFile,
-        IReadOnlyDictionary<string, string?> environment,
-        ConfigDiagnostics diagnostics)
+    public static XapiPassword? Resolve(string pool, ConfigSection section, string? passwordFile, IReadOnlyDictionary<string, string?> environment)
     {
+        var diagnostics = section.Diagnostics;
         if (passwordFile is not null)
         {
-            return ReadFile(passwordFile, ConfigurationPath.Combine(poolKey, nameof(PoolSection.PasswordFile)), diagnostics);
+            return ReadFile(passwordFile, section.Key("PasswordFile"), diagnostics);
         }
 
-        if (environment.TryGetValue(CredentialsDirectoryVariable, out var credentials) && !string.IsNullOrEmpty(credentials))
+        if (Credential(environment, CredentialName(pool)) is { } credential)
         {
-            var credential = Path.Combine(credentials, CredentialName(pool));
-            if (File.Exists(credential))
-            {
-                return ReadFile(credential, $"{poolKey}: credential {CredentialName(pool)}", diagnostics);
-            }
+            return ReadFile(credential, $"{section.Path}: credential {CredentialName(pool)}", diagnostics);
         }
 
         var variable = EnvironmentVariable(pool);
@@ -66,7 +48,7 @@ internal static class PasswordSources
             return new XapiPassword(StripNewline(value));
         }
 
-        diagnostics.Error(poolKey, $"no password: set PasswordFile, a systemd credential '{CredentialName(pool)}', or {variable}");
+        diagnostics.Error(section.Path, $"no password: set PasswordFile, a systemd credential '{CredentialName(pool)}', or {variable}");
         return null;
     }
 
@@ -84,14 +66,8 @@ internal static class PasswordSources
             return null;
         }
 
-        string text;
-        try
+        if (Text(bytes) is not { } text)
         {
-            text = StripNewline(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
-        }
-        catch (DecoderFallbackException)
-        {
-            // The exception's message would show the offending bytes, which are part of the password.
             diagnostics.Error(key, $"{path} is not UTF-8 text");
             return null;
         }
@@ -104,6 +80,26 @@ internal static class PasswordSources
 
         return new XapiPassword(text);
     }
+
+    /// <summary>A secret file's bytes as UTF-8 text without its final newline; null when they are not UTF-8.</summary>
+    public static string? Text(byte[] bytes)
+    {
+        try
+        {
+            return StripNewline(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
+        }
+        catch (DecoderFallbackException)
+        {
+            // Not to be reported: the exception's message would show the offending bytes, which are part of the password.
+            return null;
+        }
+    }
+
+    /// <summary>The file systemd passed as credential <paramref name="name"/> (in <c>$CREDENTIALS_DIRECTORY</c>), if there is one.</summary>
+    public static string? Credential(IReadOnlyDictionary<string, string?> environment, string name) =>
+        environment.GetValueOrDefault(CredentialsDirectoryVariable) is { Length: > 0 } directory && File.Exists(Path.Combine(directory, name))
+            ? Path.Combine(directory, name)
+            : null;
 
     /// <summary>
     /// The bytes of a secret file (at most <see cref="MaxPasswordBytes"/>), or null after reporting why not; warns

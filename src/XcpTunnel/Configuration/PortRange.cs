@@ -13,7 +13,7 @@ internal readonly record struct PortRange(int First, int Last)
     public static PortRange? Read(string? text, string key, ConfigDiagnostics diagnostics)
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
-        if (!ConfigValues.IsSet(text))
+        if (string.IsNullOrWhiteSpace(text))
         {
             diagnostics.Error(key, "missing; the ports to give VMs, e.g. 5901-5999");
             return null;

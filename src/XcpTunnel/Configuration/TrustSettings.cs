@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Configuration;
 using XcpTunnel.Protocol.Tls;
 
 namespace XcpTunnel.Configuration;
@@ -9,37 +8,32 @@ internal static class TrustSettings
 {
     private static readonly char[] PinSeparators = [',', ' ', '\t', '\r', '\n'];
 
-    /// <summary>The policy, or null after reporting why there is none. <paramref name="caFile"/> is made absolute, or null when unset.</summary>
-    public static TlsTrustPolicy? Read(string pool, string poolKey, PoolSection section, string? caFile, ConfigDiagnostics diagnostics)
+    /// <summary>The policy of pool <paramref name="section"/>, or null after reporting why there is none. <paramref name="caFile"/> is made absolute, or null when unset.</summary>
+    public static TlsTrustPolicy? Read(string pool, ConfigSection section, string? caFile)
     {
-        var insecure = ConfigValues.Flag(section.Insecure, false, ConfigurationPath.Combine(poolKey, nameof(PoolSection.Insecure)), diagnostics);
+        var pins = section.Text("TlsFingerprint");
+        var insecure = section.Flag("Insecure");
         if (insecure is null)
         {
             return null;
         }
 
-        var chosen = Chosen(
-            (ConfigValues.IsSet(section.TlsFingerprint), nameof(PoolSection.TlsFingerprint)), (caFile is not null, nameof(PoolSection.CaFile)), (insecure.Value, nameof(PoolSection.Insecure)));
+        var chosen = Chosen((pins is not null, "TlsFingerprint"), (caFile is not null, "CaFile"), (insecure.Value, "Insecure"));
         if (chosen.Length > 1)
         {
             var all = chosen.Length == 2 ? "both" : "all";
-            diagnostics.Error(poolKey, $"{string.Join(" and ", chosen)} are {all} set; choose one way to trust the pool's certificates");
+            section.Diagnostics.Error(section.Path, $"{string.Join(" and ", chosen)} are {all} set; choose one way to trust the pool's certificates");
             return null;
         }
 
         if (insecure.Value)
         {
-            diagnostics.Warn($"pool {pool}: TLS verification is OFF (Insecure: true)");
+            section.Diagnostics.Warn($"pool {pool}: TLS verification is OFF (Insecure: true)");
             return TlsTrustPolicy.Insecure;
         }
 
-        if (caFile is not null)
-        {
-            return ReadCaFile(caFile, ConfigurationPath.Combine(poolKey, nameof(PoolSection.CaFile)), diagnostics);
-        }
-
-        return ConfigValues.IsSet(section.TlsFingerprint)
-            ? ReadPins(section.TlsFingerprint, ConfigurationPath.Combine(poolKey, nameof(PoolSection.TlsFingerprint)), diagnostics)
+        return caFile is not null ? ReadCaFile(caFile, section.Key("CaFile"), section.Diagnostics)
+            : pins is not null ? ReadPins(pins, section.Key("TlsFingerprint"), section.Diagnostics)
             : TlsTrustPolicy.SystemStore;
     }
 

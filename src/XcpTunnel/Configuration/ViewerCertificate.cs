@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Extensions.Configuration;
 
 namespace XcpTunnel.Configuration;
 
@@ -8,64 +7,43 @@ namespace XcpTunnel.Configuration;
 internal static class ViewerCertificate
 {
     /// <summary>The certificate with its private key, and the intermediate certificates that followed it in the file.</summary>
-    public static (X509Certificate2 Certificate, X509Certificate2Collection Chain)? Load(
-        string? certificateFile, string? keyFile, string key, ConfigDiagnostics diagnostics)
+    public static (X509Certificate2 Certificate, X509Certificate2Collection Chain)? Load(ConfigSection tls, string certificateFile, string keyFile)
     {
-        var certificateKey = ConfigurationPath.Combine(key, nameof(ViewerTlsSection.CertificateFile));
-        var keyKey = ConfigurationPath.Combine(key, nameof(ViewerTlsSection.KeyFile));
-        var present = Require(certificateFile, certificateKey, "the PEM certificate viewers are shown", diagnostics)
-            & Require(keyFile, keyKey, "the PEM private key of CertificateFile", diagnostics);
-        if (!present)
-        {
-            return null;
-        }
-
         var chain = new X509Certificate2Collection();
         try
         {
-            chain.ImportFromPemFile(certificateFile!);
+            chain.ImportFromPemFile(certificateFile);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            diagnostics.Error(certificateKey, Describe(certificateFile!, e, "certificate"));
+            tls.Error("CertificateFile", Describe(certificateFile, e, "certificate"));
             return null;
         }
 
         if (chain.Count == 0)
         {
-            diagnostics.Error(certificateKey, $"{certificateFile} holds no PEM certificate");
+            tls.Error("CertificateFile", $"{certificateFile} holds no PEM certificate");
             return null;
         }
 
         X509Certificate2 certificate;
         try
         {
-            certificate = X509Certificate2.CreateFromPemFile(certificateFile!, keyFile);
+            certificate = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            diagnostics.Error(keyKey, Describe(keyFile!, e, "private key of " + certificateFile));
+            tls.Error("KeyFile", Describe(keyFile, e, "private key of " + certificateFile));
             return null;
         }
 
         chain.RemoveAt(0);
         if (certificate.NotAfter < DateTime.Now)
         {
-            diagnostics.Warn($"{certificateKey}: the certificate in {certificateFile} expired on {certificate.NotAfter:yyyy-MM-dd}; viewers will refuse it");
+            tls.Diagnostics.Warn($"{tls.Key("CertificateFile")}: the certificate in {certificateFile} expired on {certificate.NotAfter:yyyy-MM-dd}; viewers will refuse it");
         }
 
         return (certificate, chain);
-    }
-
-    private static bool Require(string? file, string key, string what, ConfigDiagnostics diagnostics)
-    {
-        if (file is not null)
-        {
-            return true;
-        }
-
-        diagnostics.Error(key, $"missing; {what}");
-        return false;
     }
 
     private static string Describe(string file, Exception e, string what) => e switch

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Configuration;
 using XcpTunnel.Protocol.Rfb;
 
 namespace XcpTunnel.Configuration;
@@ -24,30 +23,22 @@ internal static class VncPasswordSources
     public static string CredentialName(string tunnel) => tunnel + ".vncpassword";
 
     /// <summary>
-    /// The password of tunnel <paramref name="tunnel"/> (key <paramref name="tunnelKey"/>), or null when none is
+    /// The password of tunnel <paramref name="tunnel"/> (written in <paramref name="section"/>), or null when none is
     /// configured; <paramref name="valid"/> is false after a problem was reported.
     /// </summary>
     public static RfbPassword? Resolve(
-        string tunnel, string tunnelKey, string? file, IReadOnlyDictionary<string, string?> environment, ConfigDiagnostics diagnostics, out bool valid)
+        string tunnel, ConfigSection section, string? file, IReadOnlyDictionary<string, string?> environment, out bool valid)
     {
-        string? path = file;
-        string key = ConfigurationPath.Combine(tunnelKey, nameof(TunnelSection.VncPasswordFile));
-        if (path is null
-            && environment.TryGetValue(PasswordSources.CredentialsDirectoryVariable, out var credentials) && !string.IsNullOrEmpty(credentials)
-            && File.Exists(Path.Combine(credentials, CredentialName(tunnel))))
+        var path = file;
+        var key = section.Key("VncPasswordFile");
+        if (path is null && PasswordSources.Credential(environment, CredentialName(tunnel)) is { } credential)
         {
-            path = Path.Combine(credentials, CredentialName(tunnel));
-            key = $"{tunnelKey}: credential {CredentialName(tunnel)}";
+            path = credential;
+            key = $"{section.Path}: credential {CredentialName(tunnel)}";
         }
 
-        valid = true;
-        if (path is null)
-        {
-            return null;
-        }
-
-        var password = Read(path, key, diagnostics);
-        valid = password is not null;
+        var password = path is null ? null : Read(path, key, section.Diagnostics);
+        valid = path is null || password is not null;
         return password;
     }
 
@@ -58,7 +49,8 @@ internal static class VncPasswordSources
             return null;
         }
 
-        string? text = AsText(bytes) ?? Deobfuscate(bytes);
+        // One line of printable UTF-8 text (an optional final newline), else vncpasswd's format.
+        var text = PasswordSources.Text(bytes) is { } line && !line.Any(char.IsControl) ? line : Deobfuscate(bytes);
         if (text is null)
         {
             diagnostics.Error(key, $"{path} is neither a one-line text password nor a file written by vncpasswd");
@@ -88,22 +80,6 @@ internal static class VncPasswordSources
         }
 
         return password;
-    }
-
-    // One line of printable UTF-8 text, an optional final newline.
-    private static string? AsText(byte[] bytes)
-    {
-        string text;
-        try
-        {
-            text = PasswordSources.StripNewline(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes));
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
-
-        return text.Any(char.IsControl) ? null : text;
     }
 
     // vncpasswd writes 8 bytes, or 16 with a view-only password after the full-access one.

@@ -36,30 +36,30 @@ internal static class DemoConfiguration
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
-            json.WriteStartObject(nameof(DaemonSection.Pools));
+            json.WriteStartObject("Pools");
             json.WriteStartObject(DemoPool.PoolName);
-            json.WriteString(nameof(PoolSection.Url), pool.Urls[0].ToString());
-            json.WriteStartArray(nameof(PoolSection.FallbackUrls));
+            json.WriteString("Url", pool.Urls[0].ToString());
+            json.WriteStartArray("FallbackUrls");
             foreach (var url in pool.Urls.Skip(1))
             {
                 json.WriteStringValue(url.ToString());
             }
 
             json.WriteEndArray();
-            json.WriteString(nameof(PoolSection.Username), DemoPool.UserName);
+            json.WriteString("Username", DemoPool.UserName);
             // Relative to this file, so the directory can be moved as a whole.
-            json.WriteString(nameof(PoolSection.PasswordFile), DemoDirectory.PasswordFileName);
-            json.WriteString(nameof(PoolSection.TlsFingerprint), string.Join(", ", pool.Fingerprints));
+            json.WriteString("PasswordFile", DemoDirectory.PasswordFileName);
+            json.WriteString("TlsFingerprint", string.Join(", ", pool.Fingerprints));
             json.WriteEndObject();
             json.WriteEndObject();
 
-            json.WriteStartObject(nameof(DaemonSection.Tunnels));
+            json.WriteStartObject("Tunnels");
             for (var i = 0; i < DemoPool.Vms.Count; i++)
             {
                 json.WriteStartObject(DemoPool.Vms[i].Name);
-                json.WriteString(nameof(TunnelSection.Listen), DemoPorts.Loopback(ports.Tunnels[i]));
-                json.WriteString(nameof(TunnelSection.Pool), DemoPool.PoolName);
-                json.WriteString(nameof(TunnelSection.Vm), DemoPool.Vms[i].Name);
+                json.WriteString("Listen", DemoPorts.Loopback(ports.Tunnels[i]));
+                json.WriteString("Pool", DemoPool.PoolName);
+                json.WriteString("Vm", DemoPool.Vms[i].Name);
                 json.WriteEndObject();
             }
 
@@ -67,18 +67,18 @@ internal static class DemoConfiguration
             if (user is not null)
             {
                 // The consoles are the user's own: nobody else on the machine may open them.
-                json.WriteStartObject(nameof(DaemonSection.Access));
-                json.WriteStartArray(nameof(AccessSection.AllowUsers));
+                json.WriteStartObject("Access");
+                json.WriteStartArray("AllowUsers");
                 json.WriteStringValue(user);
                 json.WriteEndArray();
                 json.WriteEndObject();
             }
 
-            json.WriteStartObject(nameof(DaemonSection.Health));
-            json.WriteString(nameof(HealthSection.Listen), DemoPorts.Loopback(ports.Health));
+            json.WriteStartObject("Health");
+            json.WriteString("Listen", DemoPorts.Loopback(ports.Health));
             json.WriteEndObject();
-            json.WriteStartObject(nameof(DaemonSection.Timeouts));
-            json.WriteNumber(nameof(TimeoutsSection.DrainSeconds), DrainSeconds);
+            json.WriteStartObject("Timeouts");
+            json.WriteNumber("DrainSeconds", DrainSeconds);
             json.WriteEndObject();
             json.WriteEndObject();
         }

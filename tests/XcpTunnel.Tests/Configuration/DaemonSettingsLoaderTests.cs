@@ -380,6 +380,43 @@ public sealed class DaemonSettingsLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_MisspeltKeysDeepDownAndFromTheEnvironment_AreErrors()
+    {
+        var config = ConfigDirectory.Sample();
+        ConfigDirectory.Tunnel(config, "centos")["ViewerTls"] = new JsonObject { ["CertFile"] = "a.pem" };
+        ConfigDirectory.Lab(config)["AutoTunnels"] = new JsonObject { ["Match"] = "all", ["Ports"] = "5910-5919", ["Pool"] = "lab" };
+        var environment = new Dictionary<string, string?> { ["XCPTUNNEL_Health__Listn"] = "127.0.0.1:9181" };
+
+        var result = _dir.Load(config, environment);
+
+        Assert.Contains(result.Errors, e => e.Key == "Tunnels:centos:ViewerTls:CertFile" && e.Message == "unknown key; expected one of CertificateFile, KeyFile");
+        Assert.Contains(result.Errors, e => e.Key == "Pools:lab:AutoTunnels:Pool" && e.Message.StartsWith("unknown key", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.Key == "Health:Listn" && e.Message.StartsWith("unknown key", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_ObjectWhereAValueBelongs_IsAnErrorUnderItsKey()
+    {
+        var config = ConfigDirectory.Sample();
+        ConfigDirectory.Tunnel(config, "centos")["Vm"] = new JsonObject { ["Name"] = "web01" };
+
+        var message = ConfigAssert.SingleError(_dir.Load(config), "Tunnels:centos:Vm");
+
+        Assert.Equal("expected a single value, not an object or a list", message);
+    }
+
+    [Fact]
+    public void Load_FallbackUrlsNotAList_IsAnErrorRatherThanIgnored()
+    {
+        var config = ConfigDirectory.Sample();
+        ConfigDirectory.Lab(config)["FallbackUrls"] = "https://xcp02.example.com";
+
+        var message = ConfigAssert.SingleError(_dir.Load(config), "Pools:lab:FallbackUrls");
+
+        Assert.StartsWith("expected a list", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_TunnelThatIsNotAnObject_IsAnError()
     {
         var config = ConfigDirectory.Sample();
