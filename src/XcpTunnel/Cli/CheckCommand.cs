@@ -159,18 +159,8 @@ internal static class CheckCommand
         report.Hint($"(or run: xcptunnel trust {url} --write --pool {pool} --config {configPath})");
     }
 
-    private static CertificateTrustException? FindTrustFailure(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is CertificateTrustException trust)
-            {
-                return trust;
-            }
-        }
-
-        return null;
-    }
+    private static CertificateTrustException? FindTrustFailure(Exception? ex) =>
+        ex is null ? null : ex as CertificateTrustException ?? FindTrustFailure(ex.InnerException);
 
     private static string Describe(TlsTrustPolicy trust) => trust.Mode switch
     {

@@ -32,16 +32,17 @@ internal static class CliErrors
         {
             return ExitCodes.Interrupted;
         }
-        catch (Exception ex) when (ex is XcpTunnelException or IOException or UnauthorizedAccessException)
-        {
-            errors.WriteLine($"xcptunnel: {ex.Message}");
-            WriteDetails(ex, verbose, errors);
-            return ExitCodes.Failed;
-        }
         catch (Exception ex)
         {
-            errors.WriteLine($"xcptunnel: unexpected error: {ex.Message}{(verbose ? string.Empty : " (run with --verbose for details)")}");
-            WriteDetails(ex, verbose, errors);
+            // The failures a command expects say what went wrong themselves; anything else is a bug worth its stack.
+            errors.WriteLine(ex is XcpTunnelException or IOException or UnauthorizedAccessException
+                ? $"xcptunnel: {ex.Message}"
+                : $"xcptunnel: unexpected error: {ex.Message}{(verbose ? string.Empty : " (run with --verbose for details)")}");
+            if (verbose)
+            {
+                errors.WriteLine(ex.ToString());
+            }
+
             return ExitCodes.Failed;
         }
     }
@@ -55,14 +56,6 @@ internal static class CliErrors
         foreach (var error in ex.Errors)
         {
             errors.WriteLine($"  {error}");
-        }
-    }
-
-    private static void WriteDetails(Exception ex, bool verbose, TextWriter errors)
-    {
-        if (verbose)
-        {
-            errors.WriteLine(ex.ToString());
         }
     }
 }

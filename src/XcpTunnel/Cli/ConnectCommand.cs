@@ -45,11 +45,15 @@ internal static class ConnectCommand
 
         """ + ExitCodes.HelpText;
 
-    public const string PasswordVariable = "XCPTUNNEL_PASSWORD";
+    private const string PasswordVariable = "XCPTUNNEL_PASSWORD";
 
     private const string DefaultListen = "127.0.0.1:5901";
 
-    private static readonly Argument<string> Vm = new("VM") { Description = "The VM: a name-label or a UUID." };
+    private static readonly Argument<string> Vm = new("VM")
+    {
+        Description = "The VM: a name-label or a UUID.",
+        Validators = { result => RequireText(result, "VM", "empty; a VM name-label or UUID") },
+    };
 
     private static readonly Option<Uri?> Url = new("--url")
     {
@@ -59,7 +63,13 @@ internal static class ConnectCommand
         CustomParser = CliOptions.From(ConfigValues.HttpsUrl),
     };
 
-    private static readonly Option<string> User = new("--user", "-u") { Description = "XAPI user, e.g. root.", Required = true, HelpName = "USER" };
+    private static readonly Option<string> User = new("--user", "-u")
+    {
+        Description = "XAPI user, e.g. root.",
+        Required = true,
+        HelpName = "USER",
+        Validators = { result => RequireText(result, "--user", "missing; the XAPI user, e.g. root") },
+    };
 
     private static readonly Option<string?> PasswordFile = new("--password-file") { Description = "File holding the password (mode 600).", HelpName = "FILE" };
 
@@ -106,8 +116,6 @@ internal static class ConnectCommand
     public static Command Create()
     {
         var command = new Command("connect", Description) { Vm, Url, User, PasswordFile, Fingerprint, CaFile, Insecure, Transport, Listen, Once, Stdio, AllowRemote };
-        Vm.Validators.Add(result => RequireText(result, "VM", "empty; a VM name-label or UUID"));
-        User.Validators.Add(result => RequireText(result, "--user", "missing; the XAPI user, e.g. root"));
         // On the options, not the command: System.CommandLine skips the options' checks after a command's own
         // error, and every problem is to be told at once.
         foreach (var option in new Option[] { Listen, Once, AllowRemote })
@@ -127,7 +135,7 @@ internal static class ConnectCommand
             var (option, earlier) = (trust[i], trust[..i]);
             option.Validators.Add(result =>
             {
-                if (earlier.FirstOrDefault(o => CliOptions.Given(result, o)) is { } other)
+                if (!result.Implicit && earlier.FirstOrDefault(o => CliOptions.Given(result, o)) is { } other)
                 {
                     result.AddError($"{option.Name}: cannot be combined with {other.Name}; choose one way to trust the pool's certificates");
                 }
@@ -258,8 +266,8 @@ internal static class ConnectCommand
 
         await using (listener.ConfigureAwait(false))
         {
-            await output.WriteLineAsync($"Connect a VNC viewer to {listener.EndPoints[0]} (VM {tunnel.Vm})").ConfigureAwait(false);
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            output.WriteLine($"Connect a VNC viewer to {listener.EndPoints[0]} (VM {tunnel.Vm})");
+            output.Flush();
             if (!once)
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -269,5 +277,4 @@ internal static class ConnectCommand
             return result.Spliced ? ExitCodes.Ok : ExitCodes.Failed;
         }
     }
-
 }

@@ -65,7 +65,7 @@ internal static class SnapshotCommand
         }
         else
         {
-            await PngFile.WriteAsync(file, png, cancellationToken).ConfigureAwait(false);
+            PngFile.Write(file, png);
             cli.Output.WriteLine($"wrote {file} ({size})");
         }
 

@@ -69,12 +69,15 @@ internal static class VmsCommand
             }
         })).ConfigureAwait(false);
 
-        var rows = listings.SelectMany(l => l.Rows).Order(VmRow.Order).ToList();
+        // Pool then name, the order the table and the JSON use.
+        var rows = listings.SelectMany(l => l.Rows)
+            .OrderBy(r => r.Pool, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Uuid, StringComparer.Ordinal)
+            .ToList();
         // When no pool answered, an empty table or "[]" on stdout would read as "these pools have no VMs".
         var nothingListed = listings.Length > 0 && listings.All(l => l.Error is not null);
         if (!nothingListed && cli.Get(Json))
         {
-            cli.Output.WriteLine(ToJson(rows));
+            cli.Output.WriteLine(JsonSerializer.Serialize(rows, VmsJsonContext.Default.ListVmRow));
         }
         else if (!nothingListed)
         {
@@ -172,27 +175,15 @@ internal static class VmsCommand
                 new Text(row.PowerState),
                 new Text(row.Host ?? "-"),
                 new Text(row.Consoles.Count == 0 ? "-" : string.Join(", ", row.Consoles)),
-                new Text(row.Tunnels.Count == 0 ? "-" : string.Join(", ", row.Tunnels.Select(t => t.GeneratedFor is null ? $"{t.Name} ({t.ListenText})" : $"{t.ListenText} (generated)"))),
+                new Text(row.Tunnels.Count == 0 ? "-" : string.Join(", ", row.Tunnels.Select(t => t.Generated ? $"{t.Listen} (generated)" : $"{t.Name} ({t.Listen})"))),
             });
         }
 
         console.Write(table);
     }
-
-    /// <summary>The same fields as the table.</summary>
-    internal static string ToJson(IReadOnlyList<VmRow> rows) => JsonSerializer.Serialize(
-        [.. rows.Select(r => new VmJson(
-            r.Pool, r.Name, r.Uuid, r.PowerState, r.Host, r.Consoles, [.. r.Tunnels.Select(t => new VmTunnelJson(t.Name, t.ListenText, t.GeneratedFor is not null))]))],
-        VmsJsonContext.Default.IReadOnlyListVmJson);
 }
-
-/// <summary>One VM of <c>vms --json</c>.</summary>
-internal sealed record VmJson(string Pool, string Name, string Uuid, string PowerState, string? Host, IReadOnlyList<string> Consoles, IReadOnlyList<VmTunnelJson> Tunnels);
-
-/// <summary>A tunnel of a VM in <c>vms --json</c>.</summary>
-internal sealed record VmTunnelJson(string Name, string Listen, bool Generated);
 
 /// <summary>Source-generated JSON: no reflection, so the binary stays trimmable.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
-[JsonSerializable(typeof(IReadOnlyList<VmJson>))]
+[JsonSerializable(typeof(List<VmRow>))]
 internal sealed partial class VmsJsonContext : JsonSerializerContext;
