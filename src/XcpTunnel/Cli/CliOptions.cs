@@ -41,8 +41,11 @@ internal static class CliOptions
         return 0;
     }
 
-    /// <summary>A parser of a number of <paramref name="unit"/>s, at least 0, or above 0 when <paramref name="positive"/>.</summary>
-    public static Func<ArgumentResult, TimeSpan> Duration(Func<double, TimeSpan> unit, bool positive) => result =>
+    /// <summary>
+    /// A parser of a number of <paramref name="unit"/>s, at least 0, or above 0 when <paramref name="positive"/>.
+    /// Nullable, with no default of the parser's own: help would show the default as a <see cref="TimeSpan"/>.
+    /// </summary>
+    public static Func<ArgumentResult, TimeSpan?> Duration(Func<double, TimeSpan> unit, bool positive) => result =>
     {
         var text = Text(result);
         if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && (!positive || value > 0))
@@ -51,7 +54,7 @@ internal static class CliOptions
         }
 
         result.AddError($"{NameOf(result)}: '{text}' is not a {(positive ? "positive" : "non-negative")} number");
-        return TimeSpan.Zero;
+        return null;
     };
 
     /// <summary>

@@ -103,7 +103,6 @@ internal static class ConnectCommand
     {
         Description = $"Address to listen on (default {DefaultListen}), or unix:PATH.",
         HelpName = "HOST:PORT",
-        DefaultValueFactory = _ => ([new IPEndPoint(IPAddress.Loopback, 5901)], DefaultListen),
         // Resolved and checked against --allow-remote by the parser, so a bad address is told with every other problem.
         CustomParser = result => CliOptions.From((text, key, diagnostics) =>
             ListenAddress.Read(text, result.GetValue(AllowRemote), "add --allow-remote", Dns.GetHostAddresses, key, diagnostics))(result),
@@ -189,7 +188,7 @@ internal static class ConnectCommand
             diagnostics.Warn("TLS verification is OFF (--insecure): anyone on the path can read the console and the password");
         }
 
-        var listen = stdio ? ([], "stdio") : cli.Get(Listen)!.Value;
+        (ValueList<EndPoint> Endpoints, string Text) listen = stdio ? ([], "stdio") : cli.Get(Listen) ?? ([new IPEndPoint(IPAddress.Loopback, 5901)], DefaultListen);
         var allowUsers = OwnerAccess.Of(UserDirectory.Default, diagnostics);
         foreach (var warning in diagnostics.Warnings)
         {

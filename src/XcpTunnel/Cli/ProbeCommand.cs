@@ -43,19 +43,17 @@ internal static class ProbeCommand
         Arity = ArgumentArity.ZeroOrOne,
     };
 
-    private static readonly Option<TimeSpan> Warning = new("--warning-ms", "-w")
+    private static readonly Option<TimeSpan?> Warning = new("--warning-ms", "-w")
     {
         Description = $"WARNING when the probe takes longer (default {ProbeOptions.DefaultWarning.TotalMilliseconds:0}).",
         HelpName = "MS",
-        DefaultValueFactory = _ => ProbeOptions.DefaultWarning,
         CustomParser = CliOptions.Duration(TimeSpan.FromMilliseconds, positive: false),
     };
 
-    private static readonly Option<TimeSpan> Critical = new("--critical-ms", "-c")
+    private static readonly Option<TimeSpan?> Critical = new("--critical-ms", "-c")
     {
         Description = $"CRITICAL when the probe takes longer (default {ProbeOptions.DefaultCritical.TotalMilliseconds:0}).",
         HelpName = "MS",
-        DefaultValueFactory = _ => ProbeOptions.DefaultCritical,
         CustomParser = CliOptions.Duration(TimeSpan.FromMilliseconds, positive: false),
     };
 
@@ -75,7 +73,12 @@ internal static class ProbeCommand
     {
         var target = cli.Get(Target);
         var name = target ?? cli.Get(Targets.Vm)!;
-        var options = new ProbeOptions { Warning = cli.Get(Warning), Critical = cli.Get(Critical), Timeout = cli.Get(Targets.Timeout) };
+        var options = new ProbeOptions
+        {
+            Warning = cli.Get(Warning) ?? ProbeOptions.DefaultWarning,
+            Critical = cli.Get(Critical) ?? ProbeOptions.DefaultCritical,
+            Timeout = cli.Get(Targets.Timeout) ?? ProbeOptions.DefaultTimeout,
+        };
         ProbeResult result;
         try
         {

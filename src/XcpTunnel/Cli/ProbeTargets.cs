@@ -29,11 +29,10 @@ internal sealed class ProbeTargets
 
     public Option<string?> Pool { get; } = new("--pool", "-p") { Description = "The pool of --vm (its name under Pools); needed when there are several.", HelpName = "POOL" };
 
-    public Option<TimeSpan> Timeout { get; } = new("--timeout", "-t")
+    public Option<TimeSpan?> Timeout { get; } = new("--timeout", "-t")
     {
         Description = $"Give up after this many seconds, naming the stage it was in (default {ProbeOptions.DefaultTimeout.TotalSeconds:0}).",
         HelpName = "SECONDS",
-        DefaultValueFactory = _ => ProbeOptions.DefaultTimeout,
         CustomParser = CliOptions.Duration(TimeSpan.FromSeconds, positive: true),
     };
 

@@ -48,7 +48,7 @@ internal static class SnapshotCommand
 
         using var loggers = cli.CreateLoggers();
         await using var open = Targets.Open(cli, TargetOf(positional), loggers);
-        var result = await Prober.RunAsync(open.Target, new ProbeOptions { Timeout = cli.Get(Targets.Timeout) }, cancellationToken).ConfigureAwait(false);
+        var result = await Prober.RunAsync(open.Target, new ProbeOptions { Timeout = cli.Get(Targets.Timeout) ?? ProbeOptions.DefaultTimeout }, cancellationToken).ConfigureAwait(false);
         var screen = result.Screen ?? throw new CommandFailedException(result.Reason);
         var png = PngEncoder.Encode(screen.Width, screen.Height, screen.Framebuffer.Pixels);
         var size = $"{screen.Width}x{screen.Height}";
