@@ -32,6 +32,7 @@ internal static class Program
             SnapshotCommand.Create(),
         };
         CommandHelp.Install(root, RootDetails);
+        UsageErrors.RejectOptionLikeValues(root);
         var parsed = root.Parse(args);
         if (parsed.Action is ParseErrorAction)
         {

@@ -9,30 +9,30 @@ internal static class CertificateDescription
 {
     private const string SubjectAlternativeNameOid = "2.5.29.17";
 
-    public static async Task WriteAsync(X509Certificate2 certificate, string endpoint, TimeProvider time, TextWriter output)
+    public static void Write(X509Certificate2 certificate, string endpoint, TimeProvider time, TextWriter output)
     {
         var (dnsNames, addresses) = AlternativeNames(certificate);
         var issuer = certificate.Issuer == certificate.Subject ? $"{certificate.Issuer} (self-signed)" : certificate.Issuer;
-        await output.WriteLineAsync($"Certificate presented by {endpoint} (not verified):").ConfigureAwait(false);
-        await Field("Subject", certificate.Subject).ConfigureAwait(false);
-        await Field("Issuer", issuer).ConfigureAwait(false);
-        await Field("DNS names", dnsNames.Count == 0 ? "-" : string.Join(", ", dnsNames)).ConfigureAwait(false);
-        await Field("IP addresses", addresses.Count == 0 ? "-" : string.Join(", ", addresses)).ConfigureAwait(false);
-        await Field("Not before", Format(certificate.NotBefore)).ConfigureAwait(false);
-        await Field("Not after", Format(certificate.NotAfter)).ConfigureAwait(false);
-        await Field("SHA-256", CertificateFingerprint.Of(certificate).ToString()).ConfigureAwait(false);
+        output.WriteLine($"Certificate presented by {endpoint} (not verified):");
+        Field("Subject", certificate.Subject);
+        Field("Issuer", issuer);
+        Field("DNS names", dnsNames.Count == 0 ? "-" : string.Join(", ", dnsNames));
+        Field("IP addresses", addresses.Count == 0 ? "-" : string.Join(", ", addresses));
+        Field("Not before", Format(certificate.NotBefore));
+        Field("Not after", Format(certificate.NotAfter));
+        Field("SHA-256", CertificateFingerprint.Of(certificate).ToString());
 
         var now = time.GetUtcNow().UtcDateTime;
         if (now > certificate.NotAfter.ToUniversalTime())
         {
-            await output.WriteLineAsync($"Warning: this certificate expired on {Format(certificate.NotAfter)}.").ConfigureAwait(false);
+            output.WriteLine($"Warning: this certificate expired on {Format(certificate.NotAfter)}.");
         }
         else if (now < certificate.NotBefore.ToUniversalTime())
         {
-            await output.WriteLineAsync($"Warning: this certificate is not valid before {Format(certificate.NotBefore)} (check the host's clock).").ConfigureAwait(false);
+            output.WriteLine($"Warning: this certificate is not valid before {Format(certificate.NotBefore)} (check the host's clock).");
         }
 
-        Task Field(string name, string value) => output.WriteLineAsync($"  {name + ":",-14}{value}");
+        void Field(string name, string value) => output.WriteLine($"  {name + ":",-14}{value}");
     }
 
     private static (List<string> DnsNames, List<string> Addresses) AlternativeNames(X509Certificate2 certificate)

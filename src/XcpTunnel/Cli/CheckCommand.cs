@@ -29,37 +29,21 @@ internal static class CheckCommand
           xcptunnel check --config ./xcptunnel.json
         """ + "\n\n" + ExitCodes.HelpText + " Any ✗ makes the exit code 1.";
 
-    public static Command Create()
-    {
-        var config = CommonOptions.Config();
-        var verbose = CommonOptions.Verbose();
-        var command = new Command("check", Description) { config, verbose };
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var isVerbose = parse.GetValue(verbose);
-            return CliErrors.RunAsync(
-                ct => RunAsync(parse.GetValue(config)!, isVerbose, Console.Out, Console.Error, ct), isVerbose, Console.Error, cancellationToken);
-        });
-        return command;
-    }
+    public static Command Create() =>
+        CliCommand.Create(new Command("check", Description) { CliOptions.Config() }, RunAsync);
 
-    public static async Task<int> RunAsync(string configPath, bool verbose, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliRun cli, CancellationToken cancellationToken)
     {
-        var loaded = DaemonSettingsLoader.Load(configPath, DaemonSettingsLoader.ProcessEnvironment());
-        if (!loaded.Succeeded)
+        var configPath = cli.ConfigPath;
+        var (settings, warnings) = cli.LoadConfig();
+        var report = new CheckReport(cli.Output);
+        report.Pass($"configuration {configPath} is valid ({Count(settings.Pools.Count, "pool")}, {Count(settings.Tunnels.Count, "tunnel")})");
+        foreach (var warning in warnings)
         {
-            return await CliErrors.ReportAsync(loaded, errors).ConfigureAwait(false);
+            report.Warn(warning);
         }
 
-        var settings = loaded.Settings;
-        var report = new CheckReport(output);
-        await report.PassAsync($"configuration {configPath} is valid ({Count(settings.Pools.Count, "pool")}, {Count(settings.Tunnels.Count, "tunnel")})").ConfigureAwait(false);
-        foreach (var warning in loaded.Warnings)
-        {
-            await report.WarnAsync(warning).ConfigureAwait(false);
-        }
-
-        using var loggers = CliLogging.Create(verbose);
+        using var loggers = cli.CreateLoggers();
         await using var registry = new PoolRegistry(settings.Pools, loggers, TimeProvider.System);
         foreach (var name in settings.Pools.Keys.Order(StringComparer.OrdinalIgnoreCase))
         {
@@ -76,12 +60,12 @@ internal static class CheckCommand
             {
                 foreach (var tunnel in tunnels)
                 {
-                    await report.FailAsync($"tunnel {tunnel.Name} ({tunnel.ListenText}): not checked, pool {name} is not available").ConfigureAwait(false);
+                    report.Fail($"tunnel {tunnel.Name} ({tunnel.ListenText}): not checked, pool {name} is not available");
                 }
             }
         }
 
-        await report.SummaryAsync().ConfigureAwait(false);
+        report.Summary();
         return report.Failures == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
@@ -95,23 +79,27 @@ internal static class CheckCommand
         }
         catch (XapiLoginException ex) when (FindTrustFailure(ex) is { } rejected)
         {
-            await report.FailAsync($"pool {name}: {rejected.Message}").ConfigureAwait(false);
-            await HintPinAsync(report, name, configPath, pool.Options.Trust, rejected, pool.Options.Url.GetLeftPart(UriPartial.Authority), keepPins: false).ConfigureAwait(false);
+            report.Fail($"pool {name}: {rejected.Message}");
+            HintPin(report, name, configPath, pool.Options.Trust, rejected, pool.Options.Url.GetLeftPart(UriPartial.Authority), keepPins: false);
             return false;
         }
         catch (XcpTunnelException ex)
         {
-            await report.FailAsync($"pool {name}: {ex.Message}").ConfigureAwait(false);
+            report.Fail($"pool {name}: {ex.Message}");
             return false;
         }
 
         var host = pool.CoordinatorUrl?.IdnHost ?? pool.Options.Url.IdnHost;
-        await (pool.Options.Trust.Mode switch
+        if (pool.Options.Trust.Mode == TlsTrustMode.Insecure)
         {
-            TlsTrustMode.Insecure => report.WarnAsync($"pool {name}: certificate of {host} NOT verified (Insecure: true)"),
-            _ => report.PassAsync($"pool {name}: certificate of {host} verified by {Describe(pool.Options.Trust)}"),
-        }).ConfigureAwait(false);
-        await report.PassAsync($"pool {name}: logged in as {pool.Options.UserName} at {pool.CoordinatorUrl}").ConfigureAwait(false);
+            report.Warn($"pool {name}: certificate of {host} NOT verified (Insecure: true)");
+        }
+        else
+        {
+            report.Pass($"pool {name}: certificate of {host} verified by {Describe(pool.Options.Trust)}");
+        }
+
+        report.Pass($"pool {name}: logged in as {pool.Options.UserName} at {pool.CoordinatorUrl}");
         return true;
     }
 
@@ -127,7 +115,7 @@ internal static class CheckCommand
         }
         catch (XcpTunnelException ex)
         {
-            await report.FailAsync($"{what}: {ex.Message}").ConfigureAwait(false);
+            report.Fail($"{what}: {ex.Message}");
             return;
         }
 
@@ -139,24 +127,24 @@ internal static class CheckCommand
         }
         catch (CertificateTrustException ex)
         {
-            await report.FailAsync($"{what}: VM '{console.Vm.NameLabel}' runs on {host}, but the {ex.Message}").ConfigureAwait(false);
-            await HintPinAsync(report, pool.Options.Name, configPath, pool.Options.Trust, ex, $"https://{HostPort.Format(console.Location.Host, console.Location.Port)}", keepPins: true).ConfigureAwait(false);
+            report.Fail($"{what}: VM '{console.Vm.NameLabel}' runs on {host}, but the {ex.Message}");
+            HintPin(report, pool.Options.Name, configPath, pool.Options.Trust, ex, $"https://{HostPort.Format(console.Location.Host, console.Location.Port)}", keepPins: true);
             return;
         }
         catch (XcpTunnelException ex)
         {
-            await report.FailAsync($"{what}: VM '{console.Vm.NameLabel}' runs on {host}, whose console cannot be reached: {ex.Message}").ConfigureAwait(false);
+            report.Fail($"{what}: VM '{console.Vm.NameLabel}' runs on {host}, whose console cannot be reached: {ex.Message}");
             return;
         }
 
-        await report.PassAsync($"{what}: VM '{console.Vm.NameLabel}' is running on {host} with an rfb console").ConfigureAwait(false);
+        report.Pass($"{what}: VM '{console.Vm.NameLabel}' is running on {host} with an rfb console");
     }
 
     /// <summary>
     /// The line that makes the presented certificate trusted. For a member host of a pinned pool the
     /// existing pins stay: they evidently work for the coordinator.
     /// </summary>
-    private static async Task HintPinAsync(CheckReport report, string pool, string configPath, TlsTrustPolicy trust, CertificateTrustException rejected, string url, bool keepPins)
+    private static void HintPin(CheckReport report, string pool, string configPath, TlsTrustPolicy trust, CertificateTrustException rejected, string url, bool keepPins)
     {
         // A member that is not what the pool says it is must not be pinned on the spot: that is what pinning is against.
         if (rejected.Presented is null || rejected.Failure == CertificateTrustFailure.PoolMismatch)
@@ -166,23 +154,13 @@ internal static class CheckCommand
 
         IEnumerable<CertificateFingerprint> pins = keepPins && trust.Mode == TlsTrustMode.Pinned ? [.. trust.Pins, rejected.Presented] : [rejected.Presented];
         var instead = trust.Mode is TlsTrustMode.CertificateAuthority ? " (instead of CaFile)" : string.Empty;
-        await report.HintAsync($"if that is the certificate you expect, set under Pools:{pool} in {configPath}{instead}:").ConfigureAwait(false);
-        await report.HintAsync($"  \"TlsFingerprint\": \"{string.Join(", ", pins)}\"").ConfigureAwait(false);
-        await report.HintAsync($"(or run: xcptunnel trust {url} --write --pool {pool} --config {configPath})").ConfigureAwait(false);
+        report.Hint($"if that is the certificate you expect, set under Pools:{pool} in {configPath}{instead}:");
+        report.Hint($"  \"TlsFingerprint\": \"{string.Join(", ", pins)}\"");
+        report.Hint($"(or run: xcptunnel trust {url} --write --pool {pool} --config {configPath})");
     }
 
-    private static CertificateTrustException? FindTrustFailure(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is CertificateTrustException trust)
-            {
-                return trust;
-            }
-        }
-
-        return null;
-    }
+    private static CertificateTrustException? FindTrustFailure(Exception? ex) =>
+        ex is null ? null : ex as CertificateTrustException ?? FindTrustFailure(ex.InnerException);
 
     private static string Describe(TlsTrustPolicy trust) => trust.Mode switch
     {

@@ -13,29 +13,29 @@ internal sealed class CheckReport(TextWriter output)
 
     public int Passes { get; private set; }
 
-    public Task PassAsync(string line)
+    public void Pass(string line)
     {
         Passes++;
-        return WriteAsync(_unicode ? "✓" : "OK  ", line);
+        Write(_unicode ? "✓" : "OK  ", line);
     }
 
-    public Task FailAsync(string line)
+    public void Fail(string line)
     {
         Failures++;
-        return WriteAsync(_unicode ? "✗" : "FAIL", line);
+        Write(_unicode ? "✗" : "FAIL", line);
     }
 
-    public Task WarnAsync(string line) => WriteAsync(_unicode ? "⚠" : "WARN", line);
+    public void Warn(string line) => Write(_unicode ? "⚠" : "WARN", line);
 
     /// <summary>A line under the last one that says what to do about it.</summary>
-    public Task HintAsync(string line) => output.WriteLineAsync($"{(_unicode ? " " : "    ")}  {line}");
+    public void Hint(string line) => output.WriteLine($"{(_unicode ? " " : "    ")}  {line}");
 
-    public Task SummaryAsync() =>
-        output.WriteLineAsync(Failures == 0
+    public void Summary() =>
+        output.WriteLine(Failures == 0
             ? $"All {Passes} checks passed."
             : $"{Failures} problem{Plural(Failures)} found ({Passes} check{Plural(Passes)} passed).");
 
     private static string Plural(int n) => n == 1 ? string.Empty : "s";
 
-    private Task WriteAsync(string mark, string line) => output.WriteLineAsync($"{mark} {line}");
+    private void Write(string mark, string line) => output.WriteLine($"{mark} {line}");
 }

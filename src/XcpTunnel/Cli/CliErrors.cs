@@ -4,8 +4,9 @@ using XcpTunnel.Protocol;
 namespace XcpTunnel.Cli;
 
 /// <summary>
-/// How every command reports failure to a person: one clear sentence on stderr prefixed
-/// <c>xcptunnel:</c>, no stack trace unless <c>--verbose</c>, and the exit code that goes with it.
+/// How every command reports failure to a person: one clear sentence on stderr prefixed <c>xcptunnel:</c>, no
+/// stack trace unless <c>--verbose</c>, and the exit code that goes with it. An invalid configuration is told one
+/// way wherever it is found: the file, then every error with its key.
 /// </summary>
 internal static class CliErrors
 {
@@ -19,56 +20,42 @@ internal static class CliErrors
         }
         catch (ConfigException ex)
         {
-            await errors.WriteLineAsync($"xcptunnel: {ex.Message}").ConfigureAwait(false);
+            WriteConfigErrors(ex, errors);
             return ExitCodes.InvalidConfiguration;
         }
         catch (UsageException ex)
         {
-            // One line per problem, each naming its option, all at once.
-            foreach (var problem in ex.Problems)
-            {
-                await errors.WriteLineAsync($"xcptunnel: {problem}").ConfigureAwait(false);
-            }
-
+            errors.WriteLine($"xcptunnel: {ex.Message}");
             return ExitCodes.InvalidArguments;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return ExitCodes.Interrupted;
         }
-        catch (Exception ex) when (ex is XcpTunnelException or IOException or UnauthorizedAccessException)
-        {
-            await errors.WriteLineAsync($"xcptunnel: {ex.Message}").ConfigureAwait(false);
-            await WriteDetailsAsync(ex, verbose, errors).ConfigureAwait(false);
-            return ExitCodes.Failed;
-        }
         catch (Exception ex)
         {
-            await errors.WriteLineAsync($"xcptunnel: unexpected error: {ex.Message}{(verbose ? string.Empty : " (run with --verbose for details)")}").ConfigureAwait(false);
-            await WriteDetailsAsync(ex, verbose, errors).ConfigureAwait(false);
+            // The failures a command expects say what went wrong themselves; anything else is a bug worth its stack.
+            errors.WriteLine(ex is XcpTunnelException or IOException or UnauthorizedAccessException
+                ? $"xcptunnel: {ex.Message}"
+                : $"xcptunnel: unexpected error: {ex.Message}{(verbose ? string.Empty : " (run with --verbose for details)")}");
+            if (verbose)
+            {
+                errors.WriteLine(ex.ToString());
+            }
+
             return ExitCodes.Failed;
         }
     }
 
-    /// <summary>Prints configuration errors, one per line with its key.</summary>
-    public static async Task<int> ReportAsync(ConfigLoadResult result, TextWriter errors)
+    /// <summary>The file, then one indented line per error with its key (README, "Configuration reference").</summary>
+    public static void WriteConfigErrors(ConfigException ex, TextWriter errors)
     {
-        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(ex);
         ArgumentNullException.ThrowIfNull(errors);
-        await errors.WriteLineAsync($"xcptunnel: {result.Path} is not valid:").ConfigureAwait(false);
-        foreach (var error in result.Errors)
+        errors.WriteLine($"xcptunnel: {ex.Path} is not valid:");
+        foreach (var error in ex.Errors)
         {
-            await errors.WriteLineAsync($"  {error}").ConfigureAwait(false);
-        }
-
-        return ExitCodes.InvalidConfiguration;
-    }
-
-    private static async Task WriteDetailsAsync(Exception ex, bool verbose, TextWriter errors)
-    {
-        if (verbose)
-        {
-            await errors.WriteLineAsync(ex.ToString()).ConfigureAwait(false);
+            errors.WriteLine($"  {error}");
         }
     }
 }

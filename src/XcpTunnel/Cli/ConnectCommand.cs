@@ -1,11 +1,15 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using XcpTunnel.Access;
 using XcpTunnel.Configuration;
+using XcpTunnel.Protocol;
 using XcpTunnel.Protocol.Consoles;
+using XcpTunnel.Protocol.Tls;
+using XcpTunnel.Protocol.Xapi;
+using XcpTunnel.Protocol.Xapi.Rpc;
 using XcpTunnel.Protocol.Xapi.Sessions;
 using XcpTunnel.Tunnels;
 
@@ -41,93 +45,206 @@ internal static class ConnectCommand
 
         """ + ExitCodes.HelpText;
 
+    private const string PasswordVariable = "XCPTUNNEL_PASSWORD";
+
+    private const string DefaultListen = "127.0.0.1:5901";
+
+    private static readonly Argument<string> Vm = new("VM")
+    {
+        Description = "The VM: a name-label or a UUID.",
+        Validators = { result => RequireText(result, "VM", "empty; a VM name-label or UUID") },
+    };
+
+    private static readonly Option<Uri?> Url = new("--url")
+    {
+        Description = "XAPI URL of a pool host, https://host[:port].",
+        Required = true,
+        HelpName = "URL",
+        CustomParser = CliOptions.From(ConfigValues.HttpsUrl),
+    };
+
+    private static readonly Option<string> User = new("--user", "-u")
+    {
+        Description = "XAPI user, e.g. root.",
+        Required = true,
+        HelpName = "USER",
+        Validators = { result => RequireText(result, "--user", "missing; the XAPI user, e.g. root") },
+    };
+
+    private static readonly Option<string?> PasswordFile = new("--password-file") { Description = "File holding the password (mode 600).", HelpName = "FILE" };
+
+    private static readonly Option<TlsTrustPolicy?> Fingerprint = new("--fingerprint")
+    {
+        Description = "SHA-256 fingerprint of the hosts' certificates (hex, colons optional); repeat for several hosts.",
+        HelpName = "SHA256",
+        Arity = ArgumentArity.OneOrMore,
+        CustomParser = CliOptions.From(TrustSettings.ReadPins),
+    };
+
+    private static readonly Option<TlsTrustPolicy?> CaFile = new("--ca-file")
+    {
+        Description = "PEM CA bundle the hosts' certificates chain to.",
+        HelpName = "FILE",
+        CustomParser = CliOptions.From((path, key, diagnostics) => TrustSettings.ReadCaFile(Path.GetFullPath(path), key, diagnostics)),
+    };
+
+    private static readonly Option<bool> Insecure = new("--insecure") { Description = "Do not verify host certificates (warned)." };
+
+    private static readonly Option<XapiTransport?> Transport = new("--transport")
+    {
+        Description = "auto (default), jsonrpc or xmlrpc.",
+        HelpName = "auto|jsonrpc|xmlrpc",
+        CustomParser = CliOptions.From(DaemonSettingsLoader.ReadTransport),
+    };
+
+    private static readonly Option<bool> AllowRemote = new("--allow-remote") { Description = "Allow a --listen address that is not loopback." };
+
+    private static readonly Option<(ValueList<EndPoint> Endpoints, string Text)?> Listen = new("--listen", "-l")
+    {
+        Description = $"Address to listen on (default {DefaultListen}), or unix:PATH.",
+        HelpName = "HOST:PORT",
+        // Resolved and checked against --allow-remote by the parser, so a bad address is told with every other problem.
+        CustomParser = result => CliOptions.From((text, key, diagnostics) =>
+            ListenAddress.Read(text, result.GetValue(AllowRemote), "add --allow-remote", Dns.GetHostAddresses, key, diagnostics))(result),
+    };
+
+    private static readonly Option<bool> Once = new("--once") { Description = "Exit when the first viewer disconnects: 0 if its tunnel worked, 1 if not." };
+
+    private static readonly Option<bool> Stdio = new("--stdio") { Description = "No listener: serve one viewer on stdin/stdout, then exit." };
+
     public static Command Create()
     {
-        var vm = new Argument<string>("VM") { Description = "The VM: a name-label or a UUID." };
-        var url = new Option<string>("--url") { Description = "XAPI URL of a pool host, https://host[:port].", Required = true, HelpName = "URL" };
-        var user = new Option<string>("--user", "-u") { Description = "XAPI user, e.g. root.", Required = true, HelpName = "USER" };
-        var passwordFile = new Option<string?>("--password-file") { Description = "File holding the password (mode 600).", HelpName = "FILE" };
-        var fingerprint = new Option<string[]>("--fingerprint")
+        var command = new Command("connect", Description) { Vm, Url, User, PasswordFile, Fingerprint, CaFile, Insecure, Transport, Listen, Once, Stdio, AllowRemote };
+        // On the options, not the command: System.CommandLine skips the options' checks after a command's own
+        // error, and every problem is to be told at once.
+        foreach (var option in new Option[] { Listen, Once, AllowRemote })
         {
-            Description = "SHA-256 fingerprint of the hosts' certificates (hex, colons optional); repeat for several hosts.",
-            HelpName = "SHA256",
-            Arity = ArgumentArity.OneOrMore,
-        };
-        var caFile = new Option<string?>("--ca-file") { Description = "PEM CA bundle the hosts' certificates chain to.", HelpName = "FILE" };
-        var insecure = new Option<bool>("--insecure") { Description = "Do not verify host certificates (warned)." };
-        var transport = new Option<string?>("--transport") { Description = "auto (default), jsonrpc or xmlrpc.", HelpName = "auto|jsonrpc|xmlrpc" };
-        var listen = new Option<string?>("--listen", "-l") { Description = $"Address to listen on (default {ConnectArguments.DefaultListen}), or unix:PATH.", HelpName = "HOST:PORT" };
-        var once = new Option<bool>("--once") { Description = "Exit when the first viewer disconnects: 0 if its tunnel worked, 1 if not." };
-        var stdio = new Option<bool>("--stdio") { Description = "No listener: serve one viewer on stdin/stdout, then exit." };
-        var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow a --listen address that is not loopback." };
-        var verbose = CommonOptions.Verbose();
-        var command = new Command("connect", Description)
-        {
-            vm, url, user, passwordFile, fingerprint, caFile, insecure, transport, listen, once, stdio, allowRemote, verbose,
-        };
-        UsageErrors.RejectOptionLikeValues(vm, command);
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var isVerbose = parse.GetValue(verbose);
-            var arguments = new ConnectArguments
+            option.Validators.Add(result =>
             {
-                Vm = parse.GetValue(vm)!,
-                Url = parse.GetValue(url),
-                User = parse.GetValue(user),
-                PasswordFile = parse.GetValue(passwordFile),
-                Fingerprints = parse.GetValue(fingerprint) ?? [],
-                CaFile = parse.GetValue(caFile),
-                Insecure = parse.GetValue(insecure),
-                Transport = parse.GetValue(transport),
-                Listen = parse.GetValue(listen),
-                Once = parse.GetValue(once),
-                Stdio = parse.GetValue(stdio),
-                AllowRemote = parse.GetValue(allowRemote),
-            };
-            return CliErrors.RunAsync(
-                ct => RunAsync(arguments, isVerbose, Console.Out, Console.Error, ct), isVerbose, Console.Error, cancellationToken);
-        });
-        return command;
-    }
-
-    /// <remarks><paramref name="output"/> is not touched with <c>--stdio</c>: stdout belongs to the viewer.</remarks>
-    public static async Task<int> RunAsync(ConnectArguments arguments, bool verbose, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(arguments);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(errors);
-        var diagnostics = new ConfigDiagnostics();
-        var resolved = arguments.Resolve(
-            Environment.GetEnvironmentVariable,
-            prompt => !arguments.Stdio && PasswordPrompt.CanAsk ? PasswordPrompt.Ask(prompt, errors) : null,
-            diagnostics);
-        foreach (var warning in diagnostics.Warnings)
-        {
-            await errors.WriteLineAsync($"xcptunnel: warning: {warning}").ConfigureAwait(false);
+                if (!result.Implicit && result.GetValue(Stdio))
+                {
+                    result.AddError($"{option.Name}: has no meaning with --stdio, which serves one viewer on stdin and stdout");
+                }
+            });
         }
 
-        UsageException.ThrowIfAny(diagnostics);
-        var settings = resolved!.Value;
+        Option[] trust = [Fingerprint, CaFile, Insecure];
+        for (var i = 1; i < trust.Length; i++)
+        {
+            var (option, earlier) = (trust[i], trust[..i]);
+            option.Validators.Add(result =>
+            {
+                if (!result.Implicit && earlier.FirstOrDefault(o => CliOptions.Given(result, o)) is { } other)
+                {
+                    result.AddError($"{option.Name}: cannot be combined with {other.Name}; choose one way to trust the pool's certificates");
+                }
+            });
+        }
 
-        using var loggerFactory = CreateLoggerFactory(verbose);
+        return CliCommand.Create(command, RunAsync);
+    }
+
+    /// <remarks>stdout is not touched with <c>--stdio</c>: it belongs to the viewer.</remarks>
+    private static async Task<int> RunAsync(CliRun cli, CancellationToken cancellationToken)
+    {
+        var stdio = cli.Get(Stdio);
+        var (pool, tunnel) = Resolve(cli, stdio);
+        using var loggerFactory = cli.CreateLoggers(LogLevel.Information);
         var logger = loggerFactory.CreateLogger("XcpTunnel.Tunnels");
         var timeouts = TunnelTimeouts.Default;
-        var pool = new XapiPoolSession(settings.Pool, loggerFactory, TimeProvider.System);
-        await using (pool.ConfigureAwait(false))
+        var session = new XapiPoolSession(pool, loggerFactory, TimeProvider.System);
+        await using (session.ConfigureAwait(false))
         {
-            var dialer = new ConsoleDialer(pool, timeouts.ConnectReply);
-            ConsoleDial dial = ct => dialer.DialAsync(settings.Tunnel.Vm, ct);
-            if (arguments.Stdio)
+            var dialer = new ConsoleDialer(session, timeouts.ConnectReply);
+            ConsoleDial dial = ct => dialer.DialAsync(tunnel.Vm, ct);
+            if (stdio)
             {
-                var handler = new TunnelConnectionHandler(settings.Tunnel, dial, timeouts, TimeProvider.System, logger);
+                var handler = new TunnelConnectionHandler(tunnel, dial, timeouts, TimeProvider.System, logger);
                 var result = await handler.HandleAsync(
                     StdioStream.Open(), CurrentUser.Identity(UserDirectory.Default), cancellationToken).ConfigureAwait(false);
                 return result.Spliced ? ExitCodes.Ok : ExitCodes.Failed;
             }
 
             // A wrong password or certificate is told now, in one line, not to the first viewer after "connect a viewer".
-            await pool.GetSessionAsync(cancellationToken).ConfigureAwait(false);
-            return await ListenAsync(settings.Tunnel, dial, timeouts, arguments.Once, logger, output, cancellationToken).ConfigureAwait(false);
+            await session.GetSessionAsync(cancellationToken).ConfigureAwait(false);
+            return await ListenAsync(tunnel, dial, timeouts, cli.Get(Once), logger, cli.Output, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The same pool options and tunnel settings a configuration file gives <c>serve</c>. There is no configuration
+    /// to name the pool: messages name it by the host the user typed ("XAPI login failed for root on
+    /// xcp01.example.com"), and the tunnel by its VM.
+    /// </summary>
+    private static (XapiPoolOptions Pool, TunnelSettings Tunnel) Resolve(CliRun cli, bool stdio)
+    {
+        var diagnostics = new ConfigDiagnostics();
+        var url = cli.Get(Url)!;
+        var user = cli.Get(User)!.Trim();
+        var vm = cli.Get(Vm)!.Trim();
+        var password = ReadPassword(cli, url, user, stdio, diagnostics);
+        if (cli.Get(Insecure))
+        {
+            diagnostics.Warn("TLS verification is OFF (--insecure): anyone on the path can read the console and the password");
+        }
+
+        (ValueList<EndPoint> Endpoints, string Text) listen = stdio ? ([], "stdio") : cli.Get(Listen) ?? ([new IPEndPoint(IPAddress.Loopback, 5901)], DefaultListen);
+        var allowUsers = OwnerAccess.Of(UserDirectory.Default, diagnostics);
+        foreach (var warning in diagnostics.Warnings)
+        {
+            cli.Errors.WriteLine($"xcptunnel: warning: {warning}");
+        }
+
+        if (password is null)
+        {
+            throw new UsageException(diagnostics.Errors[0].ToString());
+        }
+
+        var pool = new XapiPoolOptions
+        {
+            Name = url.Authority,
+            Url = url,
+            UserName = user,
+            Password = password,
+            Trust = cli.Get(Insecure) ? TlsTrustPolicy.Insecure : cli.Get(CaFile) ?? cli.Get(Fingerprint) ?? TlsTrustPolicy.SystemStore,
+            Transport = cli.Get(Transport) ?? XapiTransport.Auto,
+            ConnectTimeout = TunnelTimeouts.Default.Connect,
+            TlsHandshakeTimeout = TunnelTimeouts.Default.Tls,
+        };
+        var tunnel = new TunnelSettings(vm, url.Authority, vm, listen.Endpoints, listen.Text, cli.Get(AllowRemote), TunnelSettings.DefaultMaxConnections, IdleTimeout: null)
+        {
+            AllowUsers = allowUsers,
+        };
+        return (pool, tunnel);
+    }
+
+    /// <summary>From <c>--password-file</c>, else the environment, else a prompt when stdin is a terminal; never from the command line.</summary>
+    private static XapiPassword? ReadPassword(CliRun cli, Uri url, string user, bool stdio, ConfigDiagnostics diagnostics)
+    {
+        if (cli.Get(PasswordFile) is { } file)
+        {
+            return PasswordSources.ReadFile(Path.GetFullPath(file), PasswordFile.Name, diagnostics);
+        }
+
+        if (Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } value)
+        {
+            return new XapiPassword(PasswordSources.StripNewline(value));
+        }
+
+        if (!stdio && PasswordPrompt.CanAsk)
+        {
+            return PasswordPrompt.Ask($"Password for {user} at {url.GetLeftPart(UriPartial.Authority)}: ", cli.Errors);
+        }
+
+        diagnostics.Error(PasswordFile.Name, $"no password: give --password-file FILE or set {PasswordVariable} (stdin is not a terminal to ask on)");
+        return null;
+    }
+
+    private static void RequireText(SymbolResult result, string name, string problem)
+    {
+        if (result.Tokens.All(t => string.IsNullOrWhiteSpace(t.Value)))
+        {
+            result.AddError($"{name}: {problem}");
         }
     }
 
@@ -148,8 +265,8 @@ internal static class ConnectCommand
 
         await using (listener.ConfigureAwait(false))
         {
-            await output.WriteLineAsync($"Connect a VNC viewer to {listener.EndPoints[0]} (VM {tunnel.Vm})").ConfigureAwait(false);
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            output.WriteLine($"Connect a VNC viewer to {listener.EndPoints[0]} (VM {tunnel.Vm})");
+            output.Flush();
             if (!once)
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -159,12 +276,4 @@ internal static class ConnectCommand
             return result.Spliced ? ExitCodes.Ok : ExitCodes.Failed;
         }
     }
-
-    private static ILoggerFactory CreateLoggerFactory(bool verbose) => LoggerFactory.Create(builder =>
-    {
-        builder.AddSimpleConsole(o => o.SingleLine = true);
-        // stdout is the address to use, or the viewer itself with --stdio: every log line goes to stderr.
-        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
-    });
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
-using System.Globalization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using XcpTunnel.Access;
@@ -34,99 +32,65 @@ internal static class DemoCommand
           xcptunnel demo --pool-only        (then: xcptunnel serve --config <the file it names>)
         """ + "\n\n" + ExitCodes.HelpText;
 
-    public static Command Create()
+    private static readonly Option<int> Port = new("--port", "-p")
     {
-        var port = new Option<int>("--port", "-p")
-        {
-            Description = "First local port to listen on; taken ports are skipped.",
-            DefaultValueFactory = _ => DemoPorts.DefaultFirstPort,
-            CustomParser = result => ParsePort(result, "--port"),
-            HelpName = "PORT",
-        };
-        var healthPort = new Option<int>("--health-port")
-        {
-            Description = "First port for the health endpoint and its status page; taken ports are skipped.",
-            DefaultValueFactory = _ => DemoPorts.DefaultHealthPort,
-            CustomParser = result => ParsePort(result, "--health-port"),
-            HelpName = "PORT",
-        };
-        var configOut = new Option<string?>("--config-out")
-        {
-            Description = "Write the configuration into this directory and keep it (default: a private temporary one, removed at exit).",
-            HelpName = "DIR",
-        };
-        var poolOnly = new Option<bool>("--pool-only")
-        {
-            Description = "Run only the pool and write its configuration; `xcptunnel serve --config` then runs the tunnels.",
-        };
-        var verbose = CommonOptions.Verbose();
-        var command = new Command("demo", Description) { port, healthPort, configOut, poolOnly, verbose };
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var request = new DemoRequest(
-                parse.GetValue(port), parse.GetValue(healthPort), parse.GetValue(configOut), parse.GetValue(poolOnly), parse.GetValue(verbose));
-            return CliErrors.RunAsync(ct => RunAsync(request, Console.Out, Console.Error, ct), request.Verbose, Console.Error, cancellationToken);
-        });
-        return command;
-    }
+        Description = "First local port to listen on; taken ports are skipped.",
+        DefaultValueFactory = _ => DemoPorts.DefaultFirstPort,
+        CustomParser = CliOptions.Port,
+        HelpName = "PORT",
+    };
 
-    public static async Task<int> RunAsync(DemoRequest request, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    private static readonly Option<int> HealthPort = new("--health-port")
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(output);
+        Description = "First port for the health endpoint and its status page; taken ports are skipped.",
+        DefaultValueFactory = _ => DemoPorts.DefaultHealthPort,
+        CustomParser = CliOptions.Port,
+        HelpName = "PORT",
+    };
+
+    private static readonly Option<string?> ConfigOut = new("--config-out")
+    {
+        Description = "Write the configuration into this directory and keep it (default: a private temporary one, removed at exit).",
+        HelpName = "DIR",
+    };
+
+    private static readonly Option<bool> PoolOnly = new("--pool-only")
+    {
+        Description = "Run only the pool and write its configuration; `xcptunnel serve --config` then runs the tunnels.",
+    };
+
+    public static Command Create() =>
+        CliCommand.Create(new Command("demo", Description) { Port, HealthPort, ConfigOut, PoolOnly }, RunAsync);
+
+    private static async Task<int> RunAsync(CliRun cli, CancellationToken cancellationToken)
+    {
         using var signals = ShutdownSignals.Watch();
 
         // Logs go to stderr, quiet unless asked, so the instructions on stdout stay readable.
-        var logging = new DaemonLogging(request.Verbose ? LogLevel.Debug : LogLevel.Warning, ToStandardError: true);
+        var logging = new DaemonLogging(cli.Verbose ? LogLevel.Debug : LogLevel.Warning, ToStandardError: true);
         using var simulatorLogging = LoggerFactory.Create(b => DaemonHost.ConfigureLogging(b, logging));
 
         // Declared first, so disposed last: the files stay while the pool and the tunnels run.
-        using var directory = DemoDirectory.Open(request.ConfigOut);
+        using var directory = DemoDirectory.Open(cli.Get(ConfigOut));
         await using var demo = await DemoPool.StartAsync(simulatorLogging, cancellationToken).ConfigureAwait(false);
-        var ports = DemoPorts.Choose(request.FirstPort, request.FirstHealthPort, DemoPool.Vms.Count);
+        var ports = DemoPorts.Choose(cli.Get(Port), cli.Get(HealthPort), DemoPool.Vms.Count);
         DemoConfiguration.Write(directory, demo, ports, UserDirectory.Default.FindUserName(CurrentUser.Uid));
 
         // The file as serve would read it: what the demo runs is what the printed commands get.
-        var loaded = DaemonSettingsLoader.Load(directory.ConfigPath, DaemonSettingsLoader.ProcessEnvironment());
-        if (!loaded.Succeeded)
-        {
-            return await CliErrors.ReportAsync(loaded, errors).ConfigureAwait(false);
-        }
-
+        var settings = DaemonSettingsLoader.Load(directory.ConfigPath, DaemonSettingsLoader.ProcessEnvironment()).GetSettingsOrThrow();
         var instructions = new DemoInstructions(SelfCommand.Current(), directory, demo, ports);
-        if (request.PoolOnly)
+        if (cli.Get(PoolOnly))
         {
-            await instructions.WritePoolOnlyAsync(output).ConfigureAwait(false);
+            instructions.WritePoolOnly(cli.Output);
             await signals.Received.WaitAsync(cancellationToken).ConfigureAwait(false);
             return signals.ExitCode;
         }
 
         // Disposed before the pool: the tunnels drain and log out while the pool still answers.
-        using var host = DaemonHost.Build(loaded.Settings, logging);
+        using var host = DaemonHost.Build(settings, logging);
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        await instructions.WriteAsync(output).ConfigureAwait(false);
+        instructions.Write(cli.Output);
         await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return signals.ExitCode;
     }
-
-    /// <summary>A port, or a one-line error naming the option (System.CommandLine's own names a .NET type).</summary>
-    private static int ParsePort(ArgumentResult result, string option)
-    {
-        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535)
-        {
-            return port;
-        }
-
-        result.AddError($"{option}: '{text}' is not a port number (1-65535)");
-        return 0;
-    }
 }
-
-/// <summary>What <c>xcptunnel demo</c> was asked.</summary>
-/// <param name="FirstPort">The first tunnel's port, or the first free one above it.</param>
-/// <param name="FirstHealthPort">The health endpoint's port, or the first free one above it.</param>
-/// <param name="ConfigOut">Where to write the configuration and keep it; null for a temporary directory.</param>
-/// <param name="PoolOnly">Run the pool only, for <c>serve</c>.</param>
-/// <param name="Verbose">Log at Debug.</param>
-internal sealed record DemoRequest(int FirstPort, int FirstHealthPort, string? ConfigOut, bool PoolOnly, bool Verbose);

@@ -17,7 +17,8 @@ internal static class ExitCodes
 
     /// <summary>
     /// The command line cannot be right: an unknown command or option, a value that is not one, an unknown pool or
-    /// tunnel. Told in one line before anything is tried, like an invalid configuration (shells use 2 for usage errors).
+    /// tunnel. Told before anything is tried, one line per problem, like an invalid configuration (shells use 2 for
+    /// usage errors).
     /// </summary>
     public const int InvalidArguments = 2;
 

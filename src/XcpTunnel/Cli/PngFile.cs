@@ -21,12 +21,10 @@ internal static class PngFile
         }
     }
 
-    public static Task WriteAsync(string path, byte[] content, CancellationToken cancellationToken)
+    public static void Write(string path, byte[] content)
     {
         CheckDirectory(path);
-        cancellationToken.ThrowIfCancellationRequested();
         // As any program's output: what the umask leaves of read-write for all.
         AtomicFile.Replace(path, content, ReadWriteForAll);
-        return Task.CompletedTask;
     }
 }

@@ -15,7 +15,7 @@ internal static class ProbeCommand
 
     private const string Description = """
         Probe a console through the whole path as a headless VNC viewer; Nagios output and exit codes.
-        """ + "\n\n" + ProbeTargetOptions.TargetHelp + "\n\n" + """
+        """ + "\n\n" + ProbeTargets.Help + "\n\n" + """
         The probe joins as a shared viewer, so it never disconnects anyone, and reads one full screen.
         Stages (perfdata, --json): xapi (includes a login), tls, connect, or tcp for HOST:PORT; then
         rfb_version, security, server_init, first_update; and the total.
@@ -35,97 +35,72 @@ internal static class ProbeCommand
         unreadable or invalid configuration, bad arguments); 130 interrupted.
         """;
 
+    private static readonly ProbeTargets Targets = new();
+
+    private static readonly Argument<string?> Target = new("TARGET")
+    {
+        Description = "A tunnel name from the configuration, or HOST:PORT of a running tunnel. Omit with --vm.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    private static readonly Option<TimeSpan?> Warning = new("--warning-ms", "-w")
+    {
+        Description = $"WARNING when the probe takes longer (default {ProbeOptions.DefaultWarning.TotalMilliseconds:0}).",
+        HelpName = "MS",
+        CustomParser = CliOptions.Duration(TimeSpan.FromMilliseconds, positive: false),
+    };
+
+    private static readonly Option<TimeSpan?> Critical = new("--critical-ms", "-c")
+    {
+        Description = $"CRITICAL when the probe takes longer (default {ProbeOptions.DefaultCritical.TotalMilliseconds:0}).",
+        HelpName = "MS",
+        CustomParser = CliOptions.Duration(TimeSpan.FromMilliseconds, positive: false),
+    };
+
+    private static readonly Option<bool> Json = new("--json") { Description = "Print a JSON object instead of the Nagios line." };
+
     public static Command Create()
     {
-        var target = ProbeTargetOptions.Target();
-        var vm = ProbeTargetOptions.Vm();
-        var pool = ProbeTargetOptions.Pool();
-        var config = CommonOptions.Config();
-        var warning = new Option<string?>("--warning-ms", "-w")
-        {
-            Description = $"WARNING when the probe takes longer (default {ProbeOptions.DefaultWarning.TotalMilliseconds:0}).",
-            HelpName = "MS",
-        };
-        var critical = new Option<string?>("--critical-ms", "-c")
-        {
-            Description = $"CRITICAL when the probe takes longer (default {ProbeOptions.DefaultCritical.TotalMilliseconds:0}).",
-            HelpName = "MS",
-        };
-        var timeout = ProbeTargetOptions.Timeout();
-        var json = new Option<bool>("--json") { Description = "Print a JSON object instead of the Nagios line." };
-        var verbose = CommonOptions.Verbose();
+        var config = CliOptions.Config();
         // -c is --critical-ms here, as in every Nagios plugin; the configuration keeps its long name.
         config.Aliases.Remove("-c");
-        var command = new Command(Name, Description) { target, vm, pool, config, warning, critical, timeout, json, verbose };
-        UsageErrors.RejectOptionLikeValues(target, command);
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var arguments = new ProbeArguments(
-                new ProbeTargetRequest(parse.GetValue(target), parse.GetValue(vm), parse.GetValue(pool), parse.GetValue(config)!),
-                parse.GetValue(warning),
-                parse.GetValue(critical),
-                parse.GetValue(timeout),
-                parse.GetValue(json),
-                parse.GetValue(verbose));
-            return RunAsync(arguments, Console.Out, Console.Error, cancellationToken);
-        });
-        return command;
+        var command = new Command(Name, Description) { Target, config, Warning, Critical, Json };
+        return CliCommand.Create(Targets.AddTo(command, result => result.GetValue(Target)), RunAsync);
     }
 
-    public static async Task<int> RunAsync(ProbeArguments arguments, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    /// <summary>Every answer is a status line (or JSON) on stdout, as monitoring reads it; UNKNOWN when it could not probe.</summary>
+    private static async Task<int> RunAsync(CliRun cli, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(arguments);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(errors);
+        var target = cli.Get(Target);
+        var name = target ?? cli.Get(Targets.Vm)!;
+        var options = new ProbeOptions
+        {
+            Warning = cli.Get(Warning) ?? ProbeOptions.DefaultWarning,
+            Critical = cli.Get(Critical) ?? ProbeOptions.DefaultCritical,
+            Timeout = cli.Get(Targets.Timeout) ?? ProbeOptions.DefaultTimeout,
+        };
         ProbeResult result;
-        // Invalid options leave the defaults in place, for the thresholds of the UNKNOWN line.
-        var options = new ProbeOptions();
         try
         {
-            options = arguments.ReadOptions();
-            using var loggers = CliLogging.Create(arguments.Verbose);
-            await using var open = arguments.Request.Open(loggers);
+            using var loggers = cli.CreateLoggers();
+            await using var open = Targets.Open(cli, target, loggers);
             result = await Prober.RunAsync(open.Target, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return ExitCodes.Interrupted;
         }
         catch (ConfigException ex)
         {
-            // The status line carries the first line; every error, with its key, goes to stderr.
-            await errors.WriteLineAsync($"xcptunnel: {ex.Message}").ConfigureAwait(false);
+            // The status line carries the first error; every error, with its key, goes to stderr.
+            CliErrors.WriteConfigErrors(ex, cli.Errors);
             var more = ex.Errors.Count > 1 ? $" (and {ex.Errors.Count - 1} more, on stderr)" : string.Empty;
-            result = ProbeResult.Unknown(arguments.Request.DisplayName, $"{ex.Path} is not valid: {ex.Errors[0]}{more}");
+            result = ProbeResult.Unknown(name, $"{ex.Path} is not valid: {ex.Errors[0]}{more}");
         }
         catch (CommandFailedException ex)
         {
-            result = ProbeResult.Unknown(arguments.Request.DisplayName, ex.Message);
+            result = ProbeResult.Unknown(name, ex.Message);
         }
 
-        await output.WriteLineAsync(arguments.Json
+        cli.Output.WriteLine(cli.Get(Json)
             ? JsonSerializer.Serialize(ProbeReport.Of(result), ProbeJsonContext.Readable.ProbeReport)
-            : NagiosOutput.Format(result, options)).ConfigureAwait(false);
+            : NagiosOutput.Format(result, options));
         return (int)result.Status;
-    }
-}
-
-/// <summary>What <c>xcptunnel probe</c> was asked, numbers still as typed.</summary>
-internal sealed record ProbeArguments(
-    ProbeTargetRequest Request, string? WarningMs, string? CriticalMs, string? TimeoutSeconds, bool Json, bool Verbose)
-{
-    /// <summary>The probe's options.</summary>
-    /// <exception cref="UsageException">Every problem of the arguments.</exception>
-    public ProbeOptions ReadOptions()
-    {
-        var diagnostics = new ConfigDiagnostics();
-        var options = new ProbeOptions
-        {
-            Warning = ProbeTargetOptions.Read(WarningMs, ProbeOptions.DefaultWarning, "--warning-ms", TimeSpan.FromMilliseconds, positive: false, diagnostics),
-            Critical = ProbeTargetOptions.Read(CriticalMs, ProbeOptions.DefaultCritical, "--critical-ms", TimeSpan.FromMilliseconds, positive: false, diagnostics),
-            Timeout = ProbeTargetOptions.Read(TimeoutSeconds, ProbeOptions.DefaultTimeout, "--timeout", TimeSpan.FromSeconds, positive: true, diagnostics),
-        };
-        UsageException.ThrowIfAny(diagnostics);
-        return options;
     }
 }

@@ -30,46 +30,28 @@ internal static class ServeCommand
 
         """ + ExitCodes.HelpText;
 
-    public static Command Create()
-    {
-        var config = CommonOptions.Config();
-        var verbose = CommonOptions.Verbose();
-        var command = new Command("serve", ServeDescription)
-        {
-            config,
-            verbose,
-        };
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var isVerbose = parse.GetValue(verbose);
-            return CliErrors.RunAsync(
-                ct => RunAsync(parse.GetValue(config)!, isVerbose, Console.Error, ct), isVerbose, Console.Error, cancellationToken);
-        });
-        return command;
-    }
+    public static Command Create() =>
+        CliCommand.Create(new Command("serve", ServeDescription) { CliOptions.Config() }, RunAsync);
 
-    public static async Task<int> RunAsync(string configPath, bool verbose, TextWriter errors, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliRun cli, CancellationToken cancellationToken)
     {
         using var signals = ShutdownSignals.Watch();
 
         // A reload reads the same file with the environment the daemon started with, so SIGHUP applies the
         // file's changes and nothing else.
+        var configPath = cli.ConfigPath;
         var environment = DaemonSettingsLoader.ProcessEnvironment();
-        var loaded = DaemonSettingsLoader.Load(configPath, environment);
-        if (!loaded.Succeeded)
-        {
-            return await CliErrors.ReportAsync(loaded, errors).ConfigureAwait(false);
-        }
+        var settings = DaemonSettingsLoader.Load(configPath, environment).GetSettingsOrThrow();
 
         // A damaged state file is said in one line, as an invalid configuration is, before a host logs it with its stack.
-        foreach (var pool in loaded.Settings.AutoTunnels.Keys)
+        foreach (var pool in settings.AutoTunnels.Keys)
         {
-            AutoTunnelState.Load(AutoTunnelState.PathFor(loaded.Settings.StateDirectory, pool));
+            AutoTunnelState.Load(AutoTunnelState.PathFor(settings.StateDirectory, pool));
         }
 
         using var host = DaemonHost.Build(
-            loaded.Settings,
-            new DaemonLogging(verbose ? LogLevel.Debug : LogLevel.Information, ToStandardError: true),
+            settings,
+            new DaemonLogging(cli.Verbose ? LogLevel.Debug : LogLevel.Information, ToStandardError: true),
             new ServeOptions(() => DaemonSettingsLoader.Load(configPath, environment)));
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return signals.ExitCode;

@@ -13,7 +13,7 @@ internal static class SnapshotCommand
 
     private const string Description = """
         Save a console's current screen as PNG.
-        """ + "\n\n" + ProbeTargetOptions.TargetHelp + "\n\n" + """
+        """ + "\n\n" + ProbeTargets.Help + "\n\n" + """
         The snapshot is taken as a shared viewer, so nobody is disconnected. FILE is written whole or not
         at all (a temporary file renamed into place); '-' writes the PNG to standard output.
 
@@ -23,55 +23,32 @@ internal static class SnapshotCommand
           xcptunnel snapshot --vm web01 --pool lab - | display -
         """ + "\n\n" + ExitCodes.HelpText;
 
-    public static Command Create()
-    {
-        // TARGET is optional (--vm replaces it), so the positional arguments are read as one list: one
-        // means FILE, two mean TARGET FILE.
-        var positional = new Argument<string[]>("TARGET FILE")
-        {
-            Description = "The target (omit with --vm), then the PNG file to write ('-' for standard output).",
-            Arity = new ArgumentArity(1, 2),
-        };
-        var vm = ProbeTargetOptions.Vm();
-        var pool = ProbeTargetOptions.Pool();
-        var config = CommonOptions.Config();
-        var timeout = ProbeTargetOptions.Timeout();
-        var verbose = CommonOptions.Verbose();
-        var command = new Command("snapshot", Description) { positional, vm, pool, config, timeout, verbose };
-        UsageErrors.RejectOptionLikeValues(positional, command);
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var values = parse.GetValue(positional) ?? [];
-            var request = new ProbeTargetRequest(values.Length == 2 ? values[0] : null, parse.GetValue(vm), parse.GetValue(pool), parse.GetValue(config)!);
-            var file = values.Length > 0 ? values[^1] : StandardOutput;
-            var isVerbose = parse.GetValue(verbose);
-            var timeoutText = parse.GetValue(timeout);
-            return CliErrors.RunAsync(
-                ct => RunAsync(request, file, timeoutText, isVerbose, Console.Out, Console.Error, ct), isVerbose, Console.Error, cancellationToken);
-        });
-        return command;
-    }
+    private static readonly ProbeTargets Targets = new();
 
-    public static async Task<int> RunAsync(
-        ProbeTargetRequest request, string file, string? timeoutSeconds, bool verbose, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    // TARGET is optional (--vm replaces it), so the positional arguments are read as one list: one means FILE, two
+    // mean TARGET FILE.
+    private static readonly Argument<string[]> Positional = new("TARGET FILE")
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(file);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(errors);
-        var diagnostics = new ConfigDiagnostics();
-        var timeout = ProbeTargetOptions.Read(timeoutSeconds, ProbeOptions.DefaultTimeout, "--timeout", TimeSpan.FromSeconds, positive: true, diagnostics);
-        UsageException.ThrowIfAny(diagnostics);
+        Description = "The target (omit with --vm), then the PNG file to write ('-' for standard output).",
+        Arity = new ArgumentArity(1, 2),
+    };
 
+    public static Command Create() =>
+        CliCommand.Create(Targets.AddTo(new Command("snapshot", Description) { Positional, CliOptions.Config() }, result => TargetOf(result.GetValue(Positional))), RunAsync);
+
+    private static async Task<int> RunAsync(CliRun cli, CancellationToken cancellationToken)
+    {
+        var positional = cli.Get(Positional)!;
+        var file = positional[^1];
         if (file != StandardOutput)
         {
             // Before the console is asked anything: a typo in the path should not cost a probe.
             PngFile.CheckDirectory(file);
         }
 
-        using var loggers = CliLogging.Create(verbose);
-        await using var open = request.Open(loggers);
-        var result = await Prober.RunAsync(open.Target, new ProbeOptions { Timeout = timeout }, cancellationToken).ConfigureAwait(false);
+        using var loggers = cli.CreateLoggers();
+        await using var open = Targets.Open(cli, TargetOf(positional), loggers);
+        var result = await Prober.RunAsync(open.Target, new ProbeOptions { Timeout = cli.Get(Targets.Timeout) ?? ProbeOptions.DefaultTimeout }, cancellationToken).ConfigureAwait(false);
         var screen = result.Screen ?? throw new CommandFailedException(result.Reason);
         var png = PngEncoder.Encode(screen.Width, screen.Height, screen.Framebuffer.Pixels);
         var size = $"{screen.Width}x{screen.Height}";
@@ -84,14 +61,16 @@ internal static class SnapshotCommand
             }
 
             // stdout holds the image: the confirmation goes to stderr.
-            await errors.WriteLineAsync($"wrote PNG to standard output ({size})").ConfigureAwait(false);
+            cli.Errors.WriteLine($"wrote PNG to standard output ({size})");
         }
         else
         {
-            await PngFile.WriteAsync(file, png, cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync($"wrote {file} ({size})").ConfigureAwait(false);
+            PngFile.Write(file, png);
+            cli.Output.WriteLine($"wrote {file} ({size})");
         }
 
         return ExitCodes.Ok;
     }
+
+    private static string? TargetOf(string[]? positional) => positional is [var target, _] ? target : null;
 }

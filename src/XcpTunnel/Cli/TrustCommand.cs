@@ -28,37 +28,52 @@ internal static class TrustCommand
           xcptunnel trust https://xcp01.example.com --write --pool lab --config /etc/xcptunnel/xcptunnel.json
         """ + "\n\n" + ExitCodes.HelpText;
 
+    private static readonly Argument<(string Host, int Port)> Url = new("URL")
+    {
+        Description = "The host: https://HOST[:PORT] or HOST[:PORT]; port 443 when none is given.",
+        CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            if (ParseTarget(text) is { } target)
+            {
+                return target;
+            }
+
+            result.AddError($"'{text}' is not an https URL such as https://xcp01.example.com");
+            return default;
+        },
+    };
+
+    private static readonly Option<bool> Write = new("--write", "-w") { Description = "Pin the certificate: set Pools:POOL:TlsFingerprint in the configuration file." };
+
+    private static readonly Option<string?> Pool = new("--pool", "-p") { Description = "With --write: the pool to pin it for.", HelpName = "POOL" };
+
     public static Command Create()
     {
-        var url = new Argument<string>("URL") { Description = "The host: https://HOST[:PORT] or HOST[:PORT]; port 443 when none is given." };
-        var write = new Option<bool>("--write", "-w") { Description = "Pin the certificate: set Pools:POOL:TlsFingerprint in the configuration file." };
-        var pool = new Option<string?>("--pool", "-p") { Description = "With --write: the pool to pin it for.", HelpName = "POOL" };
-        var config = CommonOptions.Config();
-        var verbose = CommonOptions.Verbose();
-        var command = new Command("trust", Description) { url, write, pool, config, verbose };
-        UsageErrors.RejectOptionLikeValues(url, command);
-        command.SetAction((parse, cancellationToken) =>
+        Write.Validators.Add(result =>
         {
-            var request = new TrustRequest(parse.GetValue(url)!, parse.GetValue(write), parse.GetValue(pool), parse.GetValue(config)!);
-            var isVerbose = parse.GetValue(verbose);
-            return CliErrors.RunAsync(ct => RunAsync(request, Console.Out, ct), isVerbose, Console.Error, cancellationToken);
+            if (result.GetValue(Write) && !CliOptions.Given(result, Pool))
+            {
+                result.AddError("--write needs --pool POOL: the pool whose TlsFingerprint to set");
+            }
         });
-        return command;
+        Pool.Validators.Add(result =>
+        {
+            if (!result.GetValue(Write))
+            {
+                result.AddError("--pool only means something with --write");
+            }
+        });
+        return CliCommand.Create(new Command("trust", Description) { Url, Write, Pool, CliOptions.Config() }, RunAsync);
     }
 
-    public static async Task<int> RunAsync(TrustRequest request, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliRun cli, CancellationToken cancellationToken)
     {
-        var (host, port) = ParseTarget(request.Url);
-        if (request.Write != request.Pool is not null)
+        var (host, port) = cli.Get(Url);
+        var pool = cli.Get(Pool);
+        if (pool is not null)
         {
-            throw new UsageException(request.Write
-                ? "--write needs --pool POOL: the pool whose TlsFingerprint to set"
-                : "--pool only means something with --write");
-        }
-
-        if (request.Write)
-        {
-            ConfigPinWriter.Check(request.ConfigPath, request.Pool!);
+            ConfigPinWriter.Check(cli.ConfigPath, pool);
         }
 
         X509Certificate2 certificate;
@@ -71,28 +86,28 @@ internal static class TrustCommand
         using (certificate)
         {
             var endpoint = Protocol.HostPort.Format(host, port);
-            await CertificateDescription.WriteAsync(certificate, endpoint, TimeProvider.System, output).ConfigureAwait(false);
-            if (!request.Write)
+            CertificateDescription.Write(certificate, endpoint, TimeProvider.System, cli.Output);
+            if (pool is null)
             {
                 return ExitCodes.Ok;
             }
 
             var fingerprint = CertificateFingerprint.Of(certificate);
-            var previous = ConfigPinWriter.Write(request.ConfigPath, request.Pool!, fingerprint);
+            var previous = ConfigPinWriter.Write(cli.ConfigPath, pool, fingerprint);
             var replaced = previous is null ? string.Empty : $" (it was \"{previous}\")";
-            await output.WriteLineAsync($"Wrote \"TlsFingerprint\": \"{fingerprint}\" to Pools:{request.Pool} in {request.ConfigPath}{replaced}.").ConfigureAwait(false);
-            await output.WriteLineAsync($"Each host of a pool has its own certificate: run xcptunnel check --config {request.ConfigPath} to see whether every console host is trusted.").ConfigureAwait(false);
+            cli.Output.WriteLine($"Wrote \"TlsFingerprint\": \"{fingerprint}\" to Pools:{pool} in {cli.ConfigPath}{replaced}.");
+            cli.Output.WriteLine($"Each host of a pool has its own certificate: run xcptunnel check --config {cli.ConfigPath} to see whether every console host is trusted.");
             return ExitCodes.Ok;
         }
     }
 
     /// <summary>https://HOST[:PORT] or HOST[:PORT]; the host without IPv6 brackets, as sockets want it.</summary>
-    internal static (string Host, int Port) ParseTarget(string text)
+    internal static (string Host, int Port)? ParseTarget(string text)
     {
         var withScheme = text.Contains("://", StringComparison.Ordinal) ? text : "https://" + text;
         if (!Uri.TryCreate(withScheme, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || string.IsNullOrEmpty(uri.Host))
         {
-            throw new UsageException($"'{text}' is not an https URL such as https://xcp01.example.com");
+            return null;
         }
 
         var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.IdnHost;
@@ -104,6 +119,3 @@ internal static class TrustCommand
             ? new X509Certificate2(presented)
             : throw new CommandFailedException("the host presented no TLS certificate");
 }
-
-/// <summary>What <c>xcptunnel trust</c> was asked.</summary>
-internal sealed record TrustRequest(string Url, bool Write, string? Pool, string ConfigPath);

@@ -4,9 +4,9 @@ using XcpTunnel.Probes;
 namespace XcpTunnel.Cli;
 
 /// <summary>
-/// What the parser could not make sense of, told in one line (exit 2) instead of System.CommandLine's error list
-/// followed by the whole help: an unknown command or option gets the nearest real one, a value its option's
-/// own message. <c>probe</c> answers as a Nagios plugin must: one UNKNOWN line on stdout, exit 3.
+/// Every problem the parser and the options' validators found, told at once, one line each naming its option
+/// (exit 2), instead of System.CommandLine's error list followed by the whole help: an unknown command or option
+/// gets the nearest real one. <c>probe</c> answers as a Nagios plugin must: one UNKNOWN line on stdout, exit 3.
 /// </summary>
 internal static class UsageErrors
 {
@@ -17,40 +17,49 @@ internal static class UsageErrors
         ArgumentNullException.ThrowIfNull(errors);
         var command = parsed.CommandResult.Command;
         var name = command is RootCommand ? "xcptunnel" : $"xcptunnel {command.Name}";
-        var message = Describe(parsed, command);
+        var problems = Describe(parsed, command);
         if (command.Name == ProbeCommand.Name)
         {
-            output.WriteLine(NagiosOutput.Format(ProbeResult.Unknown(name, message), new ProbeOptions()));
+            output.WriteLine(NagiosOutput.Format(ProbeResult.Unknown(name, string.Join("; ", problems)), new ProbeOptions()));
             return (int)ProbeStatus.Unknown;
         }
 
-        errors.WriteLine($"{name}: {message} (see {name} --help)");
+        for (var i = 0; i < problems.Count; i++)
+        {
+            errors.WriteLine($"{name}: {problems[i]}{(i == problems.Count - 1 ? $" (see {name} --help)" : string.Empty)}");
+        }
+
         return ExitCodes.InvalidArguments;
     }
 
     /// <summary>
-    /// Makes a word that looks like an option an error where <paramref name="argument"/> would take it: the parser
-    /// hands a mistyped option (<c>vms --jsn</c>) to the positional argument, which would quietly filter by it.
+    /// Makes a word that looks like an option an error wherever a command's positional argument would take it: the
+    /// parser hands a mistyped option (<c>vms --jsn</c>) to the argument, which would quietly filter by it.
     /// A lone <c>-</c> (standard output) stays a value.
     /// </summary>
-    public static void RejectOptionLikeValues(Argument argument, Command command)
+    public static void RejectOptionLikeValues(RootCommand root)
     {
-        ArgumentNullException.ThrowIfNull(argument);
-        ArgumentNullException.ThrowIfNull(command);
-        argument.Validators.Add(result =>
+        ArgumentNullException.ThrowIfNull(root);
+        foreach (var command in root.Subcommands)
         {
-            foreach (var token in result.Tokens.Where(t => t.Value.Length > 1 && t.Value[0] == '-'))
+            foreach (var argument in command.Arguments)
             {
-                result.AddError(Unmatched(token.Value, command));
+                argument.Validators.Add(result =>
+                {
+                    foreach (var token in result.Tokens.Where(t => t.Value.Length > 1 && t.Value[0] == '-'))
+                    {
+                        result.AddError(Unmatched(token.Value, command));
+                    }
+                });
             }
-        });
+        }
     }
 
-    private static string Describe(ParseResult parsed, Command command)
+    private static List<string> Describe(ParseResult parsed, Command command)
     {
         if (command is RootCommand && parsed.Tokens.Count == 0)
         {
-            return $"no command given; the commands are {string.Join(", ", command.Subcommands.Select(c => c.Name))}; new here? try: xcptunnel demo";
+            return [$"no command given; the commands are {string.Join(", ", command.Subcommands.Select(c => c.Name))}; new here? try: xcptunnel demo"];
         }
 
         // An unmatched token also yields the parser's own "Unrecognized…" error, and at the root a "Required
@@ -61,7 +70,7 @@ internal static class UsageErrors
             .Select(e => e.Message)
             .Where(m => unmatched.Count == 0 || !(m.StartsWith("Unrecognized", StringComparison.Ordinal) || m.StartsWith("Required command", StringComparison.Ordinal)))
             .Select(m => m.TrimEnd('.'));
-        return string.Join("; ", described.Concat(others).Distinct(StringComparer.Ordinal));
+        return [.. described.Concat(others).Distinct(StringComparer.Ordinal)];
     }
 
     private static string Unmatched(string token, Command command)

@@ -5,7 +5,10 @@ using XcpTunnel.Protocol.Xapi.Sessions;
 
 namespace XcpTunnel.Cli;
 
-/// <summary>One line of <c>xcptunnel vms</c>: a VM as XAPI reports it, and the tunnels that name it.</summary>
+/// <summary>
+/// One line of <c>xcptunnel vms</c>, and one object of <c>vms --json</c>: a VM as XAPI reports it, and the tunnels
+/// that name it.
+/// </summary>
 /// <param name="Pool">The pool's name in the configuration.</param>
 /// <param name="Name">The VM's name-label.</param>
 /// <param name="Uuid">The VM's UUID.</param>
@@ -20,21 +23,8 @@ internal sealed record VmRow(
     string PowerState,
     string? Host,
     IReadOnlyList<string> Consoles,
-    IReadOnlyList<TunnelSettings> Tunnels)
+    IReadOnlyList<VmTunnel> Tunnels)
 {
-    /// <summary>Pool then name, the order the table and the JSON use.</summary>
-    public static IComparer<VmRow> Order { get; } = Comparer<VmRow>.Create((a, b) =>
-    {
-        var byPool = StringComparer.OrdinalIgnoreCase.Compare(a.Pool, b.Pool);
-        if (byPool != 0)
-        {
-            return byPool;
-        }
-
-        var byName = StringComparer.OrdinalIgnoreCase.Compare(a.Name, b.Name);
-        return byName != 0 ? byName : StringComparer.Ordinal.Compare(a.Uuid, b.Uuid);
-    });
-
     /// <summary>
     /// Lists the VMs of <paramref name="pool"/> that <paramref name="include"/> accepts. Three calls
     /// whatever the pool's size (VMs, consoles, then one name lookup per host that runs one of them).
@@ -77,7 +67,7 @@ internal sealed record VmRow(
                 vm.PowerState,
                 hostNames.GetValueOrDefault(vm.ResidentOn),
                 [.. vm.Consoles.Select(c => protocols.GetValueOrDefault(c)).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-                [.. tunnels.Where(t => Maps(t, poolName, vm))])),
+                [.. tunnels.Where(t => Maps(t, poolName, vm)).Select(t => new VmTunnel(t.Name, t.ListenText, t.GeneratedFor is not null))])),
         ];
     }
 
@@ -88,3 +78,6 @@ internal sealed record VmRow(
     public static bool Maps(TunnelSettings tunnel, string pool, VmRecord vm) =>
         tunnel.Names(pool, vm.Uuid, vm.IsTemplate || vm.IsSnapshot ? null : vm.NameLabel);
 }
+
+/// <summary>A tunnel of a VM: its name and address, and whether its pool's <c>AutoTunnels</c> made it.</summary>
+internal sealed record VmTunnel(string Name, string Listen, bool Generated);

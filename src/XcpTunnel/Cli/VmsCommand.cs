@@ -32,39 +32,27 @@ internal static class VmsCommand
           xcptunnel vms --json | jq -r '.[] | select(.powerState == "Running") | .name'
         """ + "\n\n" + ExitCodes.HelpText + " A pool that cannot be reached makes the exit code 1; the others are still listed.";
 
-    public static Command Create()
-    {
-        var config = CommonOptions.Config();
-        var verbose = CommonOptions.Verbose();
-        var pool = new Option<string?>("--pool", "-p") { Description = "Only this pool (its name under Pools).", HelpName = "POOL" };
-        var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };
-        var all = new Option<bool>("--all", "-a") { Description = "Include templates, snapshots and control domains." };
-        var filter = new Argument<string?>("NAME-FILTER")
-        {
-            Description = "Only VMs whose name contains this text (case-insensitive).",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
-        var command = new Command("vms", Description) { filter, config, pool, json, all, verbose };
-        UsageErrors.RejectOptionLikeValues(filter, command);
-        command.SetAction((parse, cancellationToken) =>
-        {
-            var request = new VmsRequest(parse.GetValue(config)!, parse.GetValue(pool), parse.GetValue(filter), parse.GetValue(json), parse.GetValue(all), parse.GetValue(verbose));
-            return CliErrors.RunAsync(ct => RunAsync(request, Console.Out, Console.Error, ct), request.Verbose, Console.Error, cancellationToken);
-        });
-        return command;
-    }
+    private static readonly Option<string?> Pool = new("--pool", "-p") { Description = "Only this pool (its name under Pools).", HelpName = "POOL" };
 
-    public static async Task<int> RunAsync(VmsRequest request, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
-    {
-        var loaded = DaemonSettingsLoader.Load(request.ConfigPath, DaemonSettingsLoader.ProcessEnvironment(), new ConfigLoadOptions { RequireTunnels = false });
-        if (!loaded.Succeeded)
-        {
-            return await CliErrors.ReportAsync(loaded, errors).ConfigureAwait(false);
-        }
+    private static readonly Option<bool> Json = new("--json") { Description = "Print a JSON array instead of a table." };
 
-        var settings = loaded.Settings;
-        var pools = SelectPools(settings, request.Pool, request.ConfigPath);
-        using var loggers = CliLogging.Create(request.Verbose);
+    private static readonly Option<bool> All = new("--all", "-a") { Description = "Include templates, snapshots and control domains." };
+
+    private static readonly Argument<string?> Filter = new("NAME-FILTER")
+    {
+        Description = "Only VMs whose name contains this text (case-insensitive).",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public static Command Create() =>
+        CliCommand.Create(new Command("vms", Description) { Filter, CliOptions.Config(), Pool, Json, All }, RunAsync);
+
+    private static async Task<int> RunAsync(CliRun cli, CancellationToken cancellationToken)
+    {
+        var (settings, _) = cli.LoadConfig(requireTunnels: false);
+        var pools = SelectPools(settings, cli.Get(Pool), cli.ConfigPath);
+        var (all, filter, errors) = (cli.Get(All), cli.Get(Filter), cli.Errors);
+        using var loggers = cli.CreateLoggers();
         await using var registry = new PoolRegistry(pools, loggers, TimeProvider.System);
 
         // Pools answer independently; a slow or dead one costs its own timeout, not the sum.
@@ -81,31 +69,34 @@ internal static class VmsCommand
             }
         })).ConfigureAwait(false);
 
-        var rows = listings.SelectMany(l => l.Rows).Order(VmRow.Order).ToList();
+        // Pool then name, the order the table and the JSON use.
+        var rows = listings.SelectMany(l => l.Rows)
+            .OrderBy(r => r.Pool, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Uuid, StringComparer.Ordinal)
+            .ToList();
         // When no pool answered, an empty table or "[]" on stdout would read as "these pools have no VMs".
         var nothingListed = listings.Length > 0 && listings.All(l => l.Error is not null);
-        if (!nothingListed && request.Json)
+        if (!nothingListed && cli.Get(Json))
         {
-            await output.WriteLineAsync(ToJson(rows)).ConfigureAwait(false);
+            cli.Output.WriteLine(JsonSerializer.Serialize(rows, VmsJsonContext.Default.ListVmRow));
         }
         else if (!nothingListed)
         {
-            WriteTable(rows, output);
+            WriteTable(rows, cli.Output);
         }
 
-        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        cli.Output.Flush();
         var failed = 0;
         foreach (var (name, _, error) in listings.Where(l => l.Error is not null).OrderBy(l => l.Name, StringComparer.OrdinalIgnoreCase))
         {
-            await errors.WriteLineAsync($"xcptunnel: pool {name}: {error}").ConfigureAwait(false);
+            errors.WriteLine($"xcptunnel: pool {name}: {error}");
             failed++;
         }
 
         return failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;
 
         bool Include(VmRecord vm) =>
-            (request.All || !(vm.IsTemplate || vm.IsSnapshot || vm.IsControlDomain))
-            && (string.IsNullOrEmpty(request.Filter) || vm.NameLabel.Contains(request.Filter, StringComparison.OrdinalIgnoreCase));
+            (all || !(vm.IsTemplate || vm.IsSnapshot || vm.IsControlDomain))
+            && (string.IsNullOrEmpty(filter) || vm.NameLabel.Contains(filter, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>
@@ -184,30 +175,15 @@ internal static class VmsCommand
                 new Text(row.PowerState),
                 new Text(row.Host ?? "-"),
                 new Text(row.Consoles.Count == 0 ? "-" : string.Join(", ", row.Consoles)),
-                new Text(row.Tunnels.Count == 0 ? "-" : string.Join(", ", row.Tunnels.Select(t => t.GeneratedFor is null ? $"{t.Name} ({t.ListenText})" : $"{t.ListenText} (generated)"))),
+                new Text(row.Tunnels.Count == 0 ? "-" : string.Join(", ", row.Tunnels.Select(t => t.Generated ? $"{t.Listen} (generated)" : $"{t.Name} ({t.Listen})"))),
             });
         }
 
         console.Write(table);
     }
-
-    /// <summary>The same fields as the table.</summary>
-    internal static string ToJson(IReadOnlyList<VmRow> rows) => JsonSerializer.Serialize(
-        [.. rows.Select(r => new VmJson(
-            r.Pool, r.Name, r.Uuid, r.PowerState, r.Host, r.Consoles, [.. r.Tunnels.Select(t => new VmTunnelJson(t.Name, t.ListenText, t.GeneratedFor is not null))]))],
-        VmsJsonContext.Default.IReadOnlyListVmJson);
 }
-
-/// <summary>One VM of <c>vms --json</c>.</summary>
-internal sealed record VmJson(string Pool, string Name, string Uuid, string PowerState, string? Host, IReadOnlyList<string> Consoles, IReadOnlyList<VmTunnelJson> Tunnels);
-
-/// <summary>A tunnel of a VM in <c>vms --json</c>.</summary>
-internal sealed record VmTunnelJson(string Name, string Listen, bool Generated);
 
 /// <summary>Source-generated JSON: no reflection, so the binary stays trimmable.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
-[JsonSerializable(typeof(IReadOnlyList<VmJson>))]
+[JsonSerializable(typeof(List<VmRow>))]
 internal sealed partial class VmsJsonContext : JsonSerializerContext;
-
-/// <summary>What <c>xcptunnel vms</c> was asked.</summary>
-internal sealed record VmsRequest(string ConfigPath, string? Pool, string? Filter, bool Json, bool All, bool Verbose);

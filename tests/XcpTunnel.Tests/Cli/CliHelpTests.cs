@@ -50,14 +50,14 @@ public sealed class CliHelpTests
     }
 
     [Fact]
-    public async Task CheckReport_OutputWithoutUnicode_UsesAsciiMarks()
+    public void CheckReport_OutputWithoutUnicode_UsesAsciiMarks()
     {
-        await using var output = new Latin1Writer();
+        using var output = new Latin1Writer();
         var report = new CheckReport(output);
 
-        await report.PassAsync("pool lab: logged in");
-        await report.FailAsync("tunnel web: VM 'web01' is Halted");
-        await report.WarnAsync("pool dev: certificate NOT verified");
+        report.Pass("pool lab: logged in");
+        report.Fail("tunnel web: VM 'web01' is Halted");
+        report.Warn("pool dev: certificate NOT verified");
 
         Assert.Equal(
             ["OK   pool lab: logged in", "FAIL tunnel web: VM 'web01' is Halted", "WARN pool dev: certificate NOT verified"],

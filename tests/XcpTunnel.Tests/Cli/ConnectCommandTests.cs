@@ -109,7 +109,7 @@ public sealed class ConnectCommandTests
             new Dictionary<string, string?> { ["XCPTUNNEL_PASSWORD"] = "secret" });
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("xcptunnel: --listen: 0.0.0.0:5999 is not a loopback address; add --allow-remote", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("xcptunnel connect: --listen: 0.0.0.0:5999 is not a loopback address; add --allow-remote", result.StandardError, StringComparison.Ordinal);
         Assert.Empty(result.StandardOutput);
     }
 

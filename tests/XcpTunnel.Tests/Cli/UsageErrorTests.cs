@@ -36,6 +36,33 @@ public sealed class UsageErrorTests
     }
 
     [Fact]
+    public async Task SeveralBadValues_AreToldAtOnce_OneLineEachNamingItsOption()
+    {
+        var result = await CliPool.RunAsync("connect", "web01", "--url", "http://x", "--user", "root", "--transport", "soap", "--fingerprint", "zz");
+
+        Assert.True(result.ExitCode == 2, result.Describe("expected exit code 2"));
+        Assert.Equal(
+            [
+                "xcptunnel connect: --url: 'http://x' is not an absolute https URL (https://host[:port])",
+                "xcptunnel connect: --fingerprint: 'zz' is not a SHA-256 fingerprint (expected 64 hex digits, colons optional)",
+                "xcptunnel connect: --transport: 'soap' is not one of auto, jsonrpc, xmlrpc (see xcptunnel connect --help)",
+            ],
+            result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Empty(result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Probe_BadThresholds_AreOneNagiosUnknownLineNamingEach()
+    {
+        var result = await CliPool.RunAsync("probe", "127.0.0.1:1", "--warning-ms", "soon", "--critical-ms", "-1");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal(
+            "XCPTUNNEL UNKNOWN - xcptunnel probe: --warning-ms: 'soon' is not a non-negative number; --critical-ms: '-1' is not a non-negative number",
+            result.StandardOutput.TrimEnd('\n'));
+    }
+
+    [Fact]
     public async Task Probe_BadOptionValue_IsOneNagiosUnknownLine()
     {
         var result = await CliPool.RunAsync("probe", "127.0.0.1:1", "--warning-ms");
