@@ -45,10 +45,10 @@ public static class ChunkCopy
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 1);
 
-        // The reads' own token: a read still filling the buffer when a delivery fails is cancelled here, before it is
-        // awaited. The caller's token cannot do it: its owner learns of the failure only when this returns.
-        using var reads = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        CancellationToken readToken = reads.Token;
+        // The gathering reads' own token: a read still filling the buffer when a delivery fails is cancelled here,
+        // before it is awaited. The caller's token cannot do it: its owner learns of the failure only when this returns.
+        // Made at the first gathering, so an idle or interactive direction never holds one.
+        CancellationTokenSource? gathering = null;
         long delivered = 0;
         bool delivering = false;
         byte[]? buffer = null;
@@ -60,11 +60,11 @@ public static class ChunkCopy
                 delivering = false;
                 if (buffer is null)
                 {
-                    await source.ReadAsync(Memory<byte>.Empty, readToken).ConfigureAwait(false);
+                    await source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
                     buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
                 }
 
-                int read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), readToken).ConfigureAwait(false);
+                int read = await source.ReadAsync(buffer.AsMemory(0, bufferSize), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return new ChunkCopyResult(ChunkCopyEnd.SourceEnded, delivered, null);
@@ -74,7 +74,8 @@ public static class ChunkCopy
                 bool ended = false;
                 if (read == FlowingReadBytes && bufferSize - read >= FlowingReadBytes)
                 {
-                    (filled, read, ended, pending) = await GatherRecordsAsync(source, buffer, read, bufferSize, readToken).ConfigureAwait(false);
+                    gathering ??= CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    (filled, read, ended, pending) = await GatherRecordsAsync(source, buffer, read, bufferSize, gathering.Token).ConfigureAwait(false);
                 }
 
                 delivering = true;
@@ -125,7 +126,7 @@ public static class ChunkCopy
             {
                 // A delivery failed while a read was still filling the buffer: stop that read, and wait for it to end,
                 // since the buffer must not go back to the pool while it can still be written to.
-                await reads.CancelAsync().ConfigureAwait(false);
+                await gathering!.CancelAsync().ConfigureAwait(false);
                 await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
@@ -133,6 +134,8 @@ public static class ChunkCopy
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+
+            gathering?.Dispose();
         }
     }
 
