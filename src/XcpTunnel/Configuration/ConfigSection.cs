@@ -32,6 +32,12 @@ internal sealed class ConfigSection
 
     public ConfigDiagnostics Diagnostics { get; }
 
+    /// <summary>
+    /// The longest any seconds setting may be: 30 days. A timer cannot wait longer than about 49.7 days (2^32 - 2 ms),
+    /// so a larger value would pass here and fail where its timer is made; and no timeout needs a month.
+    /// </summary>
+    public const int MaxSeconds = 30 * 24 * 60 * 60;
+
     /// <summary>The keys written in this object, as spelt there; for <c>Pools</c> and <c>Tunnels</c>, the entries' names.</summary>
     public IEnumerable<string> Names => Children.Keys;
 
@@ -92,9 +98,13 @@ internal sealed class ConfigSection
         : value >= minimum ? value
         : Invalid<int>(name, $"{value} is less than {minimum}"));
 
-    /// <summary>Whole seconds; 0 is allowed only when <paramref name="allowZero"/>; <paramref name="fallback"/> when unset.</summary>
+    /// <summary>
+    /// Whole seconds, up to <see cref="MaxSeconds"/>; 0 is allowed only when <paramref name="allowZero"/>;
+    /// <paramref name="fallback"/> when unset.
+    /// </summary>
     public TimeSpan? Seconds(string name, TimeSpan fallback, bool allowZero) => Read(name, fallback, text =>
         WholeNumber(name, text, seconds: true) is not { } value ? null
+        : value > MaxSeconds ? Invalid<TimeSpan>(name, TooLong(text))
         : value > 0 || (value == 0 && allowZero) ? TimeSpan.FromSeconds(value)
         : Invalid<TimeSpan>(name, allowZero ? $"{value} is negative" : $"{value} must be a positive number of seconds"));
 
@@ -179,6 +189,8 @@ internal sealed class ConfigSection
         return null;
     }
 
+    private static string TooLong(string text) => $"{text} seconds is too long (at most {MaxSeconds}, 30 days)";
+
     private int? WholeNumber(string name, string text, bool seconds)
     {
         if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
@@ -190,7 +202,7 @@ internal sealed class ConfigSection
         var tooLarge = System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
         return Invalid<int>(name, (tooLarge, seconds) switch
         {
-            (true, true) => $"{text} seconds is too long (at most {int.MaxValue})",
+            (true, true) => TooLong(text),
             (true, false) => $"{text} is too large (at most {int.MaxValue})",
             (false, true) => $"'{text}' is not a whole number of seconds",
             (false, false) => $"'{text}' is not a whole number",

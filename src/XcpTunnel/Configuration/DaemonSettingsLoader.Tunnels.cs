@@ -97,15 +97,15 @@ internal static partial class DaemonSettingsLoader
     /// </summary>
     private static TimeSpan? ReadProbeInterval(ConfigSection section)
     {
-        var seconds = section.Integer("ProbeIntervalSeconds", 0, 0);
-        var minimum = (int)Probes.ProbeSchedule.MinimumInterval.TotalSeconds;
-        if (seconds is > 0 && seconds < minimum)
+        var interval = section.Seconds("ProbeIntervalSeconds", TimeSpan.Zero, allowZero: true);
+        var minimum = Probes.ProbeSchedule.MinimumInterval;
+        if (interval > TimeSpan.Zero && interval < minimum)
         {
-            section.Error("ProbeIntervalSeconds", $"{seconds} is too often; 0 (off) or at least {minimum} seconds");
+            section.Error("ProbeIntervalSeconds", $"{interval.Value.TotalSeconds} is too often; 0 (off) or at least {minimum.TotalSeconds} seconds");
             return null;
         }
 
-        return seconds is null ? null : TimeSpan.FromSeconds(seconds.Value);
+        return interval;
     }
 
     // allowRemote is true when that flag itself is invalid, so only its own error is reported.

@@ -25,7 +25,9 @@ public sealed class ConfigFileTests : IDisposable
 
     [Theory]
     [InlineData("MaxConnections", "99999999999", "99999999999 is too large (at most 2147483647)")]
-    [InlineData("IdleTimeoutSeconds", "99999999999", "99999999999 seconds is too long (at most 2147483647)")]
+    [InlineData("IdleTimeoutSeconds", "99999999999", "99999999999 seconds is too long (at most 2592000, 30 days)")]
+    [InlineData("IdleTimeoutSeconds", "4294968", "4294968 seconds is too long (at most 2592000, 30 days)")]
+    [InlineData("ProbeIntervalSeconds", "2592001", "2592001 seconds is too long (at most 2592000, 30 days)")]
     [InlineData("MaxConnections", "ten", "'ten' is not a whole number")]
     public void Numbers_OutOfRangeOrNotNumbers_SayWhich(string key, string value, string message)
     {
