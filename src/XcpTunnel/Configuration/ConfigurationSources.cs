@@ -98,15 +98,22 @@ internal static class ConfigurationSources
 
         try
         {
+            // Counted as it is read, not taken from the file's length: a pipe or a device (/dev/zero) has none.
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-            if (file.CanSeek && file.Length > MaxFileBytes)
+            using var copy = new MemoryStream();
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = file.Read(buffer)) > 0)
             {
-                diagnostics.Error(path, $"larger than {MaxFileBytes} bytes; is this the configuration file?");
-                return null;
+                if (copy.Length + read > MaxFileBytes)
+                {
+                    diagnostics.Error(path, $"larger than {MaxFileBytes} bytes; is this the configuration file?");
+                    return null;
+                }
+
+                copy.Write(buffer, 0, read);
             }
 
-            using var copy = new MemoryStream();
-            file.CopyTo(copy);
             return copy.ToArray();
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

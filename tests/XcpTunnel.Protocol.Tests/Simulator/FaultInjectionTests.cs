@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using XcpTunnel.Protocol.Tests.Support;
 using XcpTunnel.Simulator;
 
 namespace XcpTunnel.Protocol.Tests.Simulator;
@@ -44,14 +47,19 @@ public sealed class FaultInjectionTests
     [Fact]
     public async Task RpcDelay_LetsConcurrentLoginsOverlap()
     {
-        await using var pool = await SimulatorFixture.StartAsync();
-        pool.Faults.RpcDelay = TimeSpan.FromMilliseconds(300);
+        // The delay runs on the pool's clock: ten logins that overlap are all waiting in it before the clock moves,
+        // where a pool serving calls one by one would have a single one waiting.
+        var clock = new DelayCountingClock();
+        await using var pool = await SimulatorFixture.StartAsync(time: clock);
+        var delay = TimeSpan.FromMilliseconds(300);
+        pool.Faults.RpcDelay = delay;
 
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        string[] sessions = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => RawHostClient.LoginAsync(pool.Hosts[0])));
+        var logins = Task.WhenAll(Enumerable.Range(0, 10).Select(_ => RawHostClient.LoginAsync(pool.Hosts[0])));
+        await clock.WaitForDelaysAsync(delay, 10).Bounded();
+        clock.Advance(delay);
+        string[] sessions = await logins.Bounded();
 
         Assert.Equal(10, sessions.Distinct().Count());
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2.5), $"logins did not overlap: {started.Elapsed}");
         Assert.Equal(10, pool.Counters.Calls("session.login_with_password"));
         Assert.Equal(10, pool.Counters.LiveSessions);
     }
@@ -115,5 +123,26 @@ public sealed class FaultInjectionTests
         await using var client = await RawHostClient.ConnectAsync(v6);
         await client.SendAsync(SimulatorFixture.ConnectRequest(vm, session));
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", await client.ReadHeadAsync());
+    }
+
+    /// <summary>A fake clock that counts the timers made for one due time: the calls waiting out an RPC delay.</summary>
+    private sealed class DelayCountingClock : FakeTimeProvider
+    {
+        private readonly ConcurrentDictionary<TimeSpan, int> _timers = new();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _timers.AddOrUpdate(dueTime, 1, (_, n) => n + 1);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+
+        /// <summary>Waits (a bounded poll for a positive condition) until <paramref name="count"/> timers of <paramref name="dueTime"/> exist.</summary>
+        public async Task WaitForDelaysAsync(TimeSpan dueTime, int count)
+        {
+            while (_timers.GetValueOrDefault(dueTime) < count)
+            {
+                await Task.Delay(10);
+            }
+        }
     }
 }

@@ -5,13 +5,14 @@ namespace XcpTunnel.Protocol.Tests.Simulator;
 /// <summary>Starts a pool with test-friendly options (small login failure delay).</summary>
 internal static class SimulatorFixture
 {
-    public static Task<SimulatedPool> StartAsync(int hostCount = 1, TimeSpan? headerTimeout = null) =>
+    public static Task<SimulatedPool> StartAsync(int hostCount = 1, TimeSpan? headerTimeout = null, TimeProvider? time = null) =>
         SimulatedPool.StartAsync(
             new SimulatedPoolOptions
             {
                 HostCount = hostCount,
                 LoginFailureDelay = TimeSpan.FromMilliseconds(50),
                 HeaderTimeout = headerTimeout ?? TimeSpan.FromSeconds(10),
+                TimeProvider = time ?? TimeProvider.System,
             },
             CancellationToken.None).WaitAsync(RawHostClient.Timeout);
 

@@ -1,4 +1,5 @@
 using System.Text;
+using XcpTunnel.Configuration;
 
 namespace XcpTunnel.Tests.Configuration;
 
@@ -21,6 +22,17 @@ public sealed class ConfigFileTests : IDisposable
 
         var offset = Array.IndexOf(bytes, (byte)0xE9);
         Assert.Equal($"not UTF-8: byte 0xE9 at offset {offset} is not valid UTF-8; save the file as UTF-8", message);
+    }
+
+    [Fact]
+    public void ADeviceWithNoEnd_IsRefusedOnceItPassesTheSizeLimit()
+    {
+        // /dev/zero has no length to look at first: the limit must hold while reading.
+        var result = DaemonSettingsLoader.Load("/dev/zero", new Dictionary<string, string?>());
+
+        Assert.Equal(
+            $"larger than {ConfigurationSources.MaxFileBytes} bytes; is this the configuration file?",
+            ConfigAssert.SingleError(result, "/dev/zero"));
     }
 
     [Theory]
