@@ -1,4 +1,5 @@
 using XcpTunnel.Protocol.Streams;
+using XcpTunnel.Protocol.Tests.Support;
 
 namespace XcpTunnel.Protocol.Tests.Streams;
 
@@ -169,47 +170,5 @@ public sealed class StreamSplicerGatherTests
             _firstWrite.TrySetResult();
             return ValueTask.CompletedTask;
         }
-    }
-
-    /// <summary>The plumbing of a readable and writable test stream; subclasses script the asynchronous reads and writes.</summary>
-    private abstract class DuplexTestStream : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
-
-        public abstract override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("The splice reads asynchronously.");
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("The splice writes asynchronously.");
-
-        public override void Flush()
-        {
-        }
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -57,7 +57,7 @@ public sealed class HoldingRelayStopTests
     }
 
     /// <summary>Hands over its bytes in one read, then reads wait until they are cancelled; writes are taken.</summary>
-    private sealed class ScriptedConsole(byte[] bytes) : TestStream
+    private sealed class ScriptedConsole(byte[] bytes) : DuplexTestStream
     {
         private bool _sent;
 
@@ -92,7 +92,7 @@ public sealed class HoldingRelayStopTests
     }
 
     /// <summary>A viewer whose connection broke for writing while it sends nothing: its reads wait until cancelled.</summary>
-    private sealed class BrokenViewer : TestStream
+    private sealed class BrokenViewer : DuplexTestStream
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -102,46 +102,5 @@ public sealed class HoldingRelayStopTests
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
             ValueTask.FromException(new IOException("Broken pipe"));
-    }
-
-    private abstract class TestStream : Stream
-    {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
-
-        public abstract override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
