@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using XcpTunnel.Protocol.Streams;
+using XcpTunnel.Protocol.Tests.Support;
 
 namespace XcpTunnel.Protocol.Tests.Streams;
 
@@ -219,40 +220,16 @@ public sealed class StreamSplicerTests
     }
 
     /// <summary>Reads pass through; every write fails as a reset connection would.</summary>
-    private sealed class FailingWriteStream(Stream inner) : Stream
+    private sealed class FailingWriteStream(Stream inner) : DuplexTestStream
     {
         public static readonly IOException Failure = new("Connection reset by peer");
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
             inner.ReadAsync(buffer, cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
             ValueTask.FromException(Failure);
 
         public override void Write(byte[] buffer, int offset, int count) => throw Failure;
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using XcpTunnel.Protocol.Tests.Support;
 
 namespace XcpTunnel.Protocol.Tests.Rfb.Client;
 
@@ -116,23 +117,9 @@ internal sealed class ZrleServerStream : IDisposable
 }
 
 /// <summary>A duplex stream for scripted servers: reads come from <paramref name="server"/>, writes are recorded.</summary>
-internal sealed class ScriptedStream(Stream server) : Stream
+internal sealed class ScriptedStream(Stream server) : DuplexTestStream
 {
     public MemoryStream Written { get; } = new();
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(byte[] buffer, int offset, int count) => server.Read(buffer, offset, count);
 
@@ -146,12 +133,4 @@ internal sealed class ScriptedStream(Stream server) : Stream
         Written.Write(buffer.Span);
         return ValueTask.CompletedTask;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
