@@ -17,9 +17,6 @@ internal sealed partial class HoldingRelay(
     Stream viewer, HoldSettings settings, ConsoleDial dial, TimeProvider time, ILogger logger, string connection, string tunnel,
     TunnelMetrics? metrics)
 {
-    /// <summary>The console-to-viewer copy's buffer: up to four TLS records of a bulk update go to the viewer in one write.</summary>
-    private const int BufferBytes = 64 * 1024;
-
     private RelayActivity _activity = null!;
     private ViewerPump _pump = null!;
 
@@ -52,7 +49,7 @@ internal sealed partial class HoldingRelay(
         {
             while (true)
             {
-                var copy = await ChunkCopy.CopyAsync(console.Connection.Stream, new ToViewer(this, console.Updates), BufferBytes, stop.Token).ConfigureAwait(false);
+                var copy = await ChunkCopy.CopyAsync(console.Connection.Stream, new ToViewer(this, console.Updates), TunnelConnectionHandler.CopyBufferBytes, stop.Token).ConfigureAwait(false);
                 error = copy.Error;
                 if (copy.End is ChunkCopyEnd.DeliveryFailed or ChunkCopyEnd.Cancelled)
                 {

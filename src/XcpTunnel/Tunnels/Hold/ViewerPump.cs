@@ -11,9 +11,6 @@ namespace XcpTunnel.Tunnels.Hold;
 /// </summary>
 internal sealed class ViewerPump(Stream viewer, RfbClientMessageTracker tracker, Action<int> carried)
 {
-    /// <summary>As the plain splice's buffer: a viewer's upload (clipboard, file transfer) goes out in as few TLS writes.</summary>
-    private const int BufferBytes = 64 * 1024;
-
     private TaskCompletionSource _request = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile ConsoleLeg? _console;
     private ConsoleLeg? _messageConsole;
@@ -49,7 +46,7 @@ internal sealed class ViewerPump(Stream viewer, RfbClientMessageTracker tracker,
     /// <summary>Reads the viewer until it closes (returns null) or fails (returns the error); cancellation ends it quietly.</summary>
     public async Task<Exception?> RunAsync(CancellationToken cancellationToken)
     {
-        var copy = await ChunkCopy.CopyAsync(viewer, new Delivery(this), BufferBytes, cancellationToken).ConfigureAwait(false);
+        var copy = await ChunkCopy.CopyAsync(viewer, new Delivery(this), TunnelConnectionHandler.CopyBufferBytes, cancellationToken).ConfigureAwait(false);
         return copy.Error;
     }
 
